@@ -1,0 +1,189 @@
+/**
+ * The run configuration: the one source of truth shared by the CLI, the database, the trainer and the
+ * web app. A user supplies a `RunConfigInput` (a preset name plus overrides); `resolveRunConfig` merges it
+ * onto the preset's defaults and validates the result, so every stored run carries a complete config.
+ */
+import { z } from 'zod';
+
+export const PRESET_NAMES = ['seed-cnn', 'seed-transfer', 'transfer-plus', 'cnn-plus', 'tiny-cnn'] as const;
+export const presetNameSchema = z.enum(PRESET_NAMES);
+export type PresetName = z.infer<typeof presetNameSchema>;
+
+export const BUILTIN_DATASETS = ['synthetic', 'cifar10', 'mnist', 'fashion-mnist'] as const;
+/** A built-in dataset name, or `folder:<path>` for a user's image folder (`root/<class>/*.png`). */
+export const datasetNameSchema = z.union([
+  z.enum(BUILTIN_DATASETS),
+  z.string().regex(/^folder:.+/, 'a folder dataset is written folder:<path>'),
+]);
+export type DatasetName = z.infer<typeof datasetNameSchema>;
+
+export const BACKBONES = ['mobilenet_v2_1.0', 'mobilenet_v2_0.35'] as const;
+export const backboneSchema = z.enum(BACKBONES);
+export type Backbone = z.infer<typeof backboneSchema>;
+
+/** How pixels are scaled before the model sees them. The lab fed MobileNetV2 [0,1]; it expects [-1,1]. */
+export const INPUT_SCALINGS = ['unit', 'symmetric'] as const;
+
+const MAX_SEED = 2 ** 31 - 1;
+
+/** A fully resolved run config, as stored on every run. */
+export const runConfigSchema = z
+  .object({
+    preset: presetNameSchema,
+    presetVersion: z.number().int().min(1),
+    dataset: datasetNameSchema,
+    epochs: z.number().int().min(1).max(500),
+    batchSize: z.number().int().min(1).max(2048),
+    learningRate: z.number().positive().max(1),
+    seed: z.number().int().min(0).max(MAX_SEED),
+    /** Fraction of the training set held out (stratified, seeded) for validation. */
+    validationSplit: z.number().min(0.01).max(0.5),
+    augment: z.boolean(),
+    /** Early stopping on val accuracy; 0 turns it off. The best epoch's weights are restored. */
+    earlyStoppingPatience: z.number().int().min(0).max(100),
+    /** Square input size the images are resized to (32 = CIFAR-10 native). */
+    inputSize: z.number().int().min(8).max(320),
+    inputScaling: z.enum(INPUT_SCALINGS),
+    dropout: z.number().min(0).max(0.95),
+    /** Transfer presets only: the pretrained backbone and where its weights come from. */
+    backbone: backboneSchema.nullable(),
+    weightsUrl: z.string().min(1).nullable(),
+    /** Phase 2 of transfer learning: unfreeze the last N backbone layers (0 = no fine-tuning). */
+    fineTuneLayers: z.number().int().min(0).max(500),
+    fineTuneEpochs: z.number().int().min(0).max(500),
+    /** Fine-tuning runs at learningRate × this factor (the lab's 10× lower rate). */
+    fineTuneLearningRateFactor: z.number().positive().max(1),
+    /** Optional caps on how many training / test images are used (quick experiments and tests). */
+    trainLimit: z.number().int().min(10).nullable(),
+    testLimit: z.number().int().min(10).nullable(),
+  })
+  .strict();
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** What a user may specify: a preset and any overrides. */
+export const runConfigInputSchema = runConfigSchema
+  .omit({ presetVersion: true })
+  .partial()
+  .extend({ preset: presetNameSchema })
+  .strict();
+export type RunConfigInput = z.infer<typeof runConfigInputSchema>;
+
+export interface PresetDefinition {
+  name: PresetName;
+  version: number;
+  title: string;
+  description: string;
+  defaults: Omit<RunConfig, 'preset' | 'presetVersion'>;
+}
+
+const COMMON = {
+  dataset: 'cifar10',
+  seed: 42,
+  validationSplit: 0.1,
+  augment: false,
+  earlyStoppingPatience: 3,
+  inputSize: 32,
+  inputScaling: 'unit',
+  dropout: 0,
+  backbone: null,
+  weightsUrl: null,
+  fineTuneLayers: 0,
+  fineTuneEpochs: 0,
+  fineTuneLearningRateFactor: 0.1,
+  trainLimit: null,
+  testLimit: null,
+} as const satisfies Partial<PresetDefinition['defaults']>;
+
+export const PRESETS: Record<PresetName, PresetDefinition> = {
+  'seed-cnn': {
+    name: 'seed-cnn',
+    version: 1,
+    title: "The lab's CNN",
+    description:
+      'Conv(32)→Pool→Conv(64)→Pool→Dense(512)→Dense(10); Adam 1e-3, batch 128, ≤10 epochs, early stopping on val accuracy.',
+    defaults: { ...COMMON, epochs: 10, batchSize: 128, learningRate: 1e-3 },
+  },
+  'seed-transfer': {
+    name: 'seed-transfer',
+    version: 1,
+    title: "The lab's transfer model",
+    description:
+      'Frozen ImageNet MobileNetV2 at 32×32 with [0,1] inputs, Flatten→Dense(10). Reproduces the lab’s failure mode.',
+    defaults: {
+      ...COMMON,
+      epochs: 10,
+      batchSize: 128,
+      learningRate: 1e-3,
+      backbone: 'mobilenet_v2_1.0',
+    },
+  },
+  'transfer-plus': {
+    name: 'transfer-plus',
+    version: 1,
+    title: 'Transfer learning done right',
+    description:
+      'MobileNetV2 at 96×96 with [-1,1] inputs, GlobalAveragePooling→Dropout→Dense; frozen phase, then fine-tunes the last layers at a 10× lower rate.',
+    defaults: {
+      ...COMMON,
+      epochs: 10,
+      batchSize: 64,
+      learningRate: 1e-3,
+      inputSize: 96,
+      inputScaling: 'symmetric',
+      dropout: 0.2,
+      backbone: 'mobilenet_v2_1.0',
+      fineTuneLayers: 20,
+      fineTuneEpochs: 3,
+    },
+  },
+  'cnn-plus': {
+    name: 'cnn-plus',
+    version: 1,
+    title: 'A stronger CNN from scratch',
+    description:
+      'Three conv blocks with BatchNorm and Dropout, augmentation on; meant to beat seed-cnn clearly.',
+    defaults: {
+      ...COMMON,
+      epochs: 30,
+      batchSize: 64,
+      learningRate: 1e-3,
+      augment: true,
+      dropout: 0.3,
+      earlyStoppingPatience: 5,
+    },
+  },
+  'tiny-cnn': {
+    name: 'tiny-cnn',
+    version: 1,
+    title: 'Tiny CNN (smoke tests)',
+    description: 'Conv(8)→Pool→Conv(16)→Pool→Dense(32)→Dense(classes). Trains in seconds; for checks and demos.',
+    defaults: {
+      ...COMMON,
+      dataset: 'synthetic',
+      epochs: 3,
+      batchSize: 32,
+      learningRate: 3e-3,
+      earlyStoppingPatience: 0,
+    },
+  },
+};
+
+/** Merge a user's overrides onto the preset's defaults and validate the whole. Throws a ZodError. */
+export function resolveRunConfig(input: unknown): RunConfig {
+  const parsed = runConfigInputSchema.parse(input);
+  const preset = PRESETS[parsed.preset];
+  const merged = { ...preset.defaults, ...stripUndefined(parsed), presetVersion: preset.version };
+  return runConfigSchema.parse(merged);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** One line naming the first invalid field, for CLI errors and form messages. */
+export function describeConfigError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid run config';
+  const field = issue.path.length > 0 ? issue.path.join('.') : 'config';
+  return `${field}: ${issue.message}`;
+}

@@ -1,0 +1,2 @@
+// Public API of @convlab/core. Each area adds its own export lines here.
+export * from './config/schema.ts';
