@@ -1,2 +1,3 @@
 // Public API of @convlab/core. Each area adds its own export lines here.
 export * from './config/schema.ts';
+export * from './paths.ts';

@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { describeConfigError, runConfigInputSchema, type RunConfigInput } from '@convlab/core';
+import { enqueueRun } from '@convlab/db';
+import { z } from 'zod';
+import { CliError } from '../cli-error.ts';
+import { withDatabase } from '../database.ts';
+
+/** CLI flag → run config field, so errors can name the flag the user typed. */
+const NUMERIC_FLAGS = {
+  epochs: 'epochs',
+  'batch-size': 'batchSize',
+  seed: 'seed',
+  'learning-rate': 'learningRate',
+  'fine-tune-layers': 'fineTuneLayers',
+  'fine-tune-epochs': 'fineTuneEpochs',
+  'input-size': 'inputSize',
+  'train-limit': 'trainLimit',
+  'test-limit': 'testLimit',
+  'validation-split': 'validationSplit',
+  'early-stopping-patience': 'earlyStoppingPatience',
+  dropout: 'dropout',
+} as const satisfies Record<string, keyof RunConfigInput>;
+
+const FLAG_FOR_FIELD = new Map<string, string>(
+  Object.entries(NUMERIC_FLAGS).map(([flag, field]) => [field, flag]),
+);
+
+const queueExtrasSchema = z.object({
+  priority: z.number().int().min(-1000).max(1000).optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+});
+
+export async function queueCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      preset: { type: 'string' },
+      dataset: { type: 'string' },
+      augment: { type: 'boolean' },
+      'no-augment': { type: 'boolean' },
+      'weights-url': { type: 'string' },
+      priority: { type: 'string' },
+      name: { type: 'string' },
+      group: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, { type: 'string' }])),
+    } as const,
+  });
+  if (values.preset === undefined) throw new CliError('--preset is required (e.g. --preset seed-cnn)');
+
+  const input: Record<string, unknown> = { preset: values.preset };
+  if (values.dataset !== undefined) input.dataset = values.dataset;
+  if (values['weights-url'] !== undefined) input.weightsUrl = values['weights-url'];
+  if (values.augment) input.augment = true;
+  if (values['no-augment']) input.augment = false;
+  for (const [flag, field] of Object.entries(NUMERIC_FLAGS)) {
+    const raw = (values as Record<string, unknown>)[flag];
+    if (typeof raw === 'string') input[field] = parseNumber(flag, raw);
+  }
+  const configResult = runConfigInputSchema.safeParse(input);
+  if (!configResult.success) {
+    const issue = configResult.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    const flag = FLAG_FOR_FIELD.get(field) ?? field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    throw new CliError(`invalid --${flag}: ${describeConfigError(configResult.error)}`);
+  }
+  const extras = queueExtrasSchema.safeParse({
+    priority: values.priority === undefined ? undefined : parseNumber('priority', values.priority),
+    name: values.name,
+  });
+  if (!extras.success) throw new CliError(`invalid ${describeConfigError(extras.error)}`);
+
+  const run = await withDatabase((db) =>
+    enqueueRun(db, {
+      config: configResult.data,
+      priority: extras.data.priority,
+      name: extras.data.name,
+      groupId: values.group,
+    }),
+  );
+  console.log(values.json ? JSON.stringify({ id: run.id }) : run.id);
+  return 0;
+}
+
+function parseNumber(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw new CliError(`invalid --${flag}: expected a number, got "${raw}"`);
+  }
+  return value;
+}

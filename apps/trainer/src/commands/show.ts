@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { getRunDetail } from '@convlab/db';
+import { CliError } from '../cli-error.ts';
+import { withDatabase } from '../database.ts';
+import { formatPercent, formatTable } from '../text-table.ts';
+
+export async function showCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  const [id] = positionals;
+  if (!id) throw new CliError('usage: convlab show <id> [--json]');
+  const detail = await withDatabase((db) => getRunDetail(db, id));
+  if (!detail) throw new CliError(`no run with id ${id}`);
+  if (values.json) {
+    console.log(JSON.stringify(detail));
+    return 0;
+  }
+  const { epochs, report } = detail;
+  console.log(`${detail.id}  ${detail.name}`);
+  console.log(`status:   ${detail.status}${detail.cancelRequested ? ' (cancel requested)' : ''}`);
+  console.log(`preset:   ${detail.preset} v${detail.presetVersion} on ${detail.dataset}`);
+  console.log(`backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`);
+  if (detail.error) console.log(`error:    ${detail.error}`);
+  console.log(`config:   ${JSON.stringify(detail.config)}`);
+  if (epochs.length > 0) {
+    console.log('');
+    console.log(
+      formatTable(
+        ['EPOCH', 'PHASE', 'LOSS', 'ACC', 'VAL LOSS', 'VAL ACC', 'LR', 'SECONDS'],
+        epochs.map((e) => [
+          String(e.epoch),
+          e.phase,
+          e.loss.toFixed(4),
+          formatPercent(e.acc),
+          e.valLoss.toFixed(4),
+          formatPercent(e.valAcc),
+          e.lr.toExponential(1),
+          e.seconds.toFixed(1),
+        ]),
+      ),
+    );
+  }
+  if (report) {
+    console.log('');
+    console.log(
+      `test acc ${formatPercent(report.testAcc)}  test loss ${report.testLoss.toFixed(4)}  ` +
+        `macro F1 ${report.macroAvg.f1.toFixed(3)}  overfitting gap ${formatPercent(report.overfittingGap)}`,
+    );
+    console.log(
+      formatTable(
+        ['CLASS', 'PRECISION', 'RECALL', 'F1', 'SUPPORT'],
+        report.perClass.map((c) => [
+          c.label,
+          c.precision.toFixed(3),
+          c.recall.toFixed(3),
+          c.f1.toFixed(3),
+          String(c.support),
+        ]),
+      ),
+    );
+  }
+  return 0;
+}

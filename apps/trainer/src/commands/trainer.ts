@@ -1,0 +1,61 @@
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '@convlab/core';
+import { applyMigrations, resolveDatabaseUrl } from '@convlab/db';
+import { z } from 'zod';
+import { CliError } from '../cli-error.ts';
+import { TrainerDaemon } from '../daemon.ts';
+import { readTrainerEnv } from '../env.ts';
+import { createLogger } from '../logger.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+
+const concurrencySchema = z.coerce.number().int().min(1).max(64);
+
+export async function trainerCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      concurrency: { type: 'string' },
+      once: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+    },
+  });
+  const concurrency = concurrencySchema.safeParse(values.concurrency ?? availableParallelism());
+  if (!concurrency.success) throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
+  let env;
+  try {
+    env = readTrainerEnv({ ...process.env, CONVLAB_BACKEND: values.backend ?? process.env.CONVLAB_BACKEND });
+  } catch (error) {
+    throw new CliError(error instanceof Error ? error.message : String(error));
+  }
+  const logger = createLogger({ verbose: values.verbose });
+  const databaseUrl = resolveDatabaseUrl();
+  await applyMigrations(databaseUrl);
+  // The daemon reports the best backend this host offers; each run's process selects the same one.
+  const { backend } = await initBackend(env.CONVLAB_BACKEND);
+  const daemon = new TrainerDaemon({
+    databaseUrl,
+    concurrency: concurrency.data,
+    once: values.once,
+    leaseMs: env.CONVLAB_LEASE_MS,
+    pollMs: env.CONVLAB_POLL_MS,
+    maxAttempts: env.CONVLAB_MAX_ATTEMPTS,
+    shutdownGraceMs: env.CONVLAB_SHUTDOWN_GRACE_MS,
+    backend,
+    version: packageJson.version,
+    verbose: values.verbose,
+    logger,
+  });
+  const onSignal = (signal: NodeJS.Signals) => void daemon.shutdown(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await daemon.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return 0;
+}

@@ -1,0 +1,227 @@
+/**
+ * The trainer daemon: claims queued runs and trains each in its own child process, so a crash, OOM or
+ * native abort in one run fails that run and not the daemon. The daemon owns the leases: it renews them
+ * while a child lives, relays cancel requests, requeues runs whose lease expired (any daemon's), and on
+ * SIGINT/SIGTERM stops claiming, lets children stop at a batch boundary and hands their runs back.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  claimNextRun,
+  createDb,
+  failRun,
+  heartbeatWorker,
+  registerWorker,
+  releaseRun,
+  renewLease,
+  requeueStaleRuns,
+  stopWorker,
+  type PrismaClient,
+} from '@convlab/db';
+import type { Logger } from './logger.ts';
+import type { StopMessage } from './run-process.ts';
+
+export interface DaemonOptions {
+  databaseUrl: string;
+  concurrency: number;
+  /** Work the queue until it is empty, then return. */
+  once: boolean;
+  leaseMs: number;
+  pollMs: number;
+  maxAttempts: number;
+  shutdownGraceMs: number;
+  backend: string;
+  version: string;
+  verbose: boolean;
+  logger: Logger;
+}
+
+interface ActiveRun {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stopSent: boolean;
+}
+
+const RUN_PROCESS_ENTRY = fileURLToPath(new URL('./run-process.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+export class TrainerDaemon {
+  private readonly db: PrismaClient;
+  private readonly active = new Map<string, ActiveRun>();
+  private workerId = '';
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private runsStarted = 0;
+
+  constructor(private readonly options: DaemonOptions) {
+    this.db = createDb({ url: options.databaseUrl });
+  }
+
+  /** Runs until the queue is empty (--once) or a shutdown is requested. */
+  async run(): Promise<{ runsStarted: number }> {
+    const { logger, leaseMs } = this.options;
+    const worker = await registerWorker(this.db, {
+      host: hostname(),
+      pid: process.pid,
+      backend: this.options.backend,
+      concurrency: this.options.concurrency,
+      version: this.options.version,
+    });
+    this.workerId = worker.id;
+    logger.info(
+      { event: 'worker.started', workerId: this.workerId, backend: this.options.backend },
+      'trainer started',
+    );
+    const heartbeat = setInterval(() => void this.heartbeat(), Math.max(250, Math.floor(leaseMs / 3)));
+    try {
+      await this.loop();
+    } finally {
+      clearInterval(heartbeat);
+      await stopWorker(this.db, this.workerId).catch(() => undefined);
+      await this.db.$disconnect();
+      logger.info({ event: 'worker.stopped', workerId: this.workerId }, 'trainer stopped');
+    }
+    return { runsStarted: this.runsStarted };
+  }
+
+  /** Stop claiming, ask every child to stop at its next batch, and hand their runs back to the queue. */
+  async shutdown(signal: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.options.logger.info({ event: 'worker.shutdown', signal, runs: [...this.active.keys()] }, 'shutting down');
+    for (const [runId, active] of this.active) this.sendStop(runId, active, 'shutdown');
+    this.wake?.();
+    const exits = Promise.all([...this.active.values()].map((a) => a.exited));
+    const grace = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), this.options.shutdownGraceMs).unref(),
+    );
+    if ((await Promise.race([exits, grace])) === 'timeout') {
+      for (const active of this.active.values()) active.child.kill('SIGKILL');
+      await exits;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const { logger } = this.options;
+    while (!this.stopping) {
+      const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
+      for (const run of requeued) {
+        logger.warn({ event: 'run.lease_expired', runId: run.id, status: run.status }, 'requeued a run whose lease expired');
+      }
+      let claimedAny = false;
+      while (!this.stopping && this.active.size < this.options.concurrency) {
+        const run = await claimNextRun(this.db, { workerId: this.workerId, leaseMs: this.options.leaseMs });
+        if (!run) break;
+        claimedAny = true;
+        this.startRun(run.id, run.attempts);
+      }
+      await this.relayCancelRequests();
+      if (this.options.once && !claimedAny && this.active.size === 0) {
+        // A queue that looks empty may still hold a run whose lease is about to expire elsewhere;
+        // --once means "until nothing is left to do here", so we stop.
+        break;
+      }
+      await this.sleep(this.options.pollMs);
+    }
+    await Promise.all([...this.active.values()].map((a) => a.exited));
+  }
+
+  private startRun(runId: string, attempt: number): void {
+    const { logger } = this.options;
+    const child = fork(RUN_PROCESS_ENTRY, [runId, this.workerId], {
+      execArgv: ['--import', TSX_LOADER],
+      env: {
+        ...process.env,
+        DATABASE_URL: this.options.databaseUrl,
+        CONVLAB_BACKEND: this.options.backend,
+        CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.runsStarted += 1;
+    logger.info({ event: 'run.started', runId, attempt, childPid: child.pid }, 'training run');
+    const exited = new Promise<void>((resolve) => {
+      child.once('exit', (code, signal) => {
+        void this.onChildExit(runId, code, signal).finally(() => {
+          this.active.delete(runId);
+          this.wake?.();
+          resolve();
+        });
+      });
+    });
+    this.active.set(runId, { child, exited, stopSent: false });
+  }
+
+  /** A child that exits leaves its run finished; if it did not (crash, kill), decide here. */
+  private async onChildExit(runId: string, code: number | null, signal: string | null): Promise<void> {
+    const { logger } = this.options;
+    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, workerId: true } });
+    if (!run || run.status !== 'running' || run.workerId !== this.workerId) {
+      logger.info({ event: 'run.exited', runId, code, signal, status: run?.status }, 'run process finished');
+      return;
+    }
+    if (this.stopping) {
+      await releaseRun(this.db, runId);
+      logger.info({ event: 'run.released', runId }, 'run handed back to the queue');
+      return;
+    }
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    const updated = await failRun(this.db, runId, `training process ${how} (crash or out of memory?)`, {
+      retryable: true,
+    });
+    logger.error({ event: 'run.crashed', runId, code, signal, status: updated.status }, `run process ${how}`);
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      await heartbeatWorker(this.db, this.workerId);
+      for (const [runId, active] of this.active) {
+        const lease = await renewLease(this.db, runId, this.workerId, this.options.leaseMs);
+        if (!lease.owned) {
+          this.options.logger.warn({ event: 'run.lease_lost', runId }, 'lost the lease: stopping the run');
+          active.child.kill('SIGKILL');
+        } else if (lease.cancelRequested) {
+          this.sendStop(runId, active, 'cancel');
+        }
+      }
+    } catch (error) {
+      this.options.logger.error({ event: 'worker.heartbeat_failed', err: error }, 'heartbeat failed');
+    }
+  }
+
+  /** Cancel requests are checked every poll so a run stops within about one batch. */
+  private async relayCancelRequests(): Promise<void> {
+    if (this.active.size === 0) return;
+    const cancelled = await this.db.run.findMany({
+      where: { id: { in: [...this.active.keys()] }, cancelRequested: true },
+      select: { id: true },
+    });
+    for (const { id } of cancelled) {
+      const active = this.active.get(id);
+      if (active) this.sendStop(id, active, 'cancel');
+    }
+  }
+
+  private sendStop(runId: string, active: ActiveRun, reason: StopMessage['reason']): void {
+    if (active.stopSent && reason === 'cancel') return;
+    active.stopSent = true;
+    const message: StopMessage = { type: 'stop', reason };
+    if (active.child.connected) active.child.send(message);
+    this.options.logger.info({ event: `run.stop_requested`, runId, reason }, 'asked the run to stop');
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/** Trainer settings from the environment, validated once. */
+import { z } from 'zod';
+
+const envSchema = z.object({
+  /** How long a claimed run stays ours without a heartbeat before any daemon may requeue it. */
+  CONVLAB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** How often the daemon polls for queued runs and requeues stale ones. */
+  CONVLAB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Failed attempts (crashes, expired leases) before a run is given up as failed. */
+  CONVLAB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Time a graceful shutdown waits for runs to reach a batch boundary before killing them. */
+  CONVLAB_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  CONVLAB_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+});
+
+export type TrainerEnv = z.infer<typeof envSchema>;
+
+export function readTrainerEnv(env: NodeJS.ProcessEnv = process.env): TrainerEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return result.data;
+}

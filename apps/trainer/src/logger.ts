@@ -1,0 +1,15 @@
+/** One structured JSON line per event (pino), on stderr so `--json` outputs on stdout stay clean. */
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(options: { verbose?: boolean; name?: string } = {}): Logger {
+  return pino(
+    {
+      name: options.name ?? 'convlab',
+      level: options.verbose ? 'debug' : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
+      base: { pid: process.pid },
+    },
+    pino.destination({ fd: 2, sync: true }),
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * One training run, in its own process (forked by the daemon). It trains, writes each epoch's metrics
+ * as the epoch ends, and finishes the run itself: completed, cancelled, handed back (shutdown) or failed.
+ * If this process dies instead, the daemon sees the exit and decides (retry from the last checkpoint).
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  describeConfigError,
+  initBackend,
+  loadDataset,
+  readCheckpointEpoch,
+  runConfigSchema,
+  runDir,
+  trainRun,
+  type RunConfig,
+} from '@convlab/core';
+import {
+  completeRun,
+  createDb,
+  deleteEpochMetricsAfter,
+  failRun,
+  markRunCancelled,
+  recordEpochMetric,
+  releaseRun,
+  saveReport,
+  setRunStarted,
+  updateRunProgress,
+  type PrismaClient,
+} from '@convlab/db';
+import { ZodError } from 'zod';
+import { createLogger } from './logger.ts';
+
+export interface StopMessage {
+  type: 'stop';
+  reason: 'cancel' | 'shutdown';
+}
+
+/** An error that retrying cannot fix (bad config, missing dataset, unreadable weights). */
+class PermanentRunError extends Error {}
+
+let stopReason: StopMessage['reason'] | null = null;
+
+process.on('message', (message: StopMessage) => {
+  if (message.type === 'stop') stopReason ??= message.reason;
+});
+// Without its daemon nobody renews the lease: stop now rather than train on as an orphan.
+process.on('disconnect', () => process.exit(70));
+// Ctrl-C reaches the whole process group; the daemon coordinates the shutdown, so treat it as one.
+process.on('SIGINT', () => (stopReason ??= 'shutdown'));
+process.on('SIGTERM', () => (stopReason ??= 'shutdown'));
+
+const [runId, workerId] = process.argv.slice(2);
+const logger = createLogger({ name: 'convlab-run' }).child({ runId });
+
+async function permanent<T>(what: string, action: () => Promise<T> | T): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    const message =
+      error instanceof ZodError ? describeConfigError(error) : error instanceof Error ? error.message : String(error);
+    throw new PermanentRunError(`${what}: ${message}`);
+  }
+}
+
+async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
+  const run = await db.run.findUnique({ where: { id } });
+  if (!run || run.status !== 'running' || run.workerId !== workerId) {
+    logger.warn({ event: 'run.not_ours', status: run?.status }, 'run is no longer ours; nothing to do');
+    return;
+  }
+  const config: RunConfig = await permanent('invalid run config', () =>
+    runConfigSchema.parse(JSON.parse(run.config)),
+  );
+  const { backend, kernels } = await initBackend(
+    (process.env.CONVLAB_BACKEND ?? 'auto') as Parameters<typeof initBackend>[0],
+  );
+  logger.info({ event: 'run.backend', backend, kernels: kernels.length }, `training on ${backend}`);
+  const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
+    loadDataset(config.dataset, {
+      seed: config.seed,
+      validationSplit: config.validationSplit,
+      trainLimit: config.trainLimit,
+      testLimit: config.testLimit,
+      inputSize: config.inputSize,
+    }),
+  );
+  const dir = runDir(id);
+  const checkpointEpoch = await readCheckpointEpoch(dir);
+  // Epoch rows past the checkpoint belong to work that is about to be redone.
+  await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
+  await setRunStarted(db, id, { backend, totalEpochs: config.epochs + config.fineTuneEpochs, resumedFromEpoch: checkpointEpoch });
+  if (checkpointEpoch !== null) logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
+
+  const result = await trainRun(config, {
+    dataset,
+    runDir: dir,
+    resume: checkpointEpoch !== null,
+    shouldStop: () => stopReason !== null,
+    onEpoch: async (metric) => {
+      await recordEpochMetric(db, id, metric);
+      logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
+    },
+    onProgress: async (progress) => {
+      await updateRunProgress(db, id, progress);
+    },
+  });
+
+  if (result.stopped) {
+    if (stopReason === 'cancel') {
+      await markRunCancelled(db, id);
+      logger.info({ event: 'run.cancelled' }, 'run cancelled');
+    } else {
+      await releaseRun(db, id);
+      logger.info({ event: 'run.released' }, 'run handed back to the queue');
+    }
+    return;
+  }
+  if (!result.report) throw new Error('training finished without a report');
+  await saveReport(db, id, result.report);
+  await completeRun(db, id, {
+    paramCount: result.paramCount,
+    bestEpoch: result.bestEpoch,
+    trainSeconds: result.trainSeconds,
+  });
+  // A finished run never resumes: its checkpoints are only disk space now.
+  await rm(path.join(dir, 'checkpoint'), { recursive: true, force: true });
+  logger.info(
+    { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
+    'run completed',
+  );
+}
+
+async function main(): Promise<number> {
+  if (!runId || !workerId) {
+    logger.error('usage: run-process <runId> <workerId>');
+    return 2;
+  }
+  const db = createDb();
+  try {
+    await trainClaimedRun(db, runId);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const retryable = !(error instanceof PermanentRunError);
+    logger.error({ event: 'run.failed', err: error, retryable }, message);
+    await failRun(db, runId, message, { retryable });
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+process.exitCode = await main();
+// Let stdout drain, then leave even if a stray handle (wasm worker, timer) is still open.
+setImmediate(() => process.exit());

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandbox, type Sandbox } from './harness.ts';
+
+interface ShowJson {
+  id: string;
+  status: string;
+  backend: string | null;
+  config: { preset: string; epochs: number; dataset: string };
+  epochs: { epoch: number; loss: number; acc: number; valLoss: number; valAcc: number; seconds: number }[];
+  report: { testAcc: number; perClass: unknown[]; confusionMatrix: number[][] } | null;
+}
+
+describe('convlab CLI', () => {
+  let sandbox: Sandbox;
+  beforeAll(() => {
+    sandbox = createSandbox();
+  });
+  afterAll(async () => {
+    await sandbox.cleanup();
+  });
+
+  it('migrates an empty database and reports it up to date the second time', async () => {
+    const first = await sandbox.cli(['migrate']);
+    expect(first.code).toBe(0);
+    const second = await sandbox.cli(['migrate']);
+    expect(second.stdout).toContain('up to date');
+  });
+
+  it('rejects invalid options with one line naming the field', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--preset', 'tiny-cnn', '--epochs', '0'], /--epochs/],
+      [['--preset', 'tiny-cnn', '--batch-size', 'abc'], /--batch-size/],
+      [['--preset', 'no-such-preset'], /preset/],
+      [['--preset', 'tiny-cnn', '--dataset', 'imagenet'], /--dataset/],
+      [['--preset', 'tiny-cnn', '--learning-rate', '5'], /--learning-rate/],
+      [['--dataset', 'synthetic'], /--preset is required/],
+      [['--preset', 'tiny-cnn', '--bogus', '1'], /bogus/],
+    ];
+    for (const [args, field] of cases) {
+      const result = await sandbox.cli(['queue', ...args, '--json']);
+      expect(result.code, args.join(' ')).not.toBe(0);
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(field);
+    }
+    const runs = await sandbox.cli(['runs', '--json']);
+    expect(JSON.parse(runs.stdout)).toEqual([]);
+  });
+
+  it('queues, lists newest first, cancels and retries', async () => {
+    const first = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic']);
+    const second = await sandbox.queue(['--preset', 'seed-cnn', '--dataset', 'synthetic', '--seed', '7']);
+    const listed = JSON.parse((await sandbox.cli(['runs', '--json'])).stdout) as { id: string }[];
+    expect(listed.map((r) => r.id)).toEqual([second, first]);
+
+    const shown = JSON.parse((await sandbox.cli(['show', second, '--json'])).stdout) as ShowJson;
+    expect(shown.status).toBe('queued');
+    expect(shown.config).toMatchObject({ preset: 'seed-cnn', dataset: 'synthetic', epochs: 10 });
+
+    expect((await sandbox.cli(['cancel', first])).code).toBe(0);
+    expect((await sandbox.cli(['cancel', second])).code).toBe(0);
+    const cancelled = JSON.parse((await sandbox.cli(['show', first, '--json'])).stdout) as ShowJson;
+    expect(cancelled.status).toBe('cancelled');
+
+    expect((await sandbox.cli(['retry', first])).code).toBe(0);
+    const retried = JSON.parse((await sandbox.cli(['show', first, '--json'])).stdout) as ShowJson;
+    expect(retried.status).toBe('queued');
+    expect((await sandbox.cli(['cancel', first])).code).toBe(0);
+
+    const missing = await sandbox.cli(['show', 'r-does-not-exist']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/no run/);
+  });
+
+  it('trains a queued run end to end with trainer --once', async () => {
+    const id = await sandbox.queue([
+      '--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '2', '--train-limit', '400', '--test-limit', '200',
+    ]);
+    const trainer = sandbox.startTrainer(['--once', '--concurrency', '1']);
+    const { code } = await trainer.exited;
+    expect(code, trainer.output()).toBe(0);
+
+    const shown = JSON.parse((await sandbox.cli(['show', id, '--json'])).stdout) as ShowJson;
+    expect(shown.status).toBe('completed');
+    expect(shown.backend).toMatch(/^(wasm|cpu|tensorflow|tensorflow-gpu)$/);
+    expect(shown.epochs.map((e) => e.epoch)).toEqual([1, 2]);
+    // Learning happened: 10 balanced classes, so chance is 10%.
+    expect(shown.report?.testAcc).toBeGreaterThan(0.3);
+    expect(shown.report?.perClass).toHaveLength(10);
+    expect(shown.report?.confusionMatrix).toHaveLength(10);
+
+    const text = await sandbox.cli(['show', id]);
+    expect(text.stdout).toContain('completed');
+    expect(text.stdout).toMatch(/test acc/);
+  });
+});

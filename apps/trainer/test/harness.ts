@@ -1,0 +1,109 @@
+/** Runs the real `convlab` CLI against a throwaway SQLite file and runs folder. */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, type PrismaClient } from '@convlab/db';
+
+export const CONVLAB_BIN = fileURLToPath(new URL('../bin/convlab.mjs', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  databaseUrl: string;
+  cli(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliResult>;
+  /** Starts `convlab trainer …` in the background. */
+  startTrainer(args: string[], extraEnv?: NodeJS.ProcessEnv): TrainerProcess;
+  queue(args: string[]): Promise<string>;
+  db(): PrismaClient;
+  cleanup(): Promise<void>;
+}
+
+export interface TrainerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function createSandbox(): Sandbox {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convlab-trainer-test-'));
+  const databaseUrl = `file:${path.join(dir, 'convlab.db')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    CONVLAB_RUNS_DIR: path.join(dir, 'runs'),
+    CONVLAB_POLL_MS: '200',
+  };
+  const clients: PrismaClient[] = [];
+  const trainers: ChildProcess[] = [];
+
+  const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    new Promise<CliResult>((resolve) => {
+      execFile(
+        process.execPath,
+        [CONVLAB_BIN, ...args],
+        { env: { ...env, ...extraEnv }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+
+  return {
+    dir,
+    env,
+    databaseUrl,
+    cli,
+    startTrainer(args, extraEnv = {}) {
+      const child = spawn(process.execPath, [CONVLAB_BIN, 'trainer', ...args], {
+        env: { ...env, ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      trainers.push(child);
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      return { child, output: () => output, exited };
+    },
+    async queue(args) {
+      const result = await cli(['queue', ...args, '--json']);
+      if (result.code !== 0) throw new Error(`queue failed: ${result.stderr}`);
+      return (JSON.parse(result.stdout) as { id: string }).id;
+    },
+    db() {
+      const client = createDb({ url: databaseUrl });
+      clients.push(client);
+      return client;
+    },
+    async cleanup() {
+      for (const child of trainers) if (child.exitCode === null) child.kill('SIGKILL');
+      await Promise.all(clients.map((c) => c.$disconnect()));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value or the timeout passes. */
+export async function waitFor<T>(
+  check: () => Promise<T | null | undefined | false>,
+  { timeoutMs = 120_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
