@@ -1,7 +1,7 @@
 /** One structured JSON line per event (pino), on stderr so `--json` outputs on stdout stay clean. */
-import { pino, type Logger } from 'pino';
+import pino from 'pino';
 
-export type { Logger };
+export type Logger = pino.Logger;
 
 export function createLogger(options: { verbose?: boolean; name?: string } = {}): Logger {
   return pino(

@@ -1,3 +1,4 @@
 // Public API of @convlab/core. Each area adds its own export lines here.
 export * from './config/schema.ts';
 export * from './paths.ts';
+export * from './data/index.ts';

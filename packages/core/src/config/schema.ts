@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 
-export const PRESET_NAMES = ['seed-cnn', 'seed-transfer', 'transfer-plus', 'cnn-plus', 'tiny-cnn'] as const;
+export const PRESET_NAMES = [
+  'seed-cnn',
+  'seed-transfer',
+  'transfer-plus',
+  'cnn-plus',
+  'tiny-cnn',
+] as const;
 export const presetNameSchema = z.enum(PRESET_NAMES);
 export type PresetName = z.infer<typeof presetNameSchema>;
 
@@ -156,7 +162,8 @@ export const PRESETS: Record<PresetName, PresetDefinition> = {
     name: 'tiny-cnn',
     version: 1,
     title: 'Tiny CNN (smoke tests)',
-    description: 'Conv(8)→Pool→Conv(16)→Pool→Dense(32)→Dense(classes). Trains in seconds; for checks and demos.',
+    description:
+      'Conv(8)→Pool→Conv(16)→Pool→Dense(32)→Dense(classes). Trains in seconds; for checks and demos.',
     defaults: {
       ...COMMON,
       dataset: 'synthetic',

@@ -8,6 +8,8 @@ export interface ImageSet {
   height: number;
   width: number;
   channels: 1 | 3;
+  /** Number of classes of the dataset (the one-hot width), even if this subset lacks some of them. */
+  numClasses: number;
 }
 
 export interface LoadedDataset {

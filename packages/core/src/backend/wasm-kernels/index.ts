@@ -1,8 +1,71 @@
 /**
- * Fast gradient kernels for the tfjs wasm backend (owned by the performance work, issue 6).
- * `registerFastWasmKernels` is called once after the wasm backend is ready; it returns the names of the
- * kernels it registered so the trainer can report them.
+ * Fast gradient kernels for the tfjs wasm backend. Under Node the stock wasm backend is single-threaded,
+ * lacks Conv2DBackpropFilter and the depthwise gradients, computes MaxPoolGrad wrongly for negative
+ * window maxima, and runs transposed matmuls slowly. `registerFastWasmKernels` replaces those kernels;
+ * call it once after `tf.setBackend('wasm')` is ready. It returns the names of the kernels it registered.
+ * See docs/PERFORMANCE.md for what each kernel does and how it was measured.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelFunc } from '@tensorflow/tfjs';
+import { makeBatchMatMul } from './batch-mat-mul.ts';
+import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './conv2d-backprop.ts';
+import {
+  depthwiseConv2dNativeBackpropFilter,
+  depthwiseConv2dNativeBackpropInput,
+} from './depthwise-backprop.ts';
+import { maxPoolGrad } from './max-pool-grad.ts';
+import { makeSum } from './sum.ts';
+
+const BACKEND = 'wasm';
+
+/** Stock wasm kernels as they were before the first registration (kept so re-registration is safe). */
+const stockKernels = new Map<string, KernelFunc | null>();
+let registered: string[] | null = null;
+
+function stockKernel(name: string): KernelFunc | null {
+  if (!stockKernels.has(name))
+    stockKernels.set(name, tf.getKernel(name, BACKEND)?.kernelFunc ?? null);
+  return stockKernels.get(name) ?? null;
+}
+
+function requireStock(name: string): KernelFunc {
+  const kernel = stockKernel(name);
+  if (!kernel) throw new Error(`the wasm backend has no ${name} kernel to build on`);
+  return kernel;
+}
+
+function replaceKernel(kernelName: string, kernelFunc: KernelFunc): void {
+  stockKernel(kernelName);
+  if (tf.getKernel(kernelName, BACKEND)) tf.unregisterKernel(kernelName, BACKEND);
+  tf.registerKernel({ kernelName, backendName: BACKEND, kernelFunc });
+}
+
+/**
+ * Registers the fast kernels on the wasm backend (idempotent). The wasm backend must already be
+ * initialised (`await tf.setBackend('wasm')`), because the stock kernels these build on are set up then.
  */
 export function registerFastWasmKernels(): string[] {
-  return [];
+  if (registered) return [...registered];
+  if (!tf.findBackend(BACKEND)) {
+    throw new Error(
+      'registerFastWasmKernels: initialise the wasm backend first (tf.setBackend("wasm"))',
+    );
+  }
+  const conv2D = requireStock('Conv2D');
+  const kernels: [string, KernelFunc][] = [
+    // Missing on wasm: registered first so training works even if a later registration failed.
+    ['Conv2DBackpropFilter', makeConv2DBackpropFilter(conv2D)],
+    ['MaxPoolGrad', maxPoolGrad],
+    [
+      'Conv2DBackpropInput',
+      makeConv2DBackpropInput(conv2D, requireStock('Conv2DBackpropInput')),
+    ],
+    ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilter],
+    ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInput],
+    ['BatchMatMul', makeBatchMatMul(requireStock('BatchMatMul'))],
+    ['Sum', makeSum(requireStock('Sum'))],
+  ];
+  for (const [name, kernelFunc] of kernels) replaceKernel(name, kernelFunc);
+  registered = kernels.map(([name]) => name);
+  return [...registered];
 }

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: throughput of the things convlab runs. Each case runs in its own child process (a fresh
+ * wasm instance, no cross-talk), prints one JSON line, and all lines go to <repo root>/bench/results.json.
+ * Run one case alone with `tsx bench/run.ts --case <name>`. The CPU may be shared: each line carries the
+ * process CPU time next to the wall time, and rates are computed from wall time after warm-up.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findRepoRoot } from '@convlab/core/paths';
+import { CASES, type BenchResult } from './cases.ts';
+
+const SCRIPT = fileURLToPath(import.meta.url);
+
+interface CaseOutcome extends BenchResult {
+  case: string;
+}
+
+function runChild(name: string, timeoutMs: number): Promise<CaseOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, SCRIPT, '--case', name], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
+      if (line) {
+        resolve({ case: name, ...(JSON.parse(line.slice('RESULT '.length)) as BenchResult) });
+      } else {
+        const why = code === null ? `killed after ${timeoutMs / 1000}s` : `exit code ${code}`;
+        const lastError = stderr.trim().split('\n').slice(-1)[0]?.slice(0, 300) ?? '';
+        resolve({ case: name, status: 'error', reason: `${why}: ${lastError}` });
+      }
+    });
+  });
+}
+
+async function runOne(name: string): Promise<void> {
+  const definition = CASES.find((c) => c.name === name);
+  if (!definition)
+    throw new Error(`unknown bench case "${name}"; cases: ${CASES.map((c) => c.name).join(', ')}`);
+  const result = await definition.run();
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+}
+
+async function runAll(only: string[]): Promise<void> {
+  const started = Date.now();
+  const outcomes: CaseOutcome[] = [];
+  for (const definition of CASES) {
+    if (only.length > 0 && !only.includes(definition.name)) continue;
+    const outcome =
+      definition.concurrent !== undefined
+        ? await runConcurrent(definition.name, definition.concurrent, definition.timeoutMs)
+        : await runChild(definition.name, definition.timeoutMs);
+    outcomes.push(outcome);
+    console.log(JSON.stringify(outcome));
+  }
+  addRatios(outcomes);
+  const file = path.join(findRepoRoot(), 'bench', 'results.json');
+  mkdirSync(path.dirname(file), { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    wallSeconds: (Date.now() - started) / 1000,
+    outcomes,
+  };
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(JSON.stringify({ case: 'summary', file, wallSeconds: report.wallSeconds }));
+}
+
+/** N copies of a case at once (each its own process); the total rate is what 2 cores deliver. */
+async function runConcurrent(
+  name: string,
+  copies: number,
+  timeoutMs: number,
+): Promise<CaseOutcome> {
+  const base = name.replace(/-x\d+$/, '');
+  const results = await Promise.all(
+    Array.from({ length: copies }, () => runChild(base, timeoutMs)),
+  );
+  const rates = results.map((r) => r.imagesPerSecond);
+  if (results.some((r) => r.status !== 'ok') || rates.some((r) => r === undefined)) {
+    return {
+      case: name,
+      status: 'error',
+      reason: results.map((r) => r.reason ?? r.status).join('; '),
+    };
+  }
+  const total = rates.reduce((sum: number, r) => sum + (r ?? 0), 0);
+  return {
+    case: name,
+    status: 'ok',
+    imagesPerSecond: round(total),
+    perProcess: rates,
+    processes: copies,
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** tfjs rows as ratios to the PyTorch rows measured in the same run. */
+function addRatios(outcomes: CaseOutcome[]): void {
+  const rate = (name: string) =>
+    outcomes.find((o) => o.case === name && o.status === 'ok')?.imagesPerSecond;
+  const torchTrain = rate('pytorch-seed-cnn');
+  const torchInfer = outcomes.find((o) => o.case === 'pytorch-seed-cnn')?.inference1Thread;
+  const torchTrain2 = outcomes.find((o) => o.case === 'pytorch-seed-cnn')?.train2Threads;
+  for (const o of outcomes) {
+    if (o.status !== 'ok' || o.imagesPerSecond === undefined) continue;
+    if (o.case.startsWith('seed-cnn-train-wasm-fast-x') && typeof torchTrain2 === 'number') {
+      o.ratioToPytorch2Threads = round((o.imagesPerSecond / torchTrain2) * 100) / 100;
+    } else if (o.case.startsWith('seed-cnn-train') && torchTrain) {
+      o.ratioToPytorch1Thread = round((o.imagesPerSecond / torchTrain) * 100) / 100;
+    } else if (o.case.startsWith('seed-cnn-infer') && typeof torchInfer === 'number') {
+      o.ratioToPytorch1Thread = round((o.imagesPerSecond / torchInfer) * 100) / 100;
+    }
+  }
+}
+
+const args = process.argv.slice(2);
+const caseIndex = args.indexOf('--case');
+if (caseIndex >= 0) {
+  await runOne(args[caseIndex + 1] ?? '');
+  process.exit(0);
+} else {
+  await runAll(args.filter((a) => !a.startsWith('--')));
+}

@@ -1,0 +1,40 @@
+/** GET /api/runs/:id/images/:index → the run's test image `index` as a PNG. */
+import { getRunDetail } from '@convlab/db';
+import { getDb } from '~/server/db.ts';
+import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { encodeImagePng, loadTestSet } from '~/server/test-images.ts';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ id: string; index: string }> },
+): Promise<Response> {
+  const refused = refuseUnlessAllowed(request, 'read');
+  if (refused) return refused;
+  const { id, index: rawIndex } = await params;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
+  if (!/^\d{1,7}$/.test(rawIndex)) return textResponse(400, 'image index must be a whole number');
+  const run = await getRunDetail(await getDb(), id);
+  if (!run) return textResponse(404, `no run with id ${id}`);
+  let png: Buffer;
+  try {
+    const testSet = await loadTestSet(run.config);
+    const index = Number(rawIndex);
+    if (index >= testSet.images.count) {
+      return textResponse(404, `the test set has ${testSet.images.count} images; no image ${index}`);
+    }
+    png = encodeImagePng(testSet.images, index);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return textResponse(500, `cannot load dataset "${run.config.dataset}": ${message}`);
+  }
+  return new Response(new Uint8Array(png), {
+    headers: {
+      'content-type': 'image/png',
+      // Same run config → same image; a run's config never changes.
+      'cache-control': 'private, max-age=86400',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}

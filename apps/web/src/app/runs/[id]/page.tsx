@@ -1,0 +1,6 @@
+import { RunDetail } from '~/components/run-detail.tsx';
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return <RunDetail id={id} />;
+}

@@ -1,0 +1,66 @@
+/**
+ * The dashboard's settings, read from the environment and validated once. A dashboard reachable from
+ * other machines (HOST not loopback) must have a token: without one anyone on the network could queue,
+ * cancel and delete runs.
+ */
+import { z } from 'zod';
+
+/** Empty strings in the environment mean "not set". */
+const optionalString = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z.string().optional(),
+);
+
+const envSchema = z
+  .object({
+    HOST: optionalString.transform((host) => host ?? '127.0.0.1'),
+    PORT: optionalString
+      .transform((port) => Number(port ?? 3000))
+      .pipe(z.number().int().min(1).max(65_535)),
+    CONVLAB_TOKEN: optionalString.pipe(
+      z.string().min(12, 'must be at least 12 characters').optional(),
+    ),
+    CONVLAB_PUBLIC_READS: optionalString
+      .pipe(z.enum(['0', '1', 'true', 'false']).optional())
+      .transform((value) => value === '1' || value === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (!isLoopbackHost(env.HOST) && env.CONVLAB_TOKEN === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CONVLAB_TOKEN'],
+        message: `required when HOST (${env.HOST}) is not a loopback address`,
+      });
+    }
+  });
+
+export type WebEnv = z.infer<typeof envSchema>;
+
+/** Validates `env`; throws one line naming the first bad variable. */
+export function parseWebEnv(env: Record<string, string | undefined>): WebEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return result.data;
+}
+
+let cached: WebEnv | undefined;
+
+/** The process's validated settings (read lazily so `next build` never needs them). */
+export function webEnv(): WebEnv {
+  return (cached ??= parseWebEnv(process.env));
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server bound there. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    bare === '0:0:0:0:0:0:0:1' ||
+    /^127(\.\d{1,3}){3}$/.test(bare) ||
+    bare === '::ffff:127.0.0.1'
+  );
+}

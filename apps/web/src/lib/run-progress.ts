@@ -1,0 +1,34 @@
+/** A running run's progress, from its live progress columns. */
+export interface ProgressColumns {
+  status: string;
+  currentEpoch: number | null;
+  totalEpochs: number | null;
+  batch: number | null;
+  totalBatches: number | null;
+  etaSeconds: number | null;
+}
+
+export interface ProgressView {
+  /** 0–1 */
+  fraction: number;
+  epochLabel: string;
+  batchLabel: string | null;
+  etaSeconds: number | null;
+}
+
+/**
+ * While an epoch trains, `currentEpoch` is that (1-based) epoch and batch/totalBatches say how far it
+ * got; between epochs (batch null) `currentEpoch` is the last finished one.
+ */
+export function progressView(run: ProgressColumns): ProgressView | null {
+  if (run.status !== 'running' || !run.totalEpochs) return null;
+  const epoch = run.currentEpoch ?? 0;
+  const inEpoch = run.batch !== null && run.totalBatches ? run.batch / run.totalBatches : null;
+  const done = inEpoch === null ? epoch : Math.max(0, epoch - 1) + inEpoch;
+  return {
+    fraction: Math.min(1, Math.max(0, done / run.totalEpochs)),
+    epochLabel: `epoch ${Math.max(epoch, inEpoch === null ? epoch : 1)}/${run.totalEpochs}`,
+    batchLabel: inEpoch === null ? null : `batch ${run.batch}/${run.totalBatches}`,
+    etaSeconds: run.etaSeconds,
+  };
+}

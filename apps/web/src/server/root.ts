@@ -1,0 +1,23 @@
+/** The dashboard's API: one router per resource. */
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { authRouter } from './routers/auth.ts';
+import { presetsRouter } from './routers/presets.ts';
+import { reportsRouter } from './routers/reports/index.ts';
+import { runsRouter } from './routers/runs/index.ts';
+import { workersRouter } from './routers/workers.ts';
+import { createCallerFactory, createTRPCRouter } from './trpc.ts';
+
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  presets: presetsRouter,
+  runs: runsRouter,
+  reports: reportsRouter,
+  workers: workersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Calls procedures in-process (tests, server code): `createCaller(context).runs.list()`. */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,65 @@
+import { getRunDetail, RunNotFoundError } from '@convlab/db';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { cellExamples } from '../../confusion-cell.ts';
+import { readStoredPredictions } from '../../report-file.ts';
+import { loadTestSet } from '../../test-images.ts';
+import { readProcedure } from '../../trpc.ts';
+import { runIdSchema } from '../runs/run-id.ts';
+
+const classIndexSchema = z.number().int().min(0).max(10_000);
+
+export const reportsRouter = {
+  /** A run's evaluation: per-class scores, averages, confusion matrix, misclassified examples. */
+  byRun: readProcedure.input(z.object({ runId: runIdSchema })).query(async ({ ctx, input }) => {
+    const run = await getRunDetail(ctx.db, input.runId);
+    if (!run) throw new RunNotFoundError(input.runId);
+    return { status: run.status, report: run.report };
+  }),
+
+  /** The test images in one confusion-matrix cell (true class × predicted class). */
+  cellExamples: readProcedure
+    .input(
+      z.object({
+        runId: runIdSchema,
+        actual: classIndexSchema,
+        predicted: classIndexSchema,
+        limit: z.number().int().min(1).max(200).default(48),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const run = await getRunDetail(ctx.db, input.runId);
+      if (!run) throw new RunNotFoundError(input.runId);
+      const { report } = run;
+      if (!report) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: `run ${input.runId} has no report yet` });
+      }
+      const classes = report.classNames.length;
+      if (input.actual >= classes || input.predicted >= classes) {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `class index out of range (0–${classes - 1})` });
+      }
+      let testLabels: Uint8Array | null = null;
+      let datasetError: string | null = null;
+      try {
+        testLabels = (await loadTestSet(run.config)).images.labels;
+      } catch (error) {
+        datasetError = error instanceof Error ? error.message : String(error);
+      }
+      const result = cellExamples({
+        classNames: report.classNames,
+        confusionMatrix: report.confusionMatrix,
+        misclassified: report.misclassified,
+        testLabels,
+        predictions: await readStoredPredictions(input.runId),
+        actual: input.actual,
+        predicted: input.predicted,
+        limit: input.limit,
+      });
+      return {
+        ...result,
+        actualLabel: report.classNames[input.actual] ?? String(input.actual),
+        predictedLabel: report.classNames[input.predicted] ?? String(input.predicted),
+        datasetError,
+      };
+    }),
+} satisfies TRPCRouterRecord;

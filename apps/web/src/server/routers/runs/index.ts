@@ -1,0 +1,98 @@
+import { PRESET_NAMES } from '@convlab/core/schema';
+import { cancelRun, getRunDetail, listRuns, RUN_SORTS, RUN_STATUSES, retryRun, RunNotFoundError } from '@convlab/db';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { listRunArtifacts } from '../../run-artifacts.ts';
+import { readProcedure, writeProcedure } from '../../trpc.ts';
+import { deleteRunProcedure } from './delete-run.ts';
+import { queueExperimentProcedure } from './queue-experiment.ts';
+import { queueRunProcedure } from './queue-run.ts';
+import { runIdSchema } from './run-id.ts';
+
+export const listRunsInputSchema = z
+  .object({
+    status: z.enum(RUN_STATUSES).optional(),
+    preset: z.enum(PRESET_NAMES).optional(),
+    dataset: z.string().min(1).max(500).optional(),
+    groupId: z.string().min(1).max(100).optional(),
+    sort: z.enum(RUN_SORTS).optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .optional();
+
+export const runsRouter = {
+  /** The leaderboard: runs matching the filters (newest first unless `sort` says otherwise). */
+  list: readProcedure.input(listRunsInputSchema).query(async ({ ctx, input }) => {
+    const runs = await listRuns(ctx.db, { limit: 500, ...input });
+    return { runs, now: new Date() };
+  }),
+
+  /** Values the leaderboard's filters can take: datasets and comparison groups that have runs. */
+  filterOptions: readProcedure.query(async ({ ctx }) => {
+    const [datasets, groups] = await Promise.all([
+      ctx.db.run.findMany({ distinct: ['dataset'], select: { dataset: true }, orderBy: { dataset: 'asc' } }),
+      ctx.db.run.groupBy({
+        by: ['groupId'],
+        where: { groupId: { not: null } },
+        _count: { _all: true },
+        _min: { createdAt: true },
+        orderBy: { _min: { createdAt: 'desc' } },
+      }),
+    ]);
+    return {
+      presets: [...PRESET_NAMES],
+      datasets: datasets.map((row) => row.dataset),
+      groups: groups.flatMap((group) =>
+        group.groupId === null
+          ? []
+          : [{ groupId: group.groupId, runs: group._count._all, createdAt: group._min.createdAt }],
+      ),
+    };
+  }),
+
+  /** One run in full: config, epochs, report, the files it left behind. */
+  detail: readProcedure.input(z.object({ id: runIdSchema })).query(async ({ ctx, input }) => {
+    const run = await getRunDetail(ctx.db, input.id);
+    if (!run) throw new RunNotFoundError(input.id);
+    return { run, artifacts: await listRunArtifacts(input.id), now: new Date() };
+  }),
+
+  /** 2–4 runs side by side. */
+  compare: readProcedure
+    .input(
+      z.object({
+        ids: z
+          .array(runIdSchema)
+          .min(2, 'pick at least 2 runs to compare')
+          .max(4, 'compare at most 4 runs')
+          .refine((ids) => new Set(ids).size === ids.length, 'a run is listed twice'),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const runs = await Promise.all(
+        input.ids.map(async (id) => {
+          const run = await getRunDetail(ctx.db, id);
+          if (!run) throw new RunNotFoundError(id);
+          return run;
+        }),
+      );
+      return { runs };
+    }),
+
+  queue: queueRunProcedure,
+  queueExperiment: queueExperimentProcedure,
+
+  /** Queued runs are cancelled at once; running ones stop after the current batch. */
+  cancel: writeProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {
+    const run = await cancelRun(ctx.db, input.id);
+    return { id: run.id, status: run.status, cancelRequested: run.cancelRequested };
+  }),
+
+  /** A failed or cancelled run goes back to the queue, starting fresh. */
+  retry: writeProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {
+    const run = await retryRun(ctx.db, input.id);
+    return { id: run.id, status: run.status };
+  }),
+
+  delete: deleteRunProcedure,
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { datasetNameSchema, resolveRunConfig, type PresetName } from '@convlab/core/schema';
+import { enqueueRun } from '@convlab/db';
+import { z } from 'zod';
+import { writeProcedure } from '../../trpc.ts';
+import { runPrioritySchema } from './queue-run.ts';
+
+/** The lab's comparison: its CNN and its transfer model, and the two improved versions of each. */
+export const LAB_EXPERIMENT_PRESETS = [
+  'seed-cnn',
+  'seed-transfer',
+  'transfer-plus',
+  'cnn-plus',
+] as const satisfies readonly PresetName[];
+
+export const queueExperimentInputSchema = z.object({
+  dataset: datasetNameSchema,
+  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  /** Caps every run's epochs (each preset's default otherwise). */
+  epochs: z.number().int().min(1).max(500).optional(),
+  priority: runPrioritySchema.optional(),
+});
+export type QueueExperimentInput = z.infer<typeof queueExperimentInputSchema>;
+
+/** `g` + time + randomness: sorts by creation like run ids, never collides in practice. */
+function newGroupId(): string {
+  return `g${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Queues the four lab presets on one dataset as one comparison group (shared groupId). Every config
+ * is validated before any run is queued, so a bad override queues nothing.
+ */
+export const queueExperimentProcedure = writeProcedure
+  .input(queueExperimentInputSchema)
+  .mutation(async ({ ctx, input }) => {
+    const configs = LAB_EXPERIMENT_PRESETS.map((preset) => {
+      const config = { preset, dataset: input.dataset, seed: input.seed, epochs: input.epochs };
+      resolveRunConfig(config);
+      return config;
+    });
+    const groupId = newGroupId();
+    const ids: string[] = [];
+    for (const config of configs) {
+      const run = await enqueueRun(ctx.db, {
+        config,
+        name: `lab experiment: ${config.preset} on ${input.dataset}`,
+        priority: input.priority,
+        groupId,
+      });
+      ids.push(run.id);
+    }
+    return { groupId, ids };
+  });

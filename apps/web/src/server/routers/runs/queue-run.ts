@@ -1,0 +1,26 @@
+import { runConfigInputSchema } from '@convlab/core/schema';
+import { enqueueRun } from '@convlab/db';
+import { z } from 'zod';
+import { writeProcedure } from '../../trpc.ts';
+
+export const runPrioritySchema = z.number().int().min(-1000).max(1000);
+
+export const queueRunInputSchema = z.object({
+  /** Preset + overrides, exactly what `convlab queue` accepts (core's schema). */
+  config: runConfigInputSchema,
+  name: z.string().trim().min(1).max(200).optional(),
+  priority: runPrioritySchema.optional(),
+});
+export type QueueRunInput = z.infer<typeof queueRunInputSchema>;
+
+/** Queues one run. The config is merged onto its preset and validated whole (bad fields → 400). */
+export const queueRunProcedure = writeProcedure
+  .input(queueRunInputSchema)
+  .mutation(async ({ ctx, input }) => {
+    const run = await enqueueRun(ctx.db, {
+      config: input.config,
+      name: input.name,
+      priority: input.priority,
+    });
+    return { id: run.id };
+  });

@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PRESET_NAMES } from '@convlab/core/schema';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './harness.ts';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('presets', () => {
+  it('lists core presets in order, with the built-in datasets', async () => {
+    const { presets, datasets } = await t.caller().presets.list();
+    expect(presets.map((preset) => preset.name)).toEqual([...PRESET_NAMES]);
+    expect(presets.find((preset) => preset.name === 'tiny-cnn')?.defaults.dataset).toBe('synthetic');
+    expect(datasets).toContain('cifar10');
+  });
+});
+
+describe('runs.queue', () => {
+  it('queues a run with the preset defaults merged in', async () => {
+    const { id } = await t.caller().runs.queue({
+      config: { preset: 'tiny-cnn', dataset: 'synthetic', epochs: 2, augment: true },
+      priority: 5,
+    });
+    const { run } = await t.caller().runs.detail({ id });
+    expect(run.status).toBe('queued');
+    expect(run.priority).toBe(5);
+    expect(run.config).toMatchObject({ preset: 'tiny-cnn', epochs: 2, augment: true, batchSize: 32 });
+    expect(run.name).toBe('tiny-cnn on synthetic');
+  });
+
+  it('rejects invalid fields with BAD_REQUEST naming the field', async () => {
+    const cases = [
+      [{ preset: 'tiny-cnn', epochs: 0 }, 'epochs'],
+      [{ preset: 'tiny-cnn', learningRate: 5 }, 'learningRate'],
+      [{ preset: 'tiny-cnn', dataset: 'imagenet' }, 'dataset'],
+      [{ preset: 'tiny-cnn', fineTuneLayers: -1 }, 'fineTuneLayers'],
+      [{ preset: 'no-such-preset' }, 'preset'],
+    ] as const;
+    for (const [config, field] of cases) {
+      const error = await trpcError(
+        t.caller().runs.queue({ config: config as unknown as { preset: 'tiny-cnn' } }),
+      );
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(JSON.stringify((error.cause as { issues?: unknown })?.issues)).toContain(field);
+    }
+    const priority = await trpcError(
+      t.caller().runs.queue({ config: { preset: 'tiny-cnn' }, priority: 1e6 }),
+    );
+    expect(priority.code).toBe('BAD_REQUEST');
+  });
+
+  it('queues nothing when validation fails', async () => {
+    const before = await t.db.run.count();
+    await trpcError(t.caller().runs.queue({ config: { preset: 'seed-cnn', batchSize: 0 } }));
+    await trpcError(
+      t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 10_000 }),
+    );
+    expect(await t.db.run.count()).toBe(before);
+  });
+});
+
+describe("runs.queueExperiment (the lab's experiment)", () => {
+  it('queues the four lab presets on one dataset as one group', async () => {
+    const { groupId, ids } = await t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 1 });
+    expect(ids).toHaveLength(4);
+    const { runs } = await t.caller().runs.list({ groupId });
+    expect(runs.map((run) => run.preset).sort()).toEqual(
+      ['cnn-plus', 'seed-cnn', 'seed-transfer', 'transfer-plus'].sort(),
+    );
+    expect(new Set(runs.map((run) => run.dataset))).toEqual(new Set(['synthetic']));
+    const options = await t.caller().runs.filterOptions();
+    expect(options.groups.find((group) => group.groupId === groupId)?.runs).toBe(4);
+  });
+});
+
+describe('runs.list', () => {
+  it('filters by status, preset and dataset and sorts by test accuracy', async () => {
+    const caller = t.caller();
+    const a = await caller.runs.queue({ config: { preset: 'seed-cnn', dataset: 'mnist' }, name: 'A' });
+    const b = await caller.runs.queue({ config: { preset: 'seed-cnn', dataset: 'mnist' }, name: 'B' });
+    await t.db.run.update({ where: { id: a.id }, data: { status: 'completed', testAcc: 0.6 } });
+    await t.db.run.update({ where: { id: b.id }, data: { status: 'completed', testAcc: 0.9 } });
+
+    const completed = await caller.runs.list({ status: 'completed', dataset: 'mnist', sort: 'testAcc' });
+    expect(completed.runs.map((run) => run.name)).toEqual(['B', 'A']);
+    const presets = await caller.runs.list({ preset: 'seed-cnn', dataset: 'mnist' });
+    expect(presets.runs.every((run) => run.preset === 'seed-cnn')).toBe(true);
+    expect((await caller.runs.list({ dataset: 'fashion-mnist' })).runs).toEqual([]);
+    expect((await caller.runs.filterOptions()).datasets).toEqual(expect.arrayContaining(['mnist', 'synthetic']));
+    await expect(caller.runs.list({ sort: 'bogus' as 'newest' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+});
+
+describe('cancel / retry / delete', () => {
+  it('cancels a queued run at once and retries it', async () => {
+    const caller = t.caller();
+    const { id } = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
+    expect(await caller.runs.cancel({ id })).toMatchObject({ status: 'cancelled' });
+    expect(await caller.runs.retry({ id })).toMatchObject({ status: 'queued' });
+  });
+
+  it('asks a running run to stop, and refuses to delete it', async () => {
+    const caller = t.caller();
+    const { id } = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
+    await t.db.run.update({ where: { id }, data: { status: 'running' } });
+    expect(await caller.runs.cancel({ id })).toMatchObject({ status: 'running', cancelRequested: true });
+    expect((await trpcError(caller.runs.delete({ id }))).code).toBe('CONFLICT');
+    expect((await trpcError(caller.runs.retry({ id }))).code).toBe('CONFLICT');
+  });
+
+  it('deletes a finished run with its folder', async () => {
+    const caller = t.caller();
+    const { id } = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
+    await t.db.run.update({ where: { id }, data: { status: 'completed' } });
+    const dir = path.join(process.env.CONVLAB_RUNS_DIR ?? '', id);
+    mkdirSync(path.join(dir, 'model'), { recursive: true });
+    writeFileSync(path.join(dir, 'report.json'), '{}');
+    writeFileSync(path.join(dir, 'model', 'model.json'), '{}');
+    writeFileSync(path.join(dir, 'model', 'weights.bin'), Buffer.alloc(16));
+    const { artifacts } = await caller.runs.detail({ id });
+    expect(artifacts.map((file) => file.path)).toEqual(['report.json', 'model/model.json', 'model/weights.bin']);
+
+    await caller.runs.delete({ id });
+    expect(existsSync(dir)).toBe(false);
+    expect((await trpcError(caller.runs.detail({ id }))).code).toBe('NOT_FOUND');
+    expect((await trpcError(caller.runs.delete({ id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('refuses ids that are not run ids', async () => {
+    expect((await trpcError(t.caller().runs.delete({ id: '../../etc' }))).code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('runs.compare', () => {
+  it('returns 2–4 runs in the order asked', async () => {
+    const caller = t.caller();
+    const a = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
+    const b = await caller.runs.queue({ config: { preset: 'seed-cnn' } });
+    const { runs } = await caller.runs.compare({ ids: [b.id, a.id] });
+    expect(runs.map((run) => run.id)).toEqual([b.id, a.id]);
+    expect((await trpcError(caller.runs.compare({ ids: [a.id] }))).code).toBe('BAD_REQUEST');
+    expect((await trpcError(caller.runs.compare({ ids: [a.id, a.id] }))).code).toBe('BAD_REQUEST');
+    expect((await trpcError(caller.runs.compare({ ids: [a.id, 'rnope'] }))).code).toBe('NOT_FOUND');
+  });
+});

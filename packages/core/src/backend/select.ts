@@ -1,0 +1,83 @@
+/**
+ * Picks the fastest TensorFlow.js backend this host offers: tfjs-node-gpu, then tfjs-node (both optional
+ * native packages that usually cannot install), then wasm with the project's fast gradient kernels, then
+ * the pure-JS cpu backend. CONVLAB_BACKEND (or the argument) pins one. Calling it again is a no-op.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { registerFastWasmKernels } from './wasm-kernels/index.ts';
+
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
+export const backendPreferenceSchema = z.enum(BACKEND_PREFERENCES);
+/** tfjs-node registers itself as 'tensorflow' (with or without GPU). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendSelection {
+  backend: BackendName;
+  /** Names of the custom kernels registered on top of the backend (wasm only). */
+  kernels: string[];
+}
+
+let selection: Promise<BackendSelection> | null = null;
+
+/** Select and initialise the backend once per process; later calls return the first result. */
+export function initBackend(preference: BackendPreference = 'auto'): Promise<BackendSelection> {
+  selection ??= selectBackend(preference).catch((error: unknown) => {
+    selection = null;
+    throw error;
+  });
+  return selection;
+}
+
+async function selectBackend(argument: BackendPreference): Promise<BackendSelection> {
+  const fromEnv = process.env.CONVLAB_BACKEND;
+  const parsed = backendPreferenceSchema.safeParse(fromEnv ?? argument);
+  if (!parsed.success) {
+    throw new Error(
+      `CONVLAB_BACKEND: expected one of ${BACKEND_PREFERENCES.join(', ')}, got "${fromEnv ?? argument}"`,
+    );
+  }
+  const preference = parsed.data;
+  const order: Exclude<BackendPreference, 'auto'>[] =
+    preference === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [preference];
+  const failures: string[] = [];
+  for (const candidate of order) {
+    try {
+      return await activate(candidate);
+    } catch (error) {
+      failures.push(`${candidate}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start (${failures.join('; ')})`);
+}
+
+async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<BackendSelection> {
+  if (candidate === 'tensorflow-gpu' || candidate === 'tensorflow') {
+    const moduleName =
+      candidate === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+    // A variable specifier keeps bundlers and tsc from requiring the optional native packages.
+    await import(/* @vite-ignore */ moduleName);
+    await setBackendOrThrow('tensorflow');
+    return { backend: 'tensorflow', kernels: [] };
+  }
+  if (candidate === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Under Node the wasm binaries are read from disk: point the loader at the package's dist folder.
+    const require = createRequire(import.meta.url);
+    const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    wasm.setWasmPaths(distDir + path.sep);
+    await setBackendOrThrow('wasm');
+    return { backend: 'wasm', kernels: registerFastWasmKernels() };
+  }
+  await setBackendOrThrow('cpu');
+  return { backend: 'cpu', kernels: [] };
+}
+
+async function setBackendOrThrow(name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`tf.setBackend('${name}') failed`);
+}

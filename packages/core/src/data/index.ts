@@ -1,0 +1,16 @@
+// Public API of the data layer (re-exported from @convlab/core).
+export * from './types.ts';
+export * from './random.ts';
+export * from './split.ts';
+export * from './synthetic.ts';
+export * from './image-ops.ts';
+export * from './augment.ts';
+export * from './batch.ts';
+export * from './cifar10.ts';
+export * from './cifar10-fetch.ts';
+export * from './idx.ts';
+export * from './idx-fetch.ts';
+export * from './download.ts';
+export * from './image-folder.ts';
+export * from './load-dataset.ts';
+export { md5OfFile, VERIFIED_MARKER } from './file-checksums.ts';

@@ -1,0 +1,123 @@
+/**
+ * `loadDataset`: the one entry point the trainer uses. Loads a built-in dataset or an image folder as
+ * bytes, applies the train/test limits (stratified, seeded subsets), then carves the stratified, seeded
+ * validation split out of the (limited) training images.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  BUILTIN_DATASETS,
+  datasetNameSchema,
+  describeConfigError,
+  type DatasetName,
+} from '../config/schema.ts';
+import { datasetsDir } from '../paths.ts';
+import { loadCifar10 } from './cifar10.ts';
+import { loadImageFolder } from './image-folder.ts';
+import { loadIdxDataset } from './idx.ts';
+import { deriveSeed, mulberry32 } from './random.ts';
+import { limitImageSet, splitValidation } from './split.ts';
+import {
+  generateSynthetic,
+  SYNTHETIC_CLASS_NAMES,
+  SYNTHETIC_DEFAULT_TEST_COUNT,
+  SYNTHETIC_DEFAULT_TRAIN_COUNT,
+} from './synthetic.ts';
+import type { ImageSet, LoadedDataset } from './types.ts';
+
+export const loadDatasetOptionsSchema = z.object({
+  seed: z.number().int().min(0),
+  /** Fraction of the (limited) training images held out for validation. */
+  validationSplit: z.number().gt(0).lt(1).default(0.1),
+  /** Cap on the training pool (before the validation split); null = all. */
+  trainLimit: z.number().int().min(1).nullable().optional(),
+  testLimit: z.number().int().min(1).nullable().optional(),
+  /** Image folders are decoded straight to this square size (default 32); other datasets keep theirs. */
+  inputSize: z.number().int().min(1).max(1024).optional(),
+  /** Where built-in datasets live (default: CONVLAB_DATA_DIR or <repo>/data/datasets). */
+  dataDir: z.string().min(1).optional(),
+  /** Synthetic dataset sizes before limits (defaults 2000 / 500). */
+  syntheticTrainCount: z.number().int().min(10).optional(),
+  syntheticTestCount: z.number().int().min(10).optional(),
+});
+export type LoadDatasetOptions = z.input<typeof loadDatasetOptionsSchema>;
+
+/** A dataset as stored: its own train/test split, before limits and the validation split. */
+export interface RawDataset {
+  classNames: string[];
+  train: ImageSet;
+  test: ImageSet;
+  skippedFiles: number;
+}
+
+function loadSynthetic(seed: number, trainCount: number, testCount: number): RawDataset {
+  return {
+    classNames: [...SYNTHETIC_CLASS_NAMES],
+    train: generateSynthetic(trainCount, deriveSeed(seed, 'synthetic-train')),
+    test: generateSynthetic(testCount, deriveSeed(seed, 'synthetic-test')),
+    skippedFiles: 0,
+  };
+}
+
+async function loadRaw(
+  name: DatasetName,
+  options: z.output<typeof loadDatasetOptionsSchema>,
+): Promise<RawDataset> {
+  const dataDir = path.resolve(options.dataDir ?? datasetsDir());
+  if (name === 'synthetic') {
+    // Generate enough for the limits asked for, so a limit never silently caps below it.
+    const trainCount = Math.max(options.syntheticTrainCount ?? SYNTHETIC_DEFAULT_TRAIN_COUNT, 0);
+    const testCount = Math.max(options.syntheticTestCount ?? SYNTHETIC_DEFAULT_TEST_COUNT, 0);
+    return loadSynthetic(
+      options.seed,
+      Math.max(trainCount, options.trainLimit ?? 0),
+      Math.max(testCount, options.testLimit ?? 0),
+    );
+  }
+  if (name === 'cifar10') return loadCifar10(path.join(dataDir, 'cifar10'));
+  if (name === 'mnist' || name === 'fashion-mnist')
+    return loadIdxDataset(name, path.join(dataDir, name));
+  const root = name.slice('folder:'.length);
+  return loadImageFolder(path.resolve(root), { size: options.inputSize ?? 32, seed: options.seed });
+}
+
+export async function loadDataset(
+  name: DatasetName,
+  options: LoadDatasetOptions,
+): Promise<LoadedDataset> {
+  const nameCheck = datasetNameSchema.safeParse(name);
+  if (!nameCheck.success) {
+    throw new Error(
+      `unknown dataset "${name}": use ${BUILTIN_DATASETS.join(', ')} or folder:<path>`,
+    );
+  }
+  const datasetName = nameCheck.data;
+  const optionsCheck = loadDatasetOptionsSchema.safeParse(options);
+  if (!optionsCheck.success)
+    throw new Error(`loadDataset ${describeConfigError(optionsCheck.error)}`);
+  const parsed = optionsCheck.data;
+  const raw = await loadRaw(datasetName, parsed);
+  const trainPool = limitImageSet(
+    raw.train,
+    parsed.trainLimit,
+    mulberry32(deriveSeed(parsed.seed, 'train-limit')),
+  );
+  const test = limitImageSet(
+    raw.test,
+    parsed.testLimit,
+    mulberry32(deriveSeed(parsed.seed, 'test-limit')),
+  );
+  const { train, val } = splitValidation(
+    trainPool,
+    parsed.validationSplit,
+    mulberry32(deriveSeed(parsed.seed, 'validation-split')),
+  );
+  return {
+    name: datasetName,
+    classNames: raw.classNames,
+    train,
+    val,
+    test,
+    skippedFiles: raw.skippedFiles,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Runs a model over an image set in batches (tidy, one batch of tensors alive at a time) and returns the
+ * mean categorical cross-entropy, the accuracy and every probability row.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { epochBatchIndices, makeBatch, type InputScaling } from '../data/batch.ts';
+import type { ImageSet } from '../data/types.ts';
+
+export interface EvaluateOptions {
+  inputSize: number;
+  scaling: InputScaling;
+  batchSize?: number;
+}
+
+export interface Evaluation {
+  loss: number;
+  acc: number;
+  /** Row-major [count × numClasses] probabilities. */
+  probs: Float32Array;
+  /** Predicted class per image. */
+  predicted: Int32Array;
+  numClasses: number;
+}
+
+/** Keras's categorical cross-entropy clips probabilities to [ε, 1−ε] before the log. */
+const EPSILON = 1e-7;
+
+/** Loss/accuracy from probabilities and integer labels (what Keras reports for one-hot targets). */
+export function scoreProbabilities(
+  probs: Float32Array,
+  labels: ArrayLike<number>,
+  numClasses: number,
+): { loss: number; acc: number; predicted: Int32Array } {
+  const count = labels.length;
+  if (probs.length !== count * numClasses)
+    throw new Error(`expected ${count}×${numClasses} probabilities, got ${probs.length}`);
+  const predicted = new Int32Array(count);
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < count; i++) {
+    const offset = i * numClasses;
+    let best = 0;
+    let rowSum = 0;
+    for (let c = 0; c < numClasses; c++) {
+      const p = probs[offset + c] ?? 0;
+      rowSum += p;
+      if (p > (probs[offset + best] ?? 0)) best = c;
+    }
+    predicted[i] = best;
+    const label = labels[i] ?? 0;
+    if (best === label) correct++;
+    // Keras normalises the rows, then clips, then takes −log p(true class).
+    const p = Math.min(Math.max((probs[offset + label] ?? 0) / rowSum, EPSILON), 1 - EPSILON);
+    lossSum -= Math.log(p);
+  }
+  return { loss: count ? lossSum / count : 0, acc: count ? correct / count : 0, predicted };
+}
+
+/** Probabilities for inputs produced batch by batch by `makeInput` (which the caller's tensors own). */
+export async function predictInBatches(
+  model: tf.LayersModel,
+  count: number,
+  batchSize: number,
+  makeInput: (indices: Int32Array) => tf.Tensor,
+): Promise<Float32Array> {
+  const numClasses = (model.outputs[0]?.shape[1] ?? 0) as number;
+  const probs = new Float32Array(count * numClasses);
+  let offset = 0;
+  for (const indices of epochBatchIndices(count, { batchSize, shuffle: false })) {
+    const input = makeInput(indices);
+    const output = tf.tidy(() => model.predict(input) as tf.Tensor);
+    input.dispose();
+    const values = await output.data();
+    output.dispose();
+    probs.set(values as Float32Array, offset);
+    offset += values.length;
+  }
+  return probs;
+}
+
+export async function evaluateModel(
+  model: tf.LayersModel,
+  set: ImageSet,
+  options: EvaluateOptions,
+): Promise<Evaluation> {
+  if (set.count === 0) throw new Error('evaluateModel: the image set is empty');
+  const numClasses = set.numClasses;
+  const batchSize = options.batchSize ?? 128;
+  const probs = await predictInBatches(model, set.count, batchSize, (indices) => {
+    const { xs, ys } = makeBatch(set, indices, {
+      inputSize: options.inputSize,
+      scaling: options.scaling,
+      channels: 3,
+    });
+    ys.dispose();
+    return xs;
+  });
+  const { loss, acc, predicted } = scoreProbabilities(probs, set.labels, numClasses);
+  return { loss, acc, probs, predicted, numClasses };
+}

@@ -1,0 +1,3 @@
+// Public API of evaluation (re-exported from @convlab/core).
+export * from './metrics.ts';
+export * from './evaluate.ts';

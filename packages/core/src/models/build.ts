@@ -1,0 +1,172 @@
+/**
+ * `buildModel`: a run config → a compiled model. CNN presets are one model. Transfer presets are a frozen
+ * pretrained backbone, a parameter-free feature pooling (Flatten or GlobalAveragePooling) and a small
+ * trainable head; the head is also a model of its own, so the frozen phase can train it on cached
+ * features, and `model` (backbone → pooling → head, sharing the head's layers) is what fine-tuning
+ * trains and evaluation runs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { PresetName, RunConfig } from '../config/schema.ts';
+import { deriveSeed } from '../data/random.ts';
+import { buildCnnPlus, buildSeedCnn, buildTinyCnn } from './cnn.ts';
+import { fuseBackbone, loadMobileNetV2 } from './mobilenet.ts';
+
+export interface TransferParts {
+  /** The pretrained backbone plus the pooling: image → feature vector. Frozen unless fine-tuning. */
+  features: tf.LayersModel;
+  /** Layers of the backbone proper, in order (what `fineTuneLayers` counts from the end). */
+  backboneLayers: tf.layers.Layer[];
+  /** Feature vector → class probabilities (shares its layers with `model`). */
+  head: tf.LayersModel;
+  featureSize: number;
+}
+
+export interface ConvlabModel {
+  preset: PresetName;
+  /** Image (inputSize × inputSize × 3, scaled per `inputScaling`) → class probabilities. */
+  model: tf.LayersModel;
+  inputSize: number;
+  inputScaling: RunConfig['inputScaling'];
+  transfer: TransferParts | null;
+}
+
+export interface BuildModelOptions {
+  /** Where the backbone weights are (overrides config.weightsUrl; see resolveMobileNetV2Location). */
+  weightsUrl?: string | null;
+  /** Rebuild the backbone with batch norm folded and ReLU6 fused (default true; same outputs). */
+  fuseBackbone?: boolean;
+}
+
+export function isTransferPreset(preset: PresetName): boolean {
+  return preset === 'seed-transfer' || preset === 'transfer-plus';
+}
+
+/** Adam at `learningRate` with categorical cross-entropy: what every preset trains with. */
+export function compileForTraining(model: tf.LayersModel, learningRate: number): void {
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+}
+
+export async function buildModel(
+  config: RunConfig,
+  numClasses: number,
+  options: BuildModelOptions = {},
+): Promise<ConvlabModel> {
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw new Error(`buildModel: numClasses must be an integer ≥ 2, got ${numClasses}`);
+  const base = { preset: config.preset, inputSize: config.inputSize, inputScaling: config.inputScaling };
+  const cnnOptions = {
+    inputSize: config.inputSize,
+    numClasses,
+    seed: config.seed,
+    dropout: config.dropout,
+  };
+  switch (config.preset) {
+    case 'seed-cnn':
+    case 'tiny-cnn':
+    case 'cnn-plus': {
+      const build =
+        config.preset === 'seed-cnn'
+          ? buildSeedCnn
+          : config.preset === 'tiny-cnn'
+            ? buildTinyCnn
+            : buildCnnPlus;
+      const model = build(cnnOptions);
+      compileForTraining(model, config.learningRate);
+      return { ...base, model, transfer: null };
+    }
+    case 'seed-transfer':
+    case 'transfer-plus': {
+      const transfer = await buildTransfer(config, numClasses, options);
+      compileForTraining(transfer.parts.head, config.learningRate);
+      return { ...base, model: transfer.model, transfer: transfer.parts };
+    }
+  }
+}
+
+async function buildTransfer(
+  config: RunConfig,
+  numClasses: number,
+  options: BuildModelOptions,
+): Promise<{ model: tf.LayersModel; parts: TransferParts }> {
+  if (!config.backbone) throw new Error(`backbone: the ${config.preset} preset needs a backbone`);
+  const loaded = await loadMobileNetV2({
+    backbone: config.backbone,
+    url: options.weightsUrl ?? config.weightsUrl,
+    inputSize: config.inputSize,
+  });
+  let backbone = loaded;
+  if (options.fuseBackbone !== false) {
+    backbone = fuseBackbone(loaded);
+    loaded.dispose();
+  }
+  for (const layer of backbone.layers) layer.trainable = false;
+  const backboneOutput = backbone.outputs[0];
+  if (!backboneOutput) throw new Error('MobileNetV2 has no output');
+
+  // seed-transfer keeps the lab's Flatten; transfer-plus pools, which also works at any input size.
+  const pooling =
+    config.preset === 'seed-transfer'
+      ? tf.layers.flatten({ name: 'head_flatten' })
+      : tf.layers.globalAveragePooling2d({ name: 'head_pool' });
+  const pooled = pooling.apply(backboneOutput) as tf.SymbolicTensor;
+  const featureSize = pooled.shape[1] ?? 0;
+
+  const headLayers: tf.layers.Layer[] = [];
+  if (config.preset === 'transfer-plus' && config.dropout > 0)
+    headLayers.push(tf.layers.dropout({ name: 'head_dropout', rate: config.dropout }));
+  headLayers.push(
+    tf.layers.dense({
+      name: 'predictions',
+      units: numClasses,
+      activation: 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({
+        seed: deriveSeed(config.seed, 'init:predictions'),
+      }),
+    }),
+  );
+  const applyHead = (x: tf.SymbolicTensor): tf.SymbolicTensor =>
+    headLayers.reduce((y, layer) => layer.apply(y) as tf.SymbolicTensor, x);
+
+  const featureInput = tf.input({ shape: [featureSize], name: 'features' });
+  const head = tf.model({ inputs: featureInput, outputs: applyHead(featureInput), name: 'head' });
+  const model = tf.model({
+    inputs: backbone.inputs,
+    outputs: applyHead(pooled),
+    name: config.preset.replace('-', '_'),
+  });
+  const features = tf.model({ inputs: backbone.inputs, outputs: pooled, name: 'features' });
+  const backboneLayers = backbone.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  return { model, parts: { features, backboneLayers, head, featureSize } };
+}
+
+/**
+ * Phase 2 of transfer learning: unfreeze the last `layers` backbone layers and recompile the whole
+ * model with a fresh Adam at `learningRate` (tfjs reads `trainable` only when compiling).
+ */
+export function prepareFineTuning(built: ConvlabModel, layers: number, learningRate: number): void {
+  if (!built.transfer) throw new Error('prepareFineTuning: not a transfer model');
+  const { backboneLayers } = built.transfer;
+  backboneLayers.forEach((layer, i) => {
+    layer.trainable = i >= backboneLayers.length - layers;
+  });
+  compileForTraining(built.model, learningRate);
+}
+
+/** Parameters of a model (trainable and not), as Keras's model.summary() counts them. */
+export function countParams(model: tf.LayersModel): number {
+  return model.countParams();
+}
+
+/** Frees every tensor the model (and its parts) hold, optimizers included. */
+export function disposeConvlabModel(built: ConvlabModel): void {
+  const optimizers = new Set<tf.Optimizer>();
+  for (const m of [built.model, built.transfer?.head]) {
+    if (m?.optimizer) optimizers.add(m.optimizer);
+  }
+  built.model.dispose();
+  for (const optimizer of optimizers) optimizer.dispose();
+}

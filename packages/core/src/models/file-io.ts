@@ -1,0 +1,146 @@
+/**
+ * Saving and loading tfjs LayersModels on the local disk without tfjs-node: a small IOHandler that reads
+ * and writes `model.json` plus one `weights.bin`, and a loader for directories, file:// and https:// URLs.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+
+interface ModelJson {
+  modelTopology: tf.io.ModelJSON['modelTopology'];
+  weightsManifest: tf.io.WeightsManifestConfig;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+}
+
+/** A directory path, a file:// URL of the directory or of its model.json → the model.json path. */
+export function modelJsonPath(location: string): string {
+  const local = location.startsWith('file://') ? fileURLToPath(location) : location;
+  return local.endsWith('.json') ? path.resolve(local) : path.resolve(local, MODEL_JSON);
+}
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/**
+ * Reads a LayersModel from disk. `patchTopology` may edit the topology before the model is built (e.g.
+ * set the InputLayer's batch_input_shape).
+ */
+export function fileLoadHandler(
+  location: string,
+  patchTopology?: (topology: Record<string, unknown>) => void,
+): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const jsonPath = modelJsonPath(location);
+      let json: ModelJson;
+      try {
+        json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
+      } catch (error) {
+        throw new Error(
+          `cannot read model ${jsonPath}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const dir = path.dirname(jsonPath);
+      const specs: tf.io.WeightsManifestEntry[] = [];
+      const parts: Uint8Array[] = [];
+      for (const group of json.weightsManifest) {
+        specs.push(...group.weights);
+        for (const file of group.paths) parts.push(await readFile(path.join(dir, file)));
+      }
+      const topology = structuredClone(json.modelTopology) as Record<string, unknown>;
+      patchTopology?.(topology);
+      return {
+        modelTopology: topology,
+        weightSpecs: specs,
+        weightData: toArrayBuffer(Buffer.concat(parts)),
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy ?? undefined,
+      };
+    },
+  };
+}
+
+/** Writes a model as `dir/model.json` + `dir/weights.bin` (dir is created). */
+export function fileSaveHandler(dir: string): tf.io.IOHandler {
+  return {
+    save: async (artifacts) => {
+      if (artifacts.modelTopology instanceof ArrayBuffer)
+        throw new Error('fileSaveHandler: binary topologies are not supported');
+      const weightData = artifacts.weightData;
+      const bytes =
+        weightData === undefined
+          ? new Uint8Array(0)
+          : new Uint8Array(
+              Array.isArray(weightData) ? tf.io.concatenateArrayBuffers(weightData) : weightData,
+            );
+      const json: ModelJson = {
+        modelTopology: artifacts.modelTopology as ModelJson['modelTopology'],
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        format: artifacts.format ?? 'layers-model',
+        generatedBy: artifacts.generatedBy,
+        convertedBy: artifacts.convertedBy ?? null,
+      };
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, MODEL_JSON), JSON.stringify(json));
+      await writeFile(path.join(dir, WEIGHTS_BIN), bytes);
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          weightDataBytes: bytes.byteLength,
+        },
+      };
+    },
+  };
+}
+
+/** Fill a fresh temporary folder, then swap it in for `dir` (rename is atomic on one filesystem). */
+export async function writeDirAtomically(
+  dir: string,
+  fill: (tmpDir: string) => Promise<void>,
+): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  const old = `${dir}.old-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  await fill(tmp);
+  await rm(old, { recursive: true, force: true });
+  await rename(dir, old).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(tmp, dir);
+  await rm(old, { recursive: true, force: true });
+}
+
+/** Save a model into `dir` atomically: a crash never leaves half a model behind. */
+export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<void> {
+  await writeDirAtomically(dir, async (tmp) => {
+    await model.save(fileSaveHandler(tmp));
+  });
+}
+
+/** Load a LayersModel from a directory, file:// or http(s):// URL. */
+export async function loadLayersModelFrom(
+  location: string,
+  patchTopology?: (topology: Record<string, unknown>) => void,
+): Promise<tf.LayersModel> {
+  if (/^https?:\/\//.test(location)) {
+    const handler = tf.io.http(location, {
+      fetchFunc: fetch,
+    });
+    if (!patchTopology) return tf.loadLayersModel(handler);
+    const artifacts = await handler.load?.();
+    if (!artifacts) throw new Error(`cannot load model from ${location}`);
+    patchTopology(artifacts.modelTopology as Record<string, unknown>);
+    return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  }
+  return tf.loadLayersModel(fileLoadHandler(location, patchTopology));
+}

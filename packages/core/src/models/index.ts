@@ -1,0 +1,5 @@
+// Public API of the model zoo (re-exported from @convlab/core).
+export * from './build.ts';
+export * from './cnn.ts';
+export * from './mobilenet.ts';
+export * from './file-io.ts';

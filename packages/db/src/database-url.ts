@@ -1,0 +1,38 @@
+/**
+ * Where the database lives. The web app and the trainer start from different folders, so a relative
+ * `file:` URL is resolved against the repository root (not the working directory, and not the
+ * schema's folder as Prisma's CLI would), giving every process the same absolute file.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { dataRoot, findRepoRoot } from '@convlab/core/paths';
+
+export const DATABASE_FILE_NAME = 'convlab.db';
+
+/**
+ * The database URL to use: `url`, else env DATABASE_URL, else `file:<repo root>/data/convlab.db`
+ * (`<CONVLAB_HOME>/convlab.db` when CONVLAB_HOME is set). `file:` URLs come back absolute; other
+ * URLs (e.g. postgresql://) are returned unchanged.
+ */
+export function resolveDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): string {
+  const trimmed = url?.trim();
+  if (!trimmed) return `file:${path.join(dataRoot(), DATABASE_FILE_NAME)}`;
+  if (!trimmed.startsWith('file:')) return trimmed;
+  const filePath = trimmed.slice('file:'.length).split('?')[0] ?? '';
+  if (filePath === '') throw new Error(`DATABASE_URL: no file path in "${trimmed}"`);
+  if (filePath === ':memory:') return 'file::memory:';
+  return `file:${path.resolve(findRepoRoot(), filePath)}`;
+}
+
+/** The SQLite file behind a `file:` URL (resolved as above); its folder is created if missing. */
+export function sqliteFilePath(url: string): string {
+  const resolved = resolveDatabaseUrl(url);
+  if (!resolved.startsWith('file:')) {
+    throw new Error(
+      `DATABASE_URL: convlab's client and migration runner use SQLite (file:...), got "${resolved}"`,
+    );
+  }
+  const filePath = resolved.slice('file:'.length);
+  if (filePath !== ':memory:') mkdirSync(path.dirname(filePath), { recursive: true });
+  return filePath;
+}

@@ -1,0 +1,88 @@
+// Public API of @convlab/db.
+export { BUSY_TIMEOUT_MS, CONNECTION_PRAGMAS, createDb, type CreateDbOptions } from './client.ts';
+export { DATABASE_FILE_NAME, resolveDatabaseUrl, sqliteFilePath } from './database-url.ts';
+export {
+  applyMigrations,
+  migrationChecksum,
+  MigrationError,
+  MIGRATIONS_DIR,
+  readMigrations,
+  type ApplyMigrationsOptions,
+  type MigrationFile,
+} from './migrations.ts';
+export { RunNotFoundError, RunStateError } from './errors.ts';
+export { FINISHED_RUN_STATUSES, isRunStatus, RUN_STATUSES, type RunStatus } from './run-status.ts';
+export { newRunId } from './run-id.ts';
+export {
+  describeRunConfigError,
+  InvalidRunConfigError,
+  resolveRunConfigOrThrow,
+} from './run-config.ts';
+export {
+  cancelRun,
+  claimNextRun,
+  completeRun,
+  defaultRunName,
+  deleteRun,
+  enqueueRun,
+  failRun,
+  getRunOrThrow,
+  markRunCancelled,
+  releaseRun,
+  renewLease,
+  requeueStaleRuns,
+  retryRun,
+  setRunStarted,
+  type ClaimOptions,
+  type EnqueueRunInput,
+  type LeaseState,
+  type RequeueStaleOptions,
+  type RunResults,
+} from './queue.ts';
+export {
+  deleteEpochMetricsAfter,
+  EPOCH_PHASES,
+  epochMetricInputSchema,
+  recordEpochMetric,
+  runProgressSchema,
+  runResultsSchema,
+  saveReport,
+  saveRunResults,
+  updateRunProgress,
+  type EpochMetricInput,
+  type EpochPhase,
+  type RunProgress,
+  type RunResultsInput,
+} from './metrics.ts';
+export {
+  classScoresSchema,
+  misclassifiedExampleSchema,
+  parseRunReport,
+  perClassScoresSchema,
+  runReportSchema,
+  type ClassScores,
+  type MisclassifiedExample,
+  type PerClassScores,
+  type RunReport,
+  type StoredRunReport,
+} from './report.ts';
+export {
+  heartbeatWorker,
+  listWorkers,
+  registerWorker,
+  stopWorker,
+  type RegisterWorkerInput,
+} from './workers.ts';
+export {
+  countRunsByStatus,
+  getRunDetail,
+  listRuns,
+  listRunsOptionsSchema,
+  RUN_SORTS,
+  type ListRunsOptions,
+  type RunDetail,
+  type RunSort,
+} from './read-models.ts';
+// Generated Prisma types and client class.
+export { Prisma, PrismaClient } from './generated/prisma/client.ts';
+export type { EpochMetric, Report, Run, Worker } from './generated/prisma/client.ts';

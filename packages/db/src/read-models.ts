@@ -1,0 +1,122 @@
+/** What the CLI and the dashboard read: run listings and one run in full, JSON columns parsed. */
+import { runConfigSchema, type RunConfig } from '@convlab/core/schema';
+import { z } from 'zod';
+import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
+import { RUN_STATUSES, type RunStatus } from './run-status.ts';
+import {
+  classScoresSchema,
+  misclassifiedExampleSchema,
+  perClassScoresSchema,
+  type StoredRunReport,
+} from './report.ts';
+
+export const RUN_SORTS = ['newest', 'oldest', 'priority', 'testAcc', 'bestValAcc'] as const;
+export type RunSort = (typeof RUN_SORTS)[number];
+
+export const listRunsOptionsSchema = z.object({
+  status: z.enum(RUN_STATUSES).optional(),
+  preset: z.string().min(1).optional(),
+  dataset: z.string().min(1).optional(),
+  groupId: z.string().min(1).optional(),
+  sort: z.enum(RUN_SORTS).default('newest'),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type ListRunsOptions = z.input<typeof listRunsOptionsSchema>;
+
+const ORDER_BY: Record<RunSort, Prisma.RunOrderByWithRelationInput[]> = {
+  newest: [{ createdAt: 'desc' }, { id: 'desc' }],
+  oldest: [{ createdAt: 'asc' }, { id: 'asc' }],
+  // The order the queue is worked in.
+  priority: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  testAcc: [{ testAcc: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
+  bestValAcc: [{ bestValAcc: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
+};
+
+/** Runs matching the filters, newest first unless `sort` says otherwise (default limit 200). */
+export async function listRuns(db: PrismaClient, options: ListRunsOptions = {}): Promise<Run[]> {
+  const parsed = listRunsOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid ${issue?.path.join('.') || 'filter'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const { status, preset, dataset, groupId, sort, limit } = parsed.data;
+  return db.run.findMany({
+    where: { status, preset, dataset, groupId },
+    orderBy: ORDER_BY[sort],
+    take: limit,
+  });
+}
+
+/** How many runs are in each status (every status present, zero when none). */
+export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunStatus, number>> {
+  const groups = await db.run.groupBy({ by: ['status'], _count: { _all: true } });
+  const counts = Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as Record<
+    RunStatus,
+    number
+  >;
+  for (const group of groups) {
+    if ((RUN_STATUSES as readonly string[]).includes(group.status)) {
+      counts[group.status as RunStatus] = group._count._all;
+    }
+  }
+  return counts;
+}
+
+export type RunDetail = Omit<Run, 'config'> & {
+  config: RunConfig;
+  epochs: EpochMetric[];
+  report: StoredRunReport | null;
+};
+
+function parseJsonColumn<T>(schema: z.ZodType<T>, text: string, column: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`stored ${column} is not valid JSON`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `stored ${column} is invalid: ${issue?.path.join('.') || column}: ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** One run with its parsed config, its epochs in order and its parsed report; null if unknown. */
+export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDetail | null> {
+  const run = await db.run.findUnique({
+    where: { id },
+    include: { epochs: { orderBy: { epoch: 'asc' } }, report: true },
+  });
+  if (!run) return null;
+  const { epochs, report, config, ...fields } = run;
+  return {
+    ...fields,
+    config: parseJsonColumn(runConfigSchema, config, 'Run.config'),
+    epochs,
+    report: report && {
+      runId: report.runId,
+      createdAt: report.createdAt,
+      testLoss: report.testLoss,
+      testAcc: report.testAcc,
+      overfittingGap: report.overfittingGap,
+      classNames: parseJsonColumn(z.array(z.string()), report.classNames, 'Report.classNames'),
+      perClass: parseJsonColumn(z.array(perClassScoresSchema), report.perClass, 'Report.perClass'),
+      macroAvg: parseJsonColumn(classScoresSchema, report.macroAvg, 'Report.macroAvg'),
+      weightedAvg: parseJsonColumn(classScoresSchema, report.weightedAvg, 'Report.weightedAvg'),
+      confusionMatrix: parseJsonColumn(
+        z.array(z.array(z.number())),
+        report.confusionMatrix,
+        'Report.confusionMatrix',
+      ),
+      misclassified: parseJsonColumn(
+        z.array(misclassifiedExampleSchema),
+        report.misclassified,
+        'Report.misclassified',
+      ),
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyMigrations, createDb, registerWorker, type PrismaClient } from '../src/index.ts';
+
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures');
+
+export interface TempDatabase {
+  dir: string;
+  url: string;
+  db: PrismaClient;
+  cleanup(): Promise<void>;
+}
+
+/** A migrated SQLite file in a fresh temp folder, with an open client. */
+export async function createTempDatabase(): Promise<TempDatabase> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convlab-db-test-'));
+  const url = `file:${path.join(dir, 'test.db')}`;
+  await applyMigrations(url);
+  const db = createDb({ url });
+  return {
+    dir,
+    url,
+    db,
+    async cleanup() {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function createWorker(db: PrismaClient, id?: string): Promise<string> {
+  const worker = await registerWorker(db, {
+    id,
+    host: 'test-host',
+    pid: process.pid,
+    backend: 'cpu',
+    concurrency: 1,
+    version: 'test',
+  });
+  return worker.id;
+}
+
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface StartedProcess {
+  /** Resolves when the process prints a line "ready". */
+  ready: Promise<void>;
+  done: Promise<ProcessResult>;
+}
+
+/** Starts a TypeScript file in a new Node process (through tsx) and collects its output. */
+export function startTsProcess(script: string, args: string[]): StartedProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: PACKAGE_DIR,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (/^ready$/m.test(stdout)) markReady();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<ProcessResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      markReady(); // a process that died early must not leave the caller waiting
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { ready, done };
+}
+
+export function runTsProcess(script: string, args: string[]): Promise<ProcessResult> {
+  return startTsProcess(script, args).done;
+}
+
+/**
+ * Starts several processes, waits until each has loaded and printed "ready", then creates
+ * `goFile`, which they poll for, so their work overlaps however slowly they started.
+ */
+export async function runTogether(
+  goFile: string,
+  processes: { script: string; args: string[] }[],
+): Promise<ProcessResult[]> {
+  const started = processes.map(({ script, args }) => startTsProcess(script, [goFile, ...args]));
+  await Promise.all(started.map((p) => p.ready));
+  writeFileSync(goFile, 'go');
+  return Promise.all(started.map((p) => p.done));
+}
+
+/** In a fixture process: say "ready", then wait for the parent's go file. */
+export async function readyThenWaitForGo(goFile: string): Promise<void> {
+  console.log('ready');
+  while (!existsSync(goFile)) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/** The last line of a process's stdout, parsed as JSON (the fixtures print their result there). */
+export function lastJsonLine<T>(result: ProcessResult): T {
+  const lines = result.stdout.trim().split('\n');
+  const last = lines[lines.length - 1];
+  if (result.code !== 0 || !last) {
+    throw new Error(`process failed (code ${result.code}): ${result.stderr || result.stdout}`);
+  }
+  return JSON.parse(last) as T;
+}
