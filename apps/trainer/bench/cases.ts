@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import type * as DbModule from '@convlab/db';
 import '@tensorflow/tfjs-backend-wasm';
 import { findRepoRoot, sharedAssetsDir } from '@convlab/core/paths';
 import { registerFastWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
@@ -37,8 +38,8 @@ async function useWasm(fastKernels: boolean): Promise<string[]> {
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
     kernelFunc: makeConv2DBackpropFilter(
-      tf.getKernel('Conv2D', 'wasm')!.kernelFunc,
-    ) as tf.KernelFunc,
+      tf.getKernel('Conv2D', 'wasm').kernelFunc,
+    ),
   });
   return ['Conv2DBackpropFilter'];
 }
@@ -103,7 +104,7 @@ async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
   await useWasm(true);
   const { model, topology } = await loadMobileNet(dir, inputSize);
   const batch = inputSize <= 32 ? 128 : 32;
-  const x = tf.randomUniform([batch, inputSize, inputSize, 3], -1, 1) as tf.Tensor4D;
+  const x = tf.randomUniform<tf.Rank.R4>([batch, inputSize, inputSize, 3], -1, 1);
   const opts = { warmup: 1, minSteps: 3, minMs: 4000 };
   const layers = await timeSteps(
     () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),
@@ -168,7 +169,7 @@ async function transferPlusFineTune(): Promise<BenchResult> {
 }
 
 async function queueClaimLatency(): Promise<BenchResult> {
-  let db: typeof import('@convlab/db');
+  let db: typeof DbModule;
   try {
     db = await import('@convlab/db');
   } catch (error) {

@@ -41,7 +41,7 @@ export async function loadMobileNet(
   const handler: tf.io.IOHandler = {
     load: () =>
       Promise.resolve({
-        modelTopology: json.modelTopology as unknown as tf.io.ModelJSON['modelTopology'],
+        modelTopology: json.modelTopology,
         weightSpecs: group.weights,
         weightData,
       }),
@@ -54,7 +54,7 @@ type FusedActivation = 'linear' | 'relu' | 'relu6';
 function fusedActivation(name: unknown): FusedActivation {
   if (name === undefined || name === null || name === 'linear') return 'linear';
   if (name === 'relu' || name === 'relu6') return name;
-  throw new Error(`fused MobileNetV2 runner: unsupported activation ${String(name)}`);
+  throw new Error(`fused MobileNetV2 runner: unsupported activation ${JSON.stringify(name)}`);
 }
 
 /** Runs the graph layer by layer with fused kernels; returns the feature map. Call inside tf.tidy. */

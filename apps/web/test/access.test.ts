@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, parseWebEnv } from '~/env.ts';
-import { accessPolicyFromEnv, decideAccess, presentedToken, safeNextPath } from '~/server/access.ts';
+import {
+  accessPolicyFromEnv,
+  decideAccess,
+  presentedToken,
+  safeNextPath,
+} from '~/server/access.ts';
 
 const TOKEN = 'correct-horse-battery';
 const remote = accessPolicyFromEnv(parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: TOKEN }));
@@ -17,11 +22,15 @@ describe('env', () => {
     expect(() => parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: 'short' })).toThrow(/CONVLAB_TOKEN/);
     expect(() => parseWebEnv({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => parseWebEnv({ CONVLAB_PUBLIC_READS: 'yes' })).toThrow(/CONVLAB_PUBLIC_READS/);
-    expect(parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: TOKEN, CONVLAB_PUBLIC_READS: '1' }).CONVLAB_PUBLIC_READS).toBe(true);
+    expect(
+      parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: TOKEN, CONVLAB_PUBLIC_READS: '1' })
+        .CONVLAB_PUBLIC_READS,
+    ).toBe(true);
   });
 
   it('knows loopback hosts', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(host)).toBe(true);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(host)).toBe(true);
     for (const host of ['0.0.0.0', '192.168.1.4', '::', 'example.com', '127.0.0.1.nip.io']) {
       expect(isLoopbackHost(host)).toBe(false);
     }
@@ -34,14 +43,24 @@ describe('access decisions', () => {
   it('reads the token from the header, a bearer token or the cookie', () => {
     expect(presentedToken(headers({ 'x-convlab-token': TOKEN }))).toBe(TOKEN);
     expect(presentedToken(headers({ authorization: `Bearer ${TOKEN}` }))).toBe(TOKEN);
-    expect(presentedToken(headers({ cookie: `a=b; convlab_token=${encodeURIComponent(TOKEN)}` }))).toBe(TOKEN);
+    expect(
+      presentedToken(headers({ cookie: `a=b; convlab_token=${encodeURIComponent(TOKEN)}` })),
+    ).toBe(TOKEN);
     expect(presentedToken(headers({}))).toBeUndefined();
   });
 
   it('off loopback, reads and writes need the token', () => {
-    expect(decideAccess(remote, headers({}), 'read')).toMatchObject({ allowed: false, status: 401 });
-    expect(decideAccess(remote, headers({}), 'write')).toMatchObject({ allowed: false, status: 401 });
-    expect(decideAccess(remote, headers({ 'x-convlab-token': 'wrong-token-here' }), 'write').allowed).toBe(false);
+    expect(decideAccess(remote, headers({}), 'read')).toMatchObject({
+      allowed: false,
+      status: 401,
+    });
+    expect(decideAccess(remote, headers({}), 'write')).toMatchObject({
+      allowed: false,
+      status: 401,
+    });
+    expect(
+      decideAccess(remote, headers({ 'x-convlab-token': 'wrong-token-here' }), 'write').allowed,
+    ).toBe(false);
     expect(decideAccess(remote, headers({ 'x-convlab-token': TOKEN }), 'write').allowed).toBe(true);
   });
 

@@ -7,14 +7,21 @@ import type { AccessPolicy } from '~/server/access.ts';
 import { createCaller } from '~/server/root.ts';
 import { createTRPCContext } from '~/server/trpc.ts';
 
-export const LOOPBACK_POLICY: AccessPolicy = { loopback: true, token: undefined, publicReads: false };
+export const LOOPBACK_POLICY: AccessPolicy = {
+  loopback: true,
+  token: undefined,
+  publicReads: false,
+};
 
 export interface TestDatabase {
   dir: string;
   url: string;
   db: PrismaClient;
   /** A caller as a request with `headers` under `policy` (default: loopback, no headers). */
-  caller(options?: { policy?: AccessPolicy; headers?: Record<string, string> }): ReturnType<typeof createCaller>;
+  caller(options?: {
+    policy?: AccessPolicy;
+    headers?: Record<string, string>;
+  }): ReturnType<typeof createCaller>;
   cleanup(): Promise<void>;
 }
 

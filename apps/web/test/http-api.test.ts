@@ -19,7 +19,12 @@ afterAll(async () => {
 });
 
 interface ErrorBody {
-  error: { json: { message: string; data: { code: string; httpStatus: number; fieldErrors: Record<string, string> | null } } };
+  error: {
+    json: {
+      message: string;
+      data: { code: string; httpStatus: number; fieldErrors: Record<string, string> | null };
+    };
+  };
 }
 
 async function call(
@@ -55,7 +60,11 @@ describe('queue form validation over HTTP', () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as ErrorBody;
     expect(body.error.json.data.code).toBe('BAD_REQUEST');
-    expect(Object.keys(body.error.json.data.fieldErrors ?? {}).sort()).toEqual(['batchSize', 'epochs', 'learningRate']);
+    expect(Object.keys(body.error.json.data.fieldErrors ?? {}).sort()).toEqual([
+      'batchSize',
+      'epochs',
+      'learningRate',
+    ]);
   });
 
   it('queues a valid run', async () => {
@@ -73,18 +82,28 @@ describe('token enforcement off loopback', () => {
 
   it('accepts the token in a header or the login cookie', async () => {
     const before = await t.db.run.count();
-    const viaHeader = await call(REMOTE, 'runs.queue', { config: { preset: 'tiny-cnn' } }, {
-      headers: { 'x-convlab-token': TOKEN },
-    });
+    const viaHeader = await call(
+      REMOTE,
+      'runs.queue',
+      { config: { preset: 'tiny-cnn' } },
+      {
+        headers: { 'x-convlab-token': TOKEN },
+      },
+    );
     expect(viaHeader.status).toBe(200);
     const viaCookie = await call(REMOTE, 'runs.list', undefined, {
       method: 'GET',
       headers: { cookie: `convlab_token=${TOKEN}` },
     });
     expect(viaCookie.status).toBe(200);
-    const wrong = await call(REMOTE, 'runs.queue', { config: { preset: 'tiny-cnn' } }, {
-      headers: { authorization: 'Bearer not-the-token' },
-    });
+    const wrong = await call(
+      REMOTE,
+      'runs.queue',
+      { config: { preset: 'tiny-cnn' } },
+      {
+        headers: { authorization: 'Bearer not-the-token' },
+      },
+    );
     expect(wrong.status).toBe(401);
     expect(await t.db.run.count()).toBe(before + 1);
   });
@@ -96,7 +115,13 @@ describe('token enforcement off loopback', () => {
     const { runs } = await t.caller({ policy, headers: { 'x-convlab-token': TOKEN } }).runs.list();
     const first = runs[0];
     if (!first) throw new Error('expected runs');
-    await expect(t.caller({ policy }).runs.cancel({ id: first.id })).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await t.caller({ policy }).auth.status()).toEqual({ tokenRequired: true, canRead: true, canWrite: false });
+    await expect(t.caller({ policy }).runs.cancel({ id: first.id })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
+    expect(await t.caller({ policy }).auth.status()).toEqual({
+      tokenRequired: true,
+      canRead: true,
+      canWrite: false,
+    });
   });
 });

@@ -52,8 +52,18 @@ function reportFor(labels: Uint8Array, classNames: string[], predictions: number
     overfittingGap: 0.05,
     classNames,
     perClass,
-    macroAvg: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), support: labels.length },
-    weightedAvg: { precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), support: labels.length },
+    macroAvg: {
+      precision: mean('precision'),
+      recall: mean('recall'),
+      f1: mean('f1'),
+      support: labels.length,
+    },
+    weightedAvg: {
+      precision: mean('precision'),
+      recall: mean('recall'),
+      f1: mean('f1'),
+      support: labels.length,
+    },
     confusionMatrix: matrix,
     misclassified,
   };
@@ -63,7 +73,13 @@ describe('report read models', () => {
   it('serves epochs, the parsed report and the images in each confusion cell', async () => {
     const caller = t.caller();
     const { id } = await caller.runs.queue({
-      config: { preset: 'tiny-cnn', dataset: 'synthetic', epochs: 2, testLimit: 60, trainLimit: 100 },
+      config: {
+        preset: 'tiny-cnn',
+        dataset: 'synthetic',
+        epochs: 2,
+        testLimit: 60,
+        trainLimit: 100,
+      },
     });
     const { run } = await caller.runs.detail({ id });
     const testSet = await loadTestSet(run.config);
@@ -71,8 +87,24 @@ describe('report read models', () => {
     expect(labels.length).toBe(60);
     const predictions = [...labels].map((label, i) => (i % 4 === 0 ? (label + 1) % 10 : label));
     await t.db.run.update({ where: { id }, data: { status: 'running' } });
-    await recordEpochMetric(t.db, id, { epoch: 1, loss: 1.2, acc: 0.5, valLoss: 1.3, valAcc: 0.45, lr: 3e-3, seconds: 1 });
-    await recordEpochMetric(t.db, id, { epoch: 2, loss: 0.7, acc: 0.8, valLoss: 0.9, valAcc: 0.7, lr: 3e-3, seconds: 1 });
+    await recordEpochMetric(t.db, id, {
+      epoch: 1,
+      loss: 1.2,
+      acc: 0.5,
+      valLoss: 1.3,
+      valAcc: 0.45,
+      lr: 3e-3,
+      seconds: 1,
+    });
+    await recordEpochMetric(t.db, id, {
+      epoch: 2,
+      loss: 0.7,
+      acc: 0.8,
+      valLoss: 0.9,
+      valAcc: 0.7,
+      lr: 3e-3,
+      seconds: 1,
+    });
     await saveReport(t.db, id, reportFor(labels, testSet.classNames, predictions));
 
     const detail = await caller.runs.detail({ id });
@@ -108,7 +140,9 @@ describe('report read models', () => {
       mistakes.examples.map((e) => e.index).sort((a, b) => a - b),
     );
 
-    await expect(caller.reports.cellExamples({ runId: id, actual: 10, predicted: 0 })).rejects.toMatchObject({
+    await expect(
+      caller.reports.cellExamples({ runId: id, actual: 10, predicted: 0 }),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
@@ -117,7 +151,9 @@ describe('report read models', () => {
     const caller = t.caller();
     const { id } = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
     expect((await caller.reports.byRun({ runId: id })).report).toBeNull();
-    await expect(caller.reports.cellExamples({ runId: id, actual: 0, predicted: 0 })).rejects.toMatchObject({
+    await expect(
+      caller.reports.cellExamples({ runId: id, actual: 0, predicted: 0 }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });

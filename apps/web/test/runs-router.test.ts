@@ -28,7 +28,9 @@ describe('presets', () => {
   it('lists core presets in order, with the built-in datasets', async () => {
     const { presets, datasets } = await t.caller().presets.list();
     expect(presets.map((preset) => preset.name)).toEqual([...PRESET_NAMES]);
-    expect(presets.find((preset) => preset.name === 'tiny-cnn')?.defaults.dataset).toBe('synthetic');
+    expect(presets.find((preset) => preset.name === 'tiny-cnn')?.defaults.dataset).toBe(
+      'synthetic',
+    );
     expect(datasets).toContain('cifar10');
   });
 });
@@ -42,7 +44,12 @@ describe('runs.queue', () => {
     const { run } = await t.caller().runs.detail({ id });
     expect(run.status).toBe('queued');
     expect(run.priority).toBe(5);
-    expect(run.config).toMatchObject({ preset: 'tiny-cnn', epochs: 2, augment: true, batchSize: 32 });
+    expect(run.config).toMatchObject({
+      preset: 'tiny-cnn',
+      epochs: 2,
+      augment: true,
+      batchSize: 32,
+    });
     expect(run.name).toBe('tiny-cnn on synthetic');
   });
 
@@ -70,16 +77,16 @@ describe('runs.queue', () => {
   it('queues nothing when validation fails', async () => {
     const before = await t.db.run.count();
     await trpcError(t.caller().runs.queue({ config: { preset: 'seed-cnn', batchSize: 0 } }));
-    await trpcError(
-      t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 10_000 }),
-    );
+    await trpcError(t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 10_000 }));
     expect(await t.db.run.count()).toBe(before);
   });
 });
 
 describe("runs.queueExperiment (the lab's experiment)", () => {
   it('queues the four lab presets on one dataset as one group', async () => {
-    const { groupId, ids } = await t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 1 });
+    const { groupId, ids } = await t
+      .caller()
+      .runs.queueExperiment({ dataset: 'synthetic', epochs: 1 });
     expect(ids).toHaveLength(4);
     const { runs } = await t.caller().runs.list({ groupId });
     expect(runs.map((run) => run.preset).sort()).toEqual(
@@ -94,18 +101,32 @@ describe("runs.queueExperiment (the lab's experiment)", () => {
 describe('runs.list', () => {
   it('filters by status, preset and dataset and sorts by test accuracy', async () => {
     const caller = t.caller();
-    const a = await caller.runs.queue({ config: { preset: 'seed-cnn', dataset: 'mnist' }, name: 'A' });
-    const b = await caller.runs.queue({ config: { preset: 'seed-cnn', dataset: 'mnist' }, name: 'B' });
+    const a = await caller.runs.queue({
+      config: { preset: 'seed-cnn', dataset: 'mnist' },
+      name: 'A',
+    });
+    const b = await caller.runs.queue({
+      config: { preset: 'seed-cnn', dataset: 'mnist' },
+      name: 'B',
+    });
     await t.db.run.update({ where: { id: a.id }, data: { status: 'completed', testAcc: 0.6 } });
     await t.db.run.update({ where: { id: b.id }, data: { status: 'completed', testAcc: 0.9 } });
 
-    const completed = await caller.runs.list({ status: 'completed', dataset: 'mnist', sort: 'testAcc' });
+    const completed = await caller.runs.list({
+      status: 'completed',
+      dataset: 'mnist',
+      sort: 'testAcc',
+    });
     expect(completed.runs.map((run) => run.name)).toEqual(['B', 'A']);
     const presets = await caller.runs.list({ preset: 'seed-cnn', dataset: 'mnist' });
     expect(presets.runs.every((run) => run.preset === 'seed-cnn')).toBe(true);
     expect((await caller.runs.list({ dataset: 'fashion-mnist' })).runs).toEqual([]);
-    expect((await caller.runs.filterOptions()).datasets).toEqual(expect.arrayContaining(['mnist', 'synthetic']));
-    await expect(caller.runs.list({ sort: 'bogus' as 'newest' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await caller.runs.filterOptions()).datasets).toEqual(
+      expect.arrayContaining(['mnist', 'synthetic']),
+    );
+    await expect(caller.runs.list({ sort: 'bogus' as 'newest' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 });
 
@@ -121,7 +142,10 @@ describe('cancel / retry / delete', () => {
     const caller = t.caller();
     const { id } = await caller.runs.queue({ config: { preset: 'tiny-cnn' } });
     await t.db.run.update({ where: { id }, data: { status: 'running' } });
-    expect(await caller.runs.cancel({ id })).toMatchObject({ status: 'running', cancelRequested: true });
+    expect(await caller.runs.cancel({ id })).toMatchObject({
+      status: 'running',
+      cancelRequested: true,
+    });
     expect((await trpcError(caller.runs.delete({ id }))).code).toBe('CONFLICT');
     expect((await trpcError(caller.runs.retry({ id }))).code).toBe('CONFLICT');
   });
@@ -136,7 +160,11 @@ describe('cancel / retry / delete', () => {
     writeFileSync(path.join(dir, 'model', 'model.json'), '{}');
     writeFileSync(path.join(dir, 'model', 'weights.bin'), Buffer.alloc(16));
     const { artifacts } = await caller.runs.detail({ id });
-    expect(artifacts.map((file) => file.path)).toEqual(['report.json', 'model/model.json', 'model/weights.bin']);
+    expect(artifacts.map((file) => file.path)).toEqual([
+      'report.json',
+      'model/model.json',
+      'model/weights.bin',
+    ]);
 
     await caller.runs.delete({ id });
     expect(existsSync(dir)).toBe(false);

@@ -2,3 +2,7 @@
 export * from './config/schema.ts';
 export * from './paths.ts';
 export * from './data/index.ts';
+export * from './backend/select.ts';
+export * from './models/index.ts';
+export * from './training/index.ts';
+export * from './evaluation/index.ts';

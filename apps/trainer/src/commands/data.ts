@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { datasetsDir, fetchCifar10 } from '@convlab/core';
+import { datasetsDir, fetchCifar10, fetchIdxDataset } from '@convlab/core';
 import { CliError } from '../cli-error.ts';
 
-const FETCHABLE = ['cifar10'] as const;
+const FETCHABLE = ['cifar10', 'mnist', 'fashion-mnist'] as const;
 
 export async function dataCommand(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -15,18 +15,18 @@ export async function dataCommand(args: string[]): Promise<number> {
   if (action !== 'fetch' || !dataset) {
     throw new CliError(`usage: convlab data fetch <${FETCHABLE.join('|')}> [--data-dir DIR]`);
   }
-  if (dataset !== 'cifar10') {
-    throw new CliError(`cannot fetch "${dataset}": fetchable datasets are ${FETCHABLE.join(', ')}`);
-  }
   const dataDir = values['data-dir'] ?? datasetsDir();
   let lastLine = '';
-  const result = await fetchCifar10({
-    dataDir,
-    onProgress: (message: string) => {
-      if (message !== lastLine) console.error(message);
-      lastLine = message;
-    },
-  });
-  console.log(JSON.stringify(result));
+  const onProgress = (message: string) => {
+    if (message !== lastLine) console.error(message);
+    lastLine = message;
+  };
+  if (dataset === 'cifar10') {
+    console.log(JSON.stringify(await fetchCifar10({ dataDir, onProgress })));
+  } else if (dataset === 'mnist' || dataset === 'fashion-mnist') {
+    console.log(JSON.stringify(await fetchIdxDataset({ name: dataset, dataDir, onProgress })));
+  } else {
+    throw new CliError(`cannot fetch "${dataset}": fetchable datasets are ${FETCHABLE.join(', ')}`);
+  }
   return 0;
 }

@@ -3,7 +3,11 @@ import { RunsTable } from '~/components/runs-table.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function RunsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RunsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const group = typeof params.group === 'string' && params.group !== '' ? params.group : undefined;
   return (

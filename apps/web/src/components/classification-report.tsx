@@ -1,6 +1,14 @@
 import type { ClassScores, PerClassScores } from '@convlab/db';
 
-function Row({ label, scores, className }: { label: string; scores: ClassScores; className?: string }) {
+function Row({
+  label,
+  scores,
+  className,
+}: {
+  label: string;
+  scores: ClassScores;
+  className?: string;
+}) {
   return (
     <tr className={className}>
       <td>{label}</td>
@@ -13,7 +21,11 @@ function Row({ label, scores, className }: { label: string; scores: ClassScores;
 }
 
 /** sklearn-style classification report: one row per class, then macro and weighted averages. */
-export function ClassificationReport(props: { perClass: PerClassScores[]; macroAvg: ClassScores; weightedAvg: ClassScores }) {
+export function ClassificationReport(props: {
+  perClass: PerClassScores[];
+  macroAvg: ClassScores;
+  weightedAvg: ClassScores;
+}) {
   return (
     <table className="data" data-testid="classification-report">
       <thead>

@@ -25,7 +25,8 @@ type Run = RouterOutputs['runs']['compare']['runs'][number];
 
 const RUN_COLOURS = ['#2f6fde', '#e0762b', '#1f8a4c', '#8e44ad'] as const;
 const percentTick = (value: number) => `${Math.round(value * 100)}%`;
-const percentTooltip = (value: unknown) => (typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value));
+const percentTooltip = (value: unknown) =>
+  typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value);
 
 function colourOf(index: number): string {
   return RUN_COLOURS[index % RUN_COLOURS.length] ?? '#333';
@@ -73,7 +74,15 @@ function GroupLinks({ groups }: { groups: { groupId: string; runs: number }[] })
   );
 }
 
-function GroupLink({ groupId, count, trpc }: { groupId: string; count: number; trpc: ReturnType<typeof useTRPC> }) {
+function GroupLink({
+  groupId,
+  count,
+  trpc,
+}: {
+  groupId: string;
+  count: number;
+  trpc: ReturnType<typeof useTRPC>;
+}) {
   const runs = useQuery(trpc.runs.list.queryOptions({ groupId, sort: 'oldest' }));
   const ids = (runs.data?.runs ?? []).slice(0, 4).map((run) => run.id);
   return (
@@ -91,12 +100,21 @@ function Comparison({ ids }: { ids: string[] }) {
       { ids },
       {
         refetchInterval: (query) =>
-          query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued') ? 3000 : false,
+          query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued')
+            ? 3000
+            : false,
       },
     ),
   );
   if (compare.isPending) return <Loading what="the runs" />;
-  if (compare.isError) return <QueryError error={compare.error} what="the comparison" onRetry={() => void compare.refetch()} />;
+  if (compare.isError)
+    return (
+      <QueryError
+        error={compare.error}
+        what="the comparison"
+        onRetry={() => void compare.refetch()}
+      />
+    );
   const { runs } = compare.data;
   const unfinished = runs.filter((run) => run.status !== 'completed');
 
@@ -144,8 +162,8 @@ function Comparison({ ids }: { ids: string[] }) {
         </table>
         {unfinished.length > 0 && (
           <p className="muted small">
-            {unfinished.length} of these runs {unfinished.length === 1 ? 'has' : 'have'} not completed; their panels fill in
-            as they train.
+            {unfinished.length} of these runs {unfinished.length === 1 ? 'has' : 'have'} not
+            completed; their panels fill in as they train.
           </p>
         )}
       </div>
@@ -170,7 +188,11 @@ function Comparison({ ids }: { ids: string[] }) {
                 <span className="swatch" style={{ background: colourOf(i) }} />
                 {label(run)}
               </div>
-              {run.epochs.length > 0 ? <LossChart epochs={run.epochs} height={200} /> : <p className="muted">No epochs yet.</p>}
+              {run.epochs.length > 0 ? (
+                <LossChart epochs={run.epochs} height={200} />
+              ) : (
+                <p className="muted">No epochs yet.</p>
+              )}
             </div>
           ))}
         </div>
@@ -185,9 +207,14 @@ function Comparison({ ids }: { ids: string[] }) {
                 <span className="swatch" style={{ background: colourOf(i) }} />
                 {label(run)}
               </div>
-              {run.epochs.length > 0 ? <AccuracyChart epochs={run.epochs} height={200} /> : <p className="muted">No epochs yet.</p>}
+              {run.epochs.length > 0 ? (
+                <AccuracyChart epochs={run.epochs} height={200} />
+              ) : (
+                <p className="muted">No epochs yet.</p>
+              )}
               <p className="gap-note">
-                Overfitting gap (max train − max val): <strong>{formatPercent(run.report?.overfittingGap ?? gapOf(run))}</strong>
+                Overfitting gap (max train − max val):{' '}
+                <strong>{formatPercent(run.report?.overfittingGap ?? gapOf(run))}</strong>
               </p>
             </div>
           ))}
@@ -214,7 +241,12 @@ function gapOf(run: Run): number | null {
 }
 
 function ValAccuracyOverlay({ runs }: { runs: Run[] }) {
-  const maxEpoch = Math.max(0, ...runs.map((run) => run.epochs.length === 0 ? 0 : Math.max(...run.epochs.map((e) => e.epoch))));
+  const maxEpoch = Math.max(
+    0,
+    ...runs.map((run) =>
+      run.epochs.length === 0 ? 0 : Math.max(...run.epochs.map((e) => e.epoch)),
+    ),
+  );
   const data = Array.from({ length: maxEpoch }, (_, i) => {
     const point: Record<string, number | null> = { epoch: i + 1 };
     runs.forEach((run, r) => {
@@ -279,7 +311,8 @@ function FinalAccuracyBars({ runs }: { runs: Run[] }) {
 function PerClassF1Bars({ runs }: { runs: Run[] }) {
   const withReports = runs.filter((run) => run.report);
   const classNames = withReports[0]?.report?.classNames ?? [];
-  if (classNames.length === 0) return <p className="muted">Per-class scores appear once a run has a report.</p>;
+  if (classNames.length === 0)
+    return <p className="muted">Per-class scores appear once a run has a report.</p>;
   const data = classNames.map((name) => {
     const point: Record<string, string | number | null> = { label: name };
     runs.forEach((run, r) => {
@@ -292,12 +325,29 @@ function PerClassF1Bars({ runs }: { runs: Run[] }) {
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 40, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" vertical={false} />
-          <XAxis dataKey="label" tickLine={false} interval={0} angle={-35} textAnchor="end" tick={{ fontSize: 11 }} />
+          <XAxis
+            dataKey="label"
+            tickLine={false}
+            interval={0}
+            angle={-35}
+            textAnchor="end"
+            tick={{ fontSize: 11 }}
+          />
           <YAxis domain={[0, 1]} width={44} tickFormatter={(v: number) => v.toFixed(1)} />
-          <Tooltip formatter={(value: unknown) => (typeof value === 'number' ? value.toFixed(3) : String(value))} />
+          <Tooltip
+            formatter={(value: unknown) =>
+              typeof value === 'number' ? value.toFixed(3) : String(value)
+            }
+          />
           <Legend verticalAlign="top" />
           {runs.map((run, r) => (
-            <Bar key={run.id} dataKey={seriesKey(r)} name={label(run)} fill={colourOf(r)} isAnimationActive={false} />
+            <Bar
+              key={run.id}
+              dataKey={seriesKey(r)}
+              name={label(run)}
+              fill={colourOf(r)}
+              isAnimationActive={false}
+            />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -311,7 +361,7 @@ function ConfigDiff({ runs }: { runs: Run[] }) {
   const rows = keys.map((key) => {
     const values = runs.map((run) => {
       const value = (run.config as Record<string, unknown>)[key];
-      return value === null || value === undefined ? 'null' : String(value);
+      return value === undefined ? '–' : JSON.stringify(value);
     });
     return { key, values, differs: new Set(values).size > 1 };
   });
@@ -319,8 +369,12 @@ function ConfigDiff({ runs }: { runs: Run[] }) {
   return (
     <>
       <label className="small">
-        <input type="checkbox" checked={onlyDifferences} onChange={(e) => setOnlyDifferences(e.target.checked)} /> only
-        parameters that differ ({rows.filter((row) => row.differs).length} of {rows.length})
+        <input
+          type="checkbox"
+          checked={onlyDifferences}
+          onChange={(e) => setOnlyDifferences(e.target.checked)}
+        />{' '}
+        only parameters that differ ({rows.filter((row) => row.differs).length} of {rows.length})
       </label>
       <div className="table-wrap">
         <table className="data" data-testid="config-diff">

@@ -15,7 +15,9 @@ const HEADER_HEIGHT = 96;
 /** Colour by the row's share (recall-normalised), so rare classes are as readable as common ones. */
 function cellColour(share: number, diagonal: boolean): string {
   const alpha = Math.min(1, 0.08 + share * 0.92);
-  return diagonal ? `rgba(47, 111, 222, ${alpha})` : `rgba(192, 57, 43, ${share === 0 ? 0.03 : Math.min(1, 0.12 + share * 1.6)})`;
+  return diagonal
+    ? `rgba(47, 111, 222, ${alpha})`
+    : `rgba(192, 57, 43, ${share === 0 ? 0.03 : Math.min(1, 0.12 + share * 1.6)})`;
 }
 
 export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: ConfusionMatrixProps) {
@@ -24,7 +26,13 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
   const height = HEADER_HEIGHT + n * CELL + 4;
   return (
     <div className="confusion">
-      <svg width={width} height={height} role="grid" aria-label="Confusion matrix: rows are true classes, columns predicted" data-testid="confusion-matrix">
+      <svg
+        width={width}
+        height={height}
+        role="grid"
+        aria-label="Confusion matrix: rows are true classes, columns predicted"
+        data-testid="confusion-matrix"
+      >
         {classNames.map((name, c) => (
           <text
             key={`col-${name}`}
@@ -38,7 +46,11 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
           const rowTotal = row.reduce((a, b) => a + b, 0);
           return (
             <g key={`row-${r}`} role="row">
-              <text x={LABEL_WIDTH - 6} y={HEADER_HEIGHT + r * CELL + CELL / 2 + 4} textAnchor="end">
+              <text
+                x={LABEL_WIDTH - 6}
+                y={HEADER_HEIGHT + r * CELL + CELL / 2 + 4}
+                textAnchor="end"
+              >
                 {classNames[r]}
               </text>
               {row.map((count, c) => {
@@ -59,7 +71,8 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
                       tabIndex={0}
                       onClick={() => onSelect({ actual: r, predicted: c })}
                       onKeyDown={(e) => {
-                        if (e.key === 'Enter' || e.key === ' ') onSelect({ actual: r, predicted: c });
+                        if (e.key === 'Enter' || e.key === ' ')
+                          onSelect({ actual: r, predicted: c });
                       }}
                     >
                       <title>{`true ${classNames[r]} → predicted ${classNames[c]}: ${count}`}</title>
@@ -80,7 +93,9 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
           );
         })}
       </svg>
-      <p className="muted small">Rows: true class · columns: predicted class · click a cell to see its test images.</p>
+      <p className="muted small">
+        Rows: true class · columns: predicted class · click a cell to see its test images.
+      </p>
     </div>
   );
 }

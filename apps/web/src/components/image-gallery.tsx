@@ -6,12 +6,24 @@ export interface GalleryItem {
   wrong?: boolean;
 }
 
-export function ImageGallery({ runId, items, testId }: { runId: string; items: GalleryItem[]; testId?: string }) {
+export function ImageGallery({
+  runId,
+  items,
+  testId,
+}: {
+  runId: string;
+  items: GalleryItem[];
+  testId?: string;
+}) {
   return (
     <div className="gallery" data-testid={testId}>
       {items.map((item) => (
         <figure key={item.index}>
-          <img src={`/api/runs/${runId}/images/${item.index}`} alt={`test image ${item.index}: ${item.caption}`} loading="lazy" />
+          <img
+            src={`/api/runs/${runId}/images/${item.index}`}
+            alt={`test image ${item.index}: ${item.caption}`}
+            loading="lazy"
+          />
           <figcaption>
             <span className={item.wrong ? 'wrong' : undefined}>{item.caption}</span>
             {item.detail && <div className="muted">{item.detail}</div>}

@@ -1,6 +1,15 @@
 'use client';
 /** Per-epoch charts of one run: accuracy and loss (train vs validation) and the overfitting gap. */
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 
 export interface EpochPoint {
   epoch: number;
@@ -18,8 +27,10 @@ const GAP_COLOUR = '#c0392b';
 /** Tooltip title: recharts passes the x value (the epoch number). */
 export const epochLabel = (value: unknown) => `epoch ${typeof value === 'number' ? value : '?'}`;
 const percentTick = (value: number) => `${Math.round(value * 100)}%`;
-const percentTooltip = (value: unknown) => (typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value));
-const lossTooltip = (value: unknown) => (typeof value === 'number' ? value.toFixed(4) : String(value));
+const percentTooltip = (value: unknown) =>
+  typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value);
+const lossTooltip = (value: unknown) =>
+  typeof value === 'number' ? value.toFixed(4) : String(value);
 
 export function AccuracyChart({ epochs, height = 260 }: { epochs: EpochPoint[]; height?: number }) {
   return (
@@ -31,8 +42,24 @@ export function AccuracyChart({ epochs, height = 260 }: { epochs: EpochPoint[]; 
           <YAxis domain={[0, 1]} tickFormatter={percentTick} width={44} />
           <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
           <Legend />
-          <Line type="monotone" dataKey="acc" name="train accuracy" stroke={TRAIN_COLOUR} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
-          <Line type="monotone" dataKey="valAcc" name="val accuracy" stroke={VAL_COLOUR} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            type="monotone"
+            dataKey="acc"
+            name="train accuracy"
+            stroke={TRAIN_COLOUR}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="valAcc"
+            name="val accuracy"
+            stroke={VAL_COLOUR}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>
@@ -49,8 +76,24 @@ export function LossChart({ epochs, height = 260 }: { epochs: EpochPoint[]; heig
           <YAxis width={44} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={lossTooltip} labelFormatter={epochLabel} />
           <Legend />
-          <Line type="monotone" dataKey="loss" name="train loss" stroke={TRAIN_COLOUR} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
-          <Line type="monotone" dataKey="valLoss" name="val loss" stroke={VAL_COLOUR} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            type="monotone"
+            dataKey="loss"
+            name="train loss"
+            stroke={TRAIN_COLOUR}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
+          <Line
+            type="monotone"
+            dataKey="valLoss"
+            name="val loss"
+            stroke={VAL_COLOUR}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>
@@ -68,7 +111,15 @@ export function GapChart({ epochs, height = 200 }: { epochs: EpochPoint[]; heigh
           <XAxis dataKey="epoch" tickLine={false} />
           <YAxis tickFormatter={percentTick} width={44} />
           <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
-          <Line type="monotone" dataKey="gap" name="train − val accuracy" stroke={GAP_COLOUR} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            type="monotone"
+            dataKey="gap"
+            name="train − val accuracy"
+            stroke={GAP_COLOUR}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>

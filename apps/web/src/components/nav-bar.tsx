@@ -12,7 +12,9 @@ const LINKS = [
 ] as const;
 
 function isActive(pathname: string, href: string): boolean {
-  return href === '/' ? pathname === '/' || pathname.startsWith('/runs') : pathname.startsWith(href);
+  return href === '/'
+    ? pathname === '/' || pathname.startsWith('/runs')
+    : pathname.startsWith(href);
 }
 
 export function NavBar() {
@@ -26,7 +28,11 @@ export function NavBar() {
       </Link>
       <nav aria-label="Main">
         {LINKS.map((link) => (
-          <Link key={link.href} href={link.href} aria-current={isActive(pathname, link.href) ? 'page' : undefined}>
+          <Link
+            key={link.href}
+            href={link.href}
+            aria-current={isActive(pathname, link.href) ? 'page' : undefined}
+          >
             {link.label}
           </Link>
         ))}

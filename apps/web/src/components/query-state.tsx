@@ -5,7 +5,11 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 
 export function Loading({ what }: { what: string }) {
-  return <div className="loading" role="status">Loading {what}…</div>;
+  return (
+    <div className="loading" role="status">
+      Loading {what}…
+    </div>
+  );
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -20,7 +24,15 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function QueryError({ error, what, onRetry }: { error: unknown; what: string; onRetry?: () => void }) {
+export function QueryError({
+  error,
+  what,
+  onRetry,
+}: {
+  error: unknown;
+  what: string;
+  onRetry?: () => void;
+}) {
   const code = errorCode(error);
   if (code === 'UNAUTHORIZED') {
     return (
@@ -38,7 +50,8 @@ export function QueryError({ error, what, onRetry }: { error: unknown; what: str
       <div className="notice warn" role="alert">
         <strong>Not found.</strong>
         <p>
-          {errorMessage(error)}. It may have been deleted: go back to the <Link href="/">runs</Link>.
+          {errorMessage(error)}. It may have been deleted: go back to the <Link href="/">runs</Link>
+          .
         </p>
       </div>
     );

@@ -83,7 +83,10 @@ export function QueueForms() {
   const trpc = useTRPC();
   const presets = useQuery(trpc.presets.list.queryOptions(undefined, { staleTime: Infinity }));
   if (presets.isPending) return <Loading what="presets" />;
-  if (presets.isError) return <QueryError error={presets.error} what="the presets" onRetry={() => void presets.refetch()} />;
+  if (presets.isError)
+    return (
+      <QueryError error={presets.error} what="the presets" onRetry={() => void presets.refetch()} />
+    );
   return (
     <>
       <QueueRunForm presets={presets.data.presets} datasets={presets.data.datasets} />
@@ -183,7 +186,18 @@ function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: stri
 
   const unplacedErrors = Object.entries(errors).filter(
     ([field]) =>
-      !['preset', 'dataset', 'epochs', 'batchSize', 'learningRate', 'augment', 'fineTuneLayers', 'seed', 'priority', 'name'].includes(field),
+      ![
+        'preset',
+        'dataset',
+        'epochs',
+        'batchSize',
+        'learningRate',
+        'augment',
+        'fineTuneLayers',
+        'seed',
+        'priority',
+        'name',
+      ].includes(field),
   );
 
   return (
@@ -191,8 +205,11 @@ function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: stri
       <h2 id="queue-run-title">Queue a run</h2>
       {queue.isSuccess && (
         <div className="notice success" role="status" data-testid="queued-notice">
-          Queued run <Link href={`/runs/${queue.data.id}`} className="mono">{queue.data.id}</Link>.{' '}
-          <Link href="/">Watch it on the leaderboard</Link>.
+          Queued run{' '}
+          <Link href={`/runs/${queue.data.id}`} className="mono">
+            {queue.data.id}
+          </Link>
+          . <Link href="/">Watch it on the leaderboard</Link>.
         </div>
       )}
       {queue.isError && (
@@ -235,19 +252,43 @@ function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: stri
           onChange={(dataset, folderPath) => update({ dataset, folderPath })}
         />
         <Field id="epochs" label="Epochs" error={errors.epochs} hint="1–500">
-          <input id="epochs" inputMode="numeric" value={values.epochs} onChange={(e) => update({ epochs: e.target.value })} />
+          <input
+            id="epochs"
+            inputMode="numeric"
+            value={values.epochs}
+            onChange={(e) => update({ epochs: e.target.value })}
+          />
         </Field>
         <Field id="batchSize" label="Batch size" error={errors.batchSize} hint="1–2048">
-          <input id="batchSize" inputMode="numeric" value={values.batchSize} onChange={(e) => update({ batchSize: e.target.value })} />
+          <input
+            id="batchSize"
+            inputMode="numeric"
+            value={values.batchSize}
+            onChange={(e) => update({ batchSize: e.target.value })}
+          />
         </Field>
-        <Field id="learningRate" label="Learning rate" error={errors.learningRate} hint="e.g. 0.001">
-          <input id="learningRate" inputMode="decimal" value={values.learningRate} onChange={(e) => update({ learningRate: e.target.value })} />
+        <Field
+          id="learningRate"
+          label="Learning rate"
+          error={errors.learningRate}
+          hint="e.g. 0.001"
+        >
+          <input
+            id="learningRate"
+            inputMode="decimal"
+            value={values.learningRate}
+            onChange={(e) => update({ learningRate: e.target.value })}
+          />
         </Field>
         <Field
           id="fineTuneLayers"
           label="Fine-tune layers"
           error={errors.fineTuneLayers}
-          hint={isTransfer ? 'backbone layers unfrozen in phase 2 (0 = frozen)' : 'transfer presets only'}
+          hint={
+            isTransfer
+              ? 'backbone layers unfrozen in phase 2 (0 = frozen)'
+              : 'transfer presets only'
+          }
         >
           <input
             id="fineTuneLayers"
@@ -256,17 +297,47 @@ function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: stri
             onChange={(e) => update({ fineTuneLayers: e.target.value })}
           />
         </Field>
-        <Field id="seed" label="Seed" error={errors.seed} hint="same seed → same data split and init">
-          <input id="seed" inputMode="numeric" value={values.seed} onChange={(e) => update({ seed: e.target.value })} />
+        <Field
+          id="seed"
+          label="Seed"
+          error={errors.seed}
+          hint="same seed → same data split and init"
+        >
+          <input
+            id="seed"
+            inputMode="numeric"
+            value={values.seed}
+            onChange={(e) => update({ seed: e.target.value })}
+          />
         </Field>
-        <Field id="priority" label="Priority" error={errors.priority} hint="higher runs first (−1000…1000)">
-          <input id="priority" inputMode="numeric" value={values.priority} onChange={(e) => update({ priority: e.target.value })} />
+        <Field
+          id="priority"
+          label="Priority"
+          error={errors.priority}
+          hint="higher runs first (−1000…1000)"
+        >
+          <input
+            id="priority"
+            inputMode="numeric"
+            value={values.priority}
+            onChange={(e) => update({ priority: e.target.value })}
+          />
         </Field>
         <Field id="name" label="Name (optional)" error={errors.name}>
-          <input id="name" value={values.name} placeholder={`${values.preset} on ${datasetValue(values.dataset, values.folderPath)}`} onChange={(e) => update({ name: e.target.value })} />
+          <input
+            id="name"
+            value={values.name}
+            placeholder={`${values.preset} on ${datasetValue(values.dataset, values.folderPath)}`}
+            onChange={(e) => update({ name: e.target.value })}
+          />
         </Field>
         <div className={`field checkbox${errors.augment ? ' invalid' : ''}`}>
-          <input id="augment" type="checkbox" checked={values.augment} onChange={(e) => update({ augment: e.target.checked })} />
+          <input
+            id="augment"
+            type="checkbox"
+            checked={values.augment}
+            onChange={(e) => update({ augment: e.target.checked })}
+          />
           <label htmlFor="augment">Augmentation (flips, shifts)</label>
         </div>
         <div className="form-actions">
@@ -302,14 +373,16 @@ function ExperimentForm({ datasets }: { datasets: string[] }) {
     <section className="panel" aria-labelledby="experiment-title">
       <h2 id="experiment-title">The lab&apos;s experiment</h2>
       <p className="muted">
-        Queues <code>seed-cnn</code>, <code>seed-transfer</code>, <code>transfer-plus</code> and <code>cnn-plus</code> on
-        one dataset as one comparison group, each with its preset&apos;s settings.
+        Queues <code>seed-cnn</code>, <code>seed-transfer</code>, <code>transfer-plus</code> and{' '}
+        <code>cnn-plus</code> on one dataset as one comparison group, each with its preset&apos;s
+        settings.
       </p>
       {experiment.isSuccess && (
         <div className="notice success" role="status">
           Queued 4 runs as group <span className="mono">{experiment.data.groupId}</span>.{' '}
           <Link href={`/?group=${experiment.data.groupId}`}>See the group</Link> ·{' '}
-          <Link href={`/compare?ids=${experiment.data.ids.join(',')}`}>Compare them</Link> (once they have trained).
+          <Link href={`/compare?ids=${experiment.data.ids.join(',')}`}>Compare them</Link> (once
+          they have trained).
         </div>
       )}
       {experiment.isError && Object.keys(errors).length === 0 && (
@@ -341,10 +414,25 @@ function ExperimentForm({ datasets }: { datasets: string[] }) {
           }}
         />
         <Field id="experiment-seed" label="Seed" error={errors.seed}>
-          <input id="experiment-seed" inputMode="numeric" value={seed} onChange={(e) => setSeed(e.target.value)} />
+          <input
+            id="experiment-seed"
+            inputMode="numeric"
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+          />
         </Field>
-        <Field id="experiment-epochs" label="Epochs (optional)" error={errors.epochs} hint="empty: each preset's own">
-          <input id="experiment-epochs" inputMode="numeric" value={epochs} onChange={(e) => setEpochs(e.target.value)} />
+        <Field
+          id="experiment-epochs"
+          label="Epochs (optional)"
+          error={errors.epochs}
+          hint="empty: each preset's own"
+        >
+          <input
+            id="experiment-epochs"
+            inputMode="numeric"
+            value={epochs}
+            onChange={(e) => setEpochs(e.target.value)}
+          />
         </Field>
         <div className="form-actions">
           <button type="submit" className="primary" disabled={experiment.isPending}>

@@ -39,12 +39,22 @@ export function RunActions({ run, onDeleted }: RunActionsProps) {
   return (
     <div className="actions">
       {canCancel && (
-        <button type="button" className="small" disabled={busy} onClick={() => cancel.mutate({ id: run.id })}>
+        <button
+          type="button"
+          className="small"
+          disabled={busy}
+          onClick={() => cancel.mutate({ id: run.id })}
+        >
           Cancel
         </button>
       )}
       {canRetry && (
-        <button type="button" className="small" disabled={busy} onClick={() => retry.mutate({ id: run.id })}>
+        <button
+          type="button"
+          className="small"
+          disabled={busy}
+          onClick={() => retry.mutate({ id: run.id })}
+        >
           Retry
         </button>
       )}
@@ -54,7 +64,11 @@ export function RunActions({ run, onDeleted }: RunActionsProps) {
           className="small danger"
           disabled={busy}
           onClick={() => {
-            if (window.confirm(`Delete run "${run.name}" (${run.id}) and its files (model, report)? This cannot be undone.`)) {
+            if (
+              window.confirm(
+                `Delete run "${run.name}" (${run.id}) and its files (model, report)? This cannot be undone.`,
+              )
+            ) {
               remove.mutate({ id: run.id });
             }
           }}

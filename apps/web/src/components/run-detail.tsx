@@ -51,9 +51,14 @@ export function RunDetail({ id }: { id: string }) {
     ),
   );
   if (detail.isPending) return <Loading what="the run" />;
-  if (detail.isError) return <QueryError error={detail.error} what="this run" onRetry={() => void detail.refetch()} />;
+  if (detail.isError)
+    return (
+      <QueryError error={detail.error} what="this run" onRetry={() => void detail.refetch()} />
+    );
   const { run, artifacts, now } = detail.data;
-  const wall = run.trainSeconds ?? secondsBetween(run.startedAt, run.finishedAt ?? (run.status === 'running' ? now : null));
+  const wall =
+    run.trainSeconds ??
+    secondsBetween(run.startedAt, run.finishedAt ?? (run.status === 'running' ? now : null));
 
   return (
     <>
@@ -61,8 +66,9 @@ export function RunDetail({ id }: { id: string }) {
         <div>
           <h1>{run.name}</h1>
           <p>
-            <span className="mono">{run.id}</span> · <StatusBadge status={run.status} cancelRequested={run.cancelRequested} /> ·{' '}
-            {run.preset} v{run.presetVersion} on <span className="mono">{run.dataset}</span>
+            <span className="mono">{run.id}</span> ·{' '}
+            <StatusBadge status={run.status} cancelRequested={run.cancelRequested} /> · {run.preset}{' '}
+            v{run.presetVersion} on <span className="mono">{run.dataset}</span>
             {run.groupId && (
               <>
                 {' '}
@@ -86,8 +92,14 @@ export function RunDetail({ id }: { id: string }) {
         </div>
       )}
       {run.error && (
-        <div className={`notice ${run.status === 'failed' ? 'error' : 'warn'}`} role="alert" data-testid="run-error">
-          <strong>{run.status === 'failed' ? 'This run failed.' : 'An earlier attempt failed.'}</strong>
+        <div
+          className={`notice ${run.status === 'failed' ? 'error' : 'warn'}`}
+          role="alert"
+          data-testid="run-error"
+        >
+          <strong>
+            {run.status === 'failed' ? 'This run failed.' : 'An earlier attempt failed.'}
+          </strong>
           <pre className="error-text">{run.error}</pre>
           {run.status === 'failed' && <p>Fix the cause (see the message), then press Retry.</p>}
         </div>
@@ -95,7 +107,10 @@ export function RunDetail({ id }: { id: string }) {
 
       <div className="stats">
         <Stat label="Test accuracy" value={formatPercent(run.testAcc)} testId="stat-test-acc" />
-        <Stat label={`Best val accuracy${run.bestEpoch ? ` (epoch ${run.bestEpoch})` : ''}`} value={formatPercent(run.bestValAcc)} />
+        <Stat
+          label={`Best val accuracy${run.bestEpoch ? ` (epoch ${run.bestEpoch})` : ''}`}
+          value={formatPercent(run.bestValAcc)}
+        />
         <Stat label="Macro F1" value={run.macroF1 === null ? '–' : run.macroF1.toFixed(3)} />
         <Stat label="Overfitting gap" value={formatPercent(run.report?.overfittingGap)} />
         <Stat label="Parameters" value={formatCompact(run.paramCount)} />
@@ -175,7 +190,10 @@ export function RunDetail({ id }: { id: string }) {
           </dl>
           <h3 style={{ marginTop: 16 }}>Downloads</h3>
           {artifacts.length === 0 ? (
-            <p className="muted">The trained model (TensorFlow.js format) and report.json appear here when the run completes.</p>
+            <p className="muted">
+              The trained model (TensorFlow.js format) and report.json appear here when the run
+              completes.
+            </p>
           ) : (
             <ul data-testid="downloads">
               {artifacts.some((file) => file.path.startsWith('model/')) && (
@@ -183,7 +201,9 @@ export function RunDetail({ id }: { id: string }) {
                   <a href={`/api/runs/${run.id}/model.tar`} download>
                     model.tar
                   </a>{' '}
-                  <span className="muted small">(the model folder: model.json + weights, for tf.loadLayersModel)</span>
+                  <span className="muted small">
+                    (the model folder: model.json + weights, for tf.loadLayersModel)
+                  </span>
                 </li>
               )}
               {artifacts.map((file) => (
@@ -244,14 +264,23 @@ function ReportSections({ runId, report }: { runId: string; report: Report }) {
       <div className="grid-2">
         <section className="panel">
           <h2>Classification report (test set)</h2>
-          <ClassificationReport perClass={report.perClass} macroAvg={report.macroAvg} weightedAvg={report.weightedAvg} />
+          <ClassificationReport
+            perClass={report.perClass}
+            macroAvg={report.macroAvg}
+            weightedAvg={report.weightedAvg}
+          />
           <p className="muted small">
             Test accuracy {formatPercent(report.testAcc)} · test loss {report.testLoss.toFixed(4)}
           </p>
         </section>
         <section className="panel">
           <h2>Confusion matrix</h2>
-          <ConfusionMatrix classNames={report.classNames} matrix={report.confusionMatrix} selected={cell} onSelect={setCell} />
+          <ConfusionMatrix
+            classNames={report.classNames}
+            matrix={report.confusionMatrix}
+            selected={cell}
+            onSelect={setCell}
+          />
         </section>
       </div>
       {cell && <CellImages runId={runId} cell={cell} onClose={() => setCell(null)} />}
@@ -276,9 +305,15 @@ function ReportSections({ runId, report }: { runId: string; report: Report }) {
   );
 }
 
-function CellImages(props: { runId: string; cell: { actual: number; predicted: number }; onClose: () => void }) {
+function CellImages(props: {
+  runId: string;
+  cell: { actual: number; predicted: number };
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
-  const examples = useQuery(trpc.reports.cellExamples.queryOptions({ runId: props.runId, ...props.cell }));
+  const examples = useQuery(
+    trpc.reports.cellExamples.queryOptions({ runId: props.runId, ...props.cell }),
+  );
   return (
     <section className="panel" data-testid="cell-images" aria-live="polite">
       <div className="page-head" style={{ marginBottom: 8 }}>
@@ -300,7 +335,9 @@ function CellImages(props: { runId: string; cell: { actual: number; predicted: n
       ) : (
         <>
           {examples.data.datasetError && (
-            <div className="notice warn">Cannot load the dataset to show images: {examples.data.datasetError}</div>
+            <div className="notice warn">
+              Cannot load the dataset to show images: {examples.data.datasetError}
+            </div>
           )}
           {!examples.data.complete && (
             <p className="muted small">
@@ -314,12 +351,17 @@ function CellImages(props: { runId: string; cell: { actual: number; predicted: n
             items={examples.data.examples.map((example) => ({
               index: example.index,
               caption: `#${example.index}`,
-              detail: example.confidence === null ? undefined : `${formatPercent(example.confidence, 0)} sure`,
+              detail:
+                example.confidence === null
+                  ? undefined
+                  : `${formatPercent(example.confidence, 0)} sure`,
               wrong: props.cell.actual !== props.cell.predicted,
             }))}
           />
           {examples.data.examples.length < examples.data.count && examples.data.complete && (
-            <p className="muted small">First {examples.data.examples.length} of {examples.data.count}.</p>
+            <p className="muted small">
+              First {examples.data.examples.length} of {examples.data.count}.
+            </p>
           )}
         </>
       )}

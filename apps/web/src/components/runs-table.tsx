@@ -17,7 +17,10 @@ const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as co
 
 /** Wall time: training seconds when known, else elapsed since start (to now while running). */
 function wallSeconds(run: Run, now: Date): number | null {
-  return run.trainSeconds ?? secondsBetween(run.startedAt, run.finishedAt ?? (run.status === 'running' ? now : null));
+  return (
+    run.trainSeconds ??
+    secondsBetween(run.startedAt, run.finishedAt ?? (run.status === 'running' ? now : null))
+  );
 }
 
 interface Column {
@@ -77,10 +80,14 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
       placeholderData: keepPreviousData,
       // Live while anything is moving; slower when the board is idle.
       refetchInterval: (query) =>
-        query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued') ? 1500 : 8000,
+        query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued')
+          ? 1500
+          : 8000,
     }),
   );
-  const options = useQuery(trpc.runs.filterOptions.queryOptions(undefined, { refetchInterval: 15_000 }));
+  const options = useQuery(
+    trpc.runs.filterOptions.queryOptions(undefined, { refetchInterval: 15_000 }),
+  );
   const workers = useQuery(trpc.workers.list.queryOptions(undefined, { refetchInterval: 5000 }));
 
   const now = runs.data?.now ?? new Date();
@@ -102,7 +109,9 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
   }
 
   function toggleSelected(id: string) {
-    setSelected((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id].slice(-4)));
+    setSelected((current) =>
+      current.includes(id) ? current.filter((x) => x !== id) : [...current, id].slice(-4),
+    );
   }
 
   return (
@@ -110,11 +119,12 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
       {noTrainer && queuedCount > 0 && (
         <div className="notice warn" role="status">
           <strong>
-            {queuedCount} run{queuedCount === 1 ? ' is' : 's are'} waiting, but no trainer is running.
+            {queuedCount} run{queuedCount === 1 ? ' is' : 's are'} waiting, but no trainer is
+            running.
           </strong>
           <p>
-            Start one with <code>npx convlab trainer</code> (or <code>npm start</code>, which runs the dashboard and a
-            trainer together).
+            Start one with <code>npx convlab trainer</code> (or <code>npm start</code>, which runs
+            the dashboard and a trainer together).
           </p>
         </div>
       )}
@@ -148,7 +158,11 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
           </div>
           <div className="field">
             <label htmlFor="filter-dataset">Dataset</label>
-            <select id="filter-dataset" value={filters.dataset ?? ''} onChange={(e) => setFilter('dataset', e.target.value)}>
+            <select
+              id="filter-dataset"
+              value={filters.dataset ?? ''}
+              onChange={(e) => setFilter('dataset', e.target.value)}
+            >
               <option value="">any</option>
               {(options.data?.datasets ?? []).map((dataset) => (
                 <option key={dataset}>{dataset}</option>
@@ -157,11 +171,16 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
           </div>
           <div className="field">
             <label htmlFor="filter-group">Comparison group</label>
-            <select id="filter-group" value={filters.groupId ?? ''} onChange={(e) => setFilter('groupId', e.target.value)}>
+            <select
+              id="filter-group"
+              value={filters.groupId ?? ''}
+              onChange={(e) => setFilter('groupId', e.target.value)}
+            >
               <option value="">any</option>
-              {filters.groupId && !options.data?.groups.some((g) => g.groupId === filters.groupId) && (
-                <option value={filters.groupId}>{filters.groupId}</option>
-              )}
+              {filters.groupId &&
+                !options.data?.groups.some((g) => g.groupId === filters.groupId) && (
+                  <option value={filters.groupId}>{filters.groupId}</option>
+                )}
               {(options.data?.groups ?? []).map((group) => (
                 <option key={group.groupId} value={group.groupId}>
                   {group.groupId} ({group.runs} runs)
@@ -199,8 +218,9 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
           ) : (
             <Empty title="No runs yet.">
               <p>
-                <Link href="/queue">Queue a run</Link> (try <code>tiny-cnn</code> on <code>synthetic</code>: it trains
-                in seconds), or from a terminal: <code>npx convlab queue --preset tiny-cnn --dataset synthetic</code>
+                <Link href="/queue">Queue a run</Link> (try <code>tiny-cnn</code> on{' '}
+                <code>synthetic</code>: it trains in seconds), or from a terminal:{' '}
+                <code>npx convlab queue --preset tiny-cnn --dataset synthetic</code>
               </p>
             </Empty>
           )
@@ -214,7 +234,13 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
                     <th
                       key={column.key}
                       className={column.numeric ? 'num' : undefined}
-                      aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : undefined}
+                      aria-sort={
+                        sort.key === column.key
+                          ? sort.descending
+                            ? 'descending'
+                            : 'ascending'
+                          : undefined
+                      }
                     >
                       <button type="button" className="sort" onClick={() => toggleSort(column.key)}>
                         {column.label}
@@ -244,7 +270,11 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
                       <StatusBadge status={run.status} cancelRequested={run.cancelRequested} />
                       <RunProgress run={run} />
                       {run.status === 'failed' && run.error && (
-                        <div className="small" style={{ color: 'var(--bad)', maxWidth: 220 }} title={run.error}>
+                        <div
+                          className="small"
+                          style={{ color: 'var(--bad)', maxWidth: 220 }}
+                          title={run.error}
+                        >
                           {run.error.length > 80 ? `${run.error.slice(0, 80)}…` : run.error}
                         </div>
                       )}
@@ -260,7 +290,9 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
                     </td>
                     <td className="num">{formatDuration(wallSeconds(run, now))}</td>
                     <td>{run.backend ?? '–'}</td>
-                    <td className="num small">{run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}</td>
+                    <td className="num small">
+                      {run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}
+                    </td>
                     <td>
                       <RunActions run={run} />
                     </td>

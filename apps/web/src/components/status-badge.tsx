@@ -1,7 +1,13 @@
 import { formatDuration } from '~/lib/format.ts';
 import { progressView, type ProgressColumns } from '~/lib/run-progress.ts';
 
-export function StatusBadge({ status, cancelRequested }: { status: string; cancelRequested?: boolean }) {
+export function StatusBadge({
+  status,
+  cancelRequested,
+}: {
+  status: string;
+  cancelRequested?: boolean;
+}) {
   return (
     <span className={`badge ${status}`} data-status={status}>
       {cancelRequested && status === 'running' ? 'cancelling' : status}
@@ -15,7 +21,13 @@ export function RunProgress({ run }: { run: ProgressColumns }) {
   if (!view) return null;
   const percent = Math.round(view.fraction * 100);
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+    >
       <div className="bar">
         <div style={{ width: `${percent}%` }} />
       </div>

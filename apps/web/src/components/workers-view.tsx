@@ -10,15 +10,23 @@ export function WorkersView() {
   const trpc = useTRPC();
   const workers = useQuery(trpc.workers.list.queryOptions(undefined, { refetchInterval: 3000 }));
   if (workers.isPending) return <Loading what="trainers" />;
-  if (workers.isError) return <QueryError error={workers.error} what="the trainers" onRetry={() => void workers.refetch()} />;
+  if (workers.isError)
+    return (
+      <QueryError
+        error={workers.error}
+        what="the trainers"
+        onRetry={() => void workers.refetch()}
+      />
+    );
   const { now, aliveWithinMs } = workers.data;
   if (workers.data.workers.length === 0) {
     return (
       <div className="panel">
         <Empty title="No trainer is running.">
           <p>
-            Start one with <code>npx convlab trainer</code> (add <code>--concurrency 2</code> for two runs at a time), or{' '}
-            <code>npm start</code> for the dashboard and a trainer together. Queued runs wait until one is up.
+            Start one with <code>npx convlab trainer</code> (add <code>--concurrency 2</code> for
+            two runs at a time), or <code>npm start</code> for the dashboard and a trainer together.
+            Queued runs wait until one is up.
           </p>
         </Empty>
       </div>
@@ -66,7 +74,10 @@ export function WorkersView() {
           ))}
         </tbody>
       </table>
-      <p className="muted small">Trainers that have not sent a heartbeat for {Math.round(aliveWithinMs / 1000)}s are not listed.</p>
+      <p className="muted small">
+        Trainers that have not sent a heartbeat for {Math.round(aliveWithinMs / 1000)}s are not
+        listed.
+      </p>
     </div>
   );
 }

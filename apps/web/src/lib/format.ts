@@ -22,7 +22,10 @@ export function formatDuration(seconds: number | null | undefined): string {
 }
 
 /** Seconds between two instants, or null when either is missing. */
-export function secondsBetween(start: Date | null | undefined, end: Date | null | undefined): number | null {
+export function secondsBetween(
+  start: Date | null | undefined,
+  end: Date | null | undefined,
+): number | null {
   if (!start || !end) return null;
   return (end.getTime() - start.getTime()) / 1000;
 }

@@ -20,10 +20,11 @@ export interface AccessPolicy {
 }
 
 export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; status: 401 | 403; message: string };
+  { allowed: true } | { allowed: false; status: 401 | 403; message: string };
 
-export function accessPolicyFromEnv(env: Pick<WebEnv, 'HOST' | 'CONVLAB_TOKEN' | 'CONVLAB_PUBLIC_READS'>): AccessPolicy {
+export function accessPolicyFromEnv(
+  env: Pick<WebEnv, 'HOST' | 'CONVLAB_TOKEN' | 'CONVLAB_PUBLIC_READS'>,
+): AccessPolicy {
   return {
     loopback: isLoopbackHost(env.HOST),
     token: env.CONVLAB_TOKEN,
@@ -70,7 +71,11 @@ function hostHeaderName(hostHeader: string): string {
   return hostHeader.split(':')[0] ?? '';
 }
 
-export function decideAccess(policy: AccessPolicy, headers: Headers, level: AccessLevel): AccessDecision {
+export function decideAccess(
+  policy: AccessPolicy,
+  headers: Headers,
+  level: AccessLevel,
+): AccessDecision {
   if (policy.loopback) {
     const host = headers.get('host');
     if (host !== null && !isLoopbackHost(hostHeaderName(host))) {
@@ -108,7 +113,12 @@ export function describeAccess(policy: AccessPolicy, headers: Headers) {
 
 /** Only same-site paths: never redirect to another origin (`//evil.example`, `/\evil.example`). */
 export function safeNextPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) {
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  ) {
     return '/';
   }
   return value;

@@ -33,10 +33,13 @@ export interface CellExamplesInput {
 }
 
 export function cellExamples(input: CellExamplesInput): CellExamples {
-  const { classNames, confusionMatrix, misclassified, testLabels, predictions, actual, predicted } = input;
+  const { classNames, confusionMatrix, misclassified, testLabels, predictions, actual, predicted } =
+    input;
   const count = confusionMatrix[actual]?.[predicted];
   if (count === undefined) {
-    throw new RangeError(`no confusion-matrix cell (${actual}, ${predicted}) for ${classNames.length} classes`);
+    throw new RangeError(
+      `no confusion-matrix cell (${actual}, ${predicted}) for ${classNames.length} classes`,
+    );
   }
   if (testLabels && predictions && predictions.length === testLabels.length) {
     const examples: CellExample[] = [];
@@ -56,7 +59,9 @@ export function cellExamples(input: CellExamplesInput): CellExamples {
     );
     return {
       count,
-      examples: matches.slice(0, input.limit).map(({ index, confidence }) => ({ index, confidence })),
+      examples: matches
+        .slice(0, input.limit)
+        .map(({ index, confidence }) => ({ index, confidence })),
       complete: matches.length >= count,
     };
   }
@@ -67,11 +72,13 @@ export function cellExamples(input: CellExamplesInput): CellExamples {
     (sum, row, r) => sum + row.reduce((rowSum, value, c) => rowSum + (r === c ? 0 : value), 0),
     0,
   );
-  if (!testLabels || misclassified.length < totalMistakes) return { count, examples: [], complete: false };
+  if (!testLabels || misclassified.length < totalMistakes)
+    return { count, examples: [], complete: false };
   const wrong = new Set(misclassified.map((example) => example.index));
   const examples: CellExample[] = [];
   for (let index = 0; index < testLabels.length && examples.length < input.limit; index += 1) {
-    if (testLabels[index] === actual && !wrong.has(index)) examples.push({ index, confidence: null });
+    if (testLabels[index] === actual && !wrong.has(index))
+      examples.push({ index, confidence: null });
   }
   return { count, examples, complete: true };
 }

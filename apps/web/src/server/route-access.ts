@@ -13,5 +13,8 @@ export function refuseUnlessAllowed(request: Request, level: AccessLevel): Respo
 }
 
 export function textResponse(status: number, message: string): Response {
-  return new Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return new Response(message, {
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 }

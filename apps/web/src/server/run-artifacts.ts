@@ -47,7 +47,8 @@ function rank(artifactPath: string): number {
 export function artifactFilePath(runId: string, segments: string[]): string | null {
   const [first, second, ...rest] = segments;
   if (rest.length > 0 || first === undefined) return null;
-  if (second === undefined) return first === REPORT_FILE ? path.join(runDir(runId), REPORT_FILE) : null;
+  if (second === undefined)
+    return first === REPORT_FILE ? path.join(runDir(runId), REPORT_FILE) : null;
   if (first !== MODEL_DIR || !SAFE_FILE_NAME.test(second)) return null;
   return path.join(runDir(runId), MODEL_DIR, second);
 }

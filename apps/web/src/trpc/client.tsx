@@ -18,8 +18,10 @@ function makeQueryClient(): QueryClient {
       queries: {
         staleTime: 1000,
         retry: (failureCount, error) =>
-          !(error instanceof TRPCClientError && FINAL_CODES.has(String((error.data as { code?: string } | undefined)?.code))) &&
-          failureCount < 2,
+          !(
+            error instanceof TRPCClientError &&
+            FINAL_CODES.has(String((error.data as { code?: string } | undefined)?.code))
+          ) && failureCount < 2,
       },
     },
   });

@@ -8,7 +8,7 @@ import { augmentImages, augmentParamsSchema, type AugmentParams } from './augmen
 import { shuffledIndices, type Rng } from './random.ts';
 import type { ImageSet } from './types.ts';
 
-export type InputScaling = 'unit' | 'symmetric';
+type InputScaling = 'unit' | 'symmetric';
 
 export interface BatchOptions {
   /** Square side the model expects; images are resized bilinearly when it differs from the stored size. */

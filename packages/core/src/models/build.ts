@@ -167,6 +167,10 @@ export function disposeConvlabModel(built: ConvlabModel): void {
   for (const m of [built.model, built.transfer?.head]) {
     if (m?.optimizer) optimizers.add(m.optimizer);
   }
-  built.model.dispose();
+  // Transfer parts share layers, and LayersModel.dispose() refuses already-disposed layers: free each
+  // weight variable exactly once instead.
+  const models = [built.model, built.transfer?.head, built.transfer?.features];
+  const weights = new Set(models.flatMap((m) => m?.weights ?? []));
+  for (const weight of weights) weight.dispose();
   for (const optimizer of optimizers) optimizer.dispose();
 }

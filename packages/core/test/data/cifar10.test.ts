@@ -10,6 +10,7 @@ import {
   CIFAR10_RECORD_BYTES,
   cifar10RecordsFromPng,
   datasetsDir,
+  fetchCifar10,
   loadCifar10,
   loadDataset,
   OFFICIAL_CIFAR10,
@@ -156,6 +157,11 @@ const realDir = path.join(datasetsDir(), 'cifar10');
 describe.skipIf(!existsSync(path.join(realDir, 'cifar-10-batches-bin', 'test_batch.bin')))(
   'real CIFAR-10',
   () => {
+    it('fetchCifar10 sees the verified files and does nothing', async () => {
+      const result = await fetchCifar10({ dataDir: datasetsDir() });
+      expect(result.source).toBe('present');
+    });
+
     it('loads the verified official files with a stratified validation split', async () => {
       const data = await loadDataset('cifar10', {
         seed: 42,

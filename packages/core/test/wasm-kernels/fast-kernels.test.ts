@@ -27,8 +27,8 @@ async function runOn(
   const tensors: Record<string, tf.Tensor> = {};
   for (const [name, { shape, values }] of Object.entries(inputs))
     tensors[name] = tf.tensor(values, shape);
-  const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
-  const data = (await out.data()) as Float32Array;
+  const out = tf.engine().runKernel<tf.Tensor>(kernel, tensors, attrs as tf.NamedAttrMap);
+  const data = await out.data<'float32'>();
   tf.dispose([out, ...Object.values(tensors)]);
   return data;
 }

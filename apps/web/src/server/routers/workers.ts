@@ -9,7 +9,9 @@ export const WORKER_ALIVE_WITHIN_MS = 60_000;
 export const workersRouter = {
   /** Live trainer daemons with the runs each is training right now. */
   list: readProcedure
-    .input(z.object({ aliveWithinMs: z.number().int().min(1000).max(86_400_000).optional() }).optional())
+    .input(
+      z.object({ aliveWithinMs: z.number().int().min(1000).max(86_400_000).optional() }).optional(),
+    )
     .query(async ({ ctx, input }) => {
       const workers = await listWorkers(ctx.db, {
         aliveWithinMs: input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS,

@@ -30,7 +30,9 @@ export async function POST(request: Request): Promise<Response> {
   if (typeof token !== 'string' || !tokenMatches(expected, token.trim())) {
     return redirect(`/login?error=1&next=${encodeURIComponent(next)}`);
   }
-  const secure = new URL(request.url).protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  const secure =
+    new URL(request.url).protocol === 'https:' ||
+    request.headers.get('x-forwarded-proto') === 'https';
   const cookie = [
     `${TOKEN_COOKIE}=${encodeURIComponent(token.trim())}`,
     'Path=/',

@@ -36,7 +36,10 @@ export const reportsRouter = {
       }
       const classes = report.classNames.length;
       if (input.actual >= classes || input.predicted >= classes) {
-        throw new TRPCError({ code: 'BAD_REQUEST', message: `class index out of range (0–${classes - 1})` });
+        throw new TRPCError({
+          code: 'BAD_REQUEST',
+          message: `class index out of range (0–${classes - 1})`,
+        });
       }
       let testLabels: Uint8Array | null = null;
       let datasetError: string | null = null;

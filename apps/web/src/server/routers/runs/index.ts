@@ -1,5 +1,13 @@
 import { PRESET_NAMES } from '@convlab/core/schema';
-import { cancelRun, getRunDetail, listRuns, RUN_SORTS, RUN_STATUSES, retryRun, RunNotFoundError } from '@convlab/db';
+import {
+  cancelRun,
+  getRunDetail,
+  listRuns,
+  RUN_SORTS,
+  RUN_STATUSES,
+  retryRun,
+  RunNotFoundError,
+} from '@convlab/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listRunArtifacts } from '../../run-artifacts.ts';
@@ -30,7 +38,11 @@ export const runsRouter = {
   /** Values the leaderboard's filters can take: datasets and comparison groups that have runs. */
   filterOptions: readProcedure.query(async ({ ctx }) => {
     const [datasets, groups] = await Promise.all([
-      ctx.db.run.findMany({ distinct: ['dataset'], select: { dataset: true }, orderBy: { dataset: 'asc' } }),
+      ctx.db.run.findMany({
+        distinct: ['dataset'],
+        select: { dataset: true },
+        orderBy: { dataset: 'asc' },
+      }),
       ctx.db.run.groupBy({
         by: ['groupId'],
         where: { groupId: { not: null } },

@@ -15,7 +15,12 @@ export const LAB_EXPERIMENT_PRESETS = [
 
 export const queueExperimentInputSchema = z.object({
   dataset: datasetNameSchema,
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   /** Caps every run's epochs (each preset's default otherwise). */
   epochs: z.number().int().min(1).max(500).optional(),
   priority: runPrioritySchema.optional(),

@@ -22,7 +22,10 @@ export async function GET(
     const testSet = await loadTestSet(run.config);
     const index = Number(rawIndex);
     if (index >= testSet.images.count) {
-      return textResponse(404, `the test set has ${testSet.images.count} images; no image ${index}`);
+      return textResponse(
+        404,
+        `the test set has ${testSet.images.count} images; no image ${index}`,
+      );
     }
     png = encodeImagePng(testSet.images, index);
   } catch (error) {

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, loadMobileNetV2, fuseBackbone, buildModel, disposeConvlabModel, resolveRunConfig } from '../src/index.ts';
+await initBackend();
+let n = tf.memory().numTensors;
+const m = await loadMobileNetV2({ backbone: 'mobilenet_v2_0.35', inputSize: 32 });
+console.log('loaded', tf.memory().numTensors - n, m.weights.length);
+const f = fuseBackbone(m);
+console.log('fused', tf.memory().numTensors - n, f.weights.length);
+m.dispose(); console.log('after m.dispose', tf.memory().numTensors - n);
+f.dispose(); console.log('after f.dispose', tf.memory().numTensors - n);
+n = tf.memory().numTensors;
+const b = await buildModel(resolveRunConfig({ preset: 'seed-transfer', backbone: 'mobilenet_v2_0.35' }), 10);
+console.log('built', tf.memory().numTensors - n, b.model.weights.length);
+disposeConvlabModel(b);
+console.log('disposed', tf.memory().numTensors - n);

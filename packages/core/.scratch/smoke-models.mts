@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, loadDataset, resolveRunConfig, trainRun } from '../src/index.ts';
+const sel = await initBackend();
+console.log(sel);
+const config = resolveRunConfig({ preset: 'tiny-cnn', trainLimit: 400, testLimit: 100, epochs: 2 });
+const dataset = await loadDataset(config.dataset, { seed: config.seed, validationSplit: 0.25, trainLimit: 400, testLimit: 100 });
+console.log(dataset.train.count, dataset.val.count, dataset.test.count, dataset.classNames);
+const before = tf.memory().numTensors;
+const t = Date.now();
+const r = await trainRun(config, { dataset, runDir: '/tmp/mt/run1', onEpoch: (m) => console.log(m), log: { info: console.log } });
+console.log(Date.now() - t, 'ms', r.report?.testAcc, r.bestEpoch, r.paramCount, tf.memory().numTensors, before);
