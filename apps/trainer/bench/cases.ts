@@ -7,12 +7,19 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type * as DbModule from '@convlab/db';
 import '@tensorflow/tfjs-backend-wasm';
+import {
+  buildModel,
+  fuseBackbone,
+  loadMobileNetV2,
+  prepareFineTuning,
+  resolveRunConfig,
+} from '@convlab/core';
 import { findRepoRoot, sharedAssetsDir } from '@convlab/core/paths';
 import { registerFastWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
 import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
 import { buildSeedCnn, randomBatch } from './seed-cnn.ts';
-import { percentile, rate, timeSteps } from './timing.ts';
+import { percentile, rate, rates, timeSteps } from './timing.ts';
 
 export interface BenchResult {
   status: 'ok' | 'skipped' | 'error';
@@ -37,9 +44,7 @@ async function useWasm(fastKernels: boolean): Promise<string[]> {
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
-    kernelFunc: makeConv2DBackpropFilter(
-      tf.getKernel('Conv2D', 'wasm').kernelFunc,
-    ),
+    kernelFunc: makeConv2DBackpropFilter(tf.getKernel('Conv2D', 'wasm').kernelFunc),
   });
   return ['Conv2DBackpropFilter'];
 }
@@ -48,19 +53,19 @@ async function trainSeedCnn(
   batch: number,
   opts: { warmup: number; minSteps: number; minMs: number },
 ) {
-  const model = buildSeedCnn();
+  const model = await buildSeedCnn();
   const { x, y } = randomBatch(batch);
   const timing = await timeSteps(async () => {
     await model.trainOnBatch(x, y);
   }, opts);
-  return { imagesPerSecond: rate(batch, timing), batch, ...timing };
+  return { batch, ...rates(batch, timing) };
 }
 
 async function seedCnnTrainWasm(fast: boolean): Promise<BenchResult> {
   const kernels = await useWasm(fast);
   const batch = fast ? 128 : 32;
   const result = fast
-    ? await trainSeedCnn(batch, { warmup: 3, minSteps: 8, minMs: 10_000 })
+    ? await trainSeedCnn(batch, { warmup: 3, minSteps: 8, minMs: 8000 })
     : await trainSeedCnn(batch, { warmup: 1, minSteps: 2, minMs: 0 });
   return { status: 'ok', backend: 'wasm', kernels, ...result };
 }
@@ -78,7 +83,7 @@ async function seedCnnTrainCpu(): Promise<BenchResult> {
 
 async function seedCnnInferWasm(): Promise<BenchResult> {
   await useWasm(true);
-  const model = buildSeedCnn();
+  const model = await buildSeedCnn();
   const { x } = randomBatch(128);
   const timing = await timeSteps(
     () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),
@@ -92,79 +97,82 @@ async function seedCnnInferWasm(): Promise<BenchResult> {
     status: 'ok',
     backend: 'wasm',
     batch: 128,
-    imagesPerSecond: rate(128, timing),
-    ...timing,
+    ...rates(128, timing),
   };
 }
 
 async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
   const dir = mobileNetDir(sharedAssetsDir());
-  if (!existsSync(path.join(dir, 'model.json')))
+  if (!existsSync(path.join(dir, 'model.json'))) {
     return { status: 'skipped', reason: `no model at ${dir}` };
+  }
   await useWasm(true);
   const { model, topology } = await loadMobileNet(dir, inputSize);
+  const loaded = await loadMobileNetV2({ backbone: 'mobilenet_v2_1.0', url: dir, inputSize });
+  const zoo = fuseBackbone(loaded);
   const batch = inputSize <= 32 ? 128 : 32;
   const x = tf.randomUniform<tf.Rank.R4>([batch, inputSize, inputSize, 3], -1, 1);
   const opts = { warmup: 1, minSteps: 3, minMs: 4000 };
-  const layers = await timeSteps(
-    () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),
-    opts,
-  );
+  const predict = (m: tf.LayersModel) => () =>
+    tf.tidy(() => void (m.predict(x) as tf.Tensor).dataSync());
+  const zooTiming = await timeSteps(predict(zoo), opts);
+  const layers = await timeSteps(predict(model), opts);
   const fused = await timeSteps(
     () => tf.tidy(() => void runFused(model, topology, x).dataSync()),
     opts,
   );
-  const check = tf.tidy(
-    () =>
-      tf
-        .max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, runFused(model, topology, x))))
-        .dataSync()[0],
-  );
+  const diff = tf.tidy(() => {
+    const reference = model.predict(x) as tf.Tensor;
+    const maxDiff = (t: tf.Tensor) => tf.max(tf.abs(tf.sub(reference, t))).dataSync()[0];
+    return {
+      zoo: maxDiff(zoo.predict(x) as tf.Tensor),
+      fused: maxDiff(runFused(model, topology, x)),
+    };
+  });
   return {
     status: 'ok',
     backend: 'wasm',
     inputSize,
     batch,
-    imagesPerSecond: rate(batch, fused),
+    ...rates(batch, zooTiming),
     layersModelImagesPerSecond: rate(batch, layers),
-    fusedMaxAbsDiffToLayersModel: check,
-    note: 'imagesPerSecond: fused runner (BN folded in the asset, ReLU6 fused); layersModel…: tf.layers predict',
+    fusedRunnerImagesPerSecond: rate(batch, fused),
+    maxAbsDiffToLayersModel: diff,
+    note:
+      "imagesPerSecond: core's loadMobileNetV2 + fuseBackbone (what training uses); layersModel: the " +
+      'asset loaded as is (relu6 activations); fusedRunner: tf.fused.conv2d with ReLU6 in the kernel',
   };
 }
 
-/** transfer-plus's fine-tune phase: MobileNetV2 at 96 px, last 20 layers trainable, GAP→Dropout→Dense. */
+/** transfer-plus's fine-tune phase as core builds it: 96 px, last 20 backbone layers trainable. */
 async function transferPlusFineTune(): Promise<BenchResult> {
   const dir = mobileNetDir(sharedAssetsDir());
-  if (!existsSync(path.join(dir, 'model.json')))
+  if (!existsSync(path.join(dir, 'model.json'))) {
     return { status: 'skipped', reason: `no model at ${dir}` };
+  }
   const kernels = await useWasm(true);
-  const { model: base } = await loadMobileNet(dir, 96);
-  const trainableFrom = base.layers.length - 20;
-  base.layers.forEach((layer, i) => (layer.trainable = i >= trainableFrom));
-  const pooled = tf.layers.globalAveragePooling2d({}).apply(base.outputs[0]!) as tf.SymbolicTensor;
-  const dropped = tf.layers.dropout({ rate: 0.2 }).apply(pooled) as tf.SymbolicTensor;
-  const head = tf.layers
-    .dense({ units: 10, activation: 'softmax' })
-    .apply(dropped) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: base.inputs, outputs: head });
-  model.compile({ optimizer: tf.train.adam(1e-4), loss: 'categoricalCrossentropy' });
-  const batch = 32;
-  const x = tf.randomUniform([batch, 96, 96, 3], -1, 1);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10).toFloat();
+  const config = resolveRunConfig({ preset: 'transfer-plus', weightsUrl: dir });
+  const built = await buildModel(config, 10);
+  prepareFineTuning(
+    built,
+    config.fineTuneLayers,
+    config.learningRate * config.fineTuneLearningRateFactor,
+  );
+  const batch = config.batchSize;
+  const { x, y } = randomBatch(batch, config.inputSize);
   const timing = await timeSteps(
     async () => {
-      await model.trainOnBatch(x, y);
+      await built.model.trainOnBatch(x, y);
     },
-    { warmup: 1, minSteps: 3, minMs: 5000 },
+    { warmup: 2, minSteps: 3, minMs: 5000 },
   );
   return {
     status: 'ok',
     backend: 'wasm',
     kernels,
     batch,
-    trainableLayers: 20,
-    imagesPerSecond: rate(batch, timing),
-    ...timing,
+    trainableLayers: config.fineTuneLayers,
+    ...rates(batch, timing),
   };
 }
 
@@ -253,7 +261,7 @@ async function cifar10Epoch(): Promise<BenchResult> {
   const kernels = await useWasm(true);
   const { images, labels } = readCifarBatches(dir, files);
   const trainCount = Math.round(labels.length * 0.9); // seed-cnn's validationSplit 0.1
-  const model = buildSeedCnn();
+  const model = await buildSeedCnn();
   const batch = 128;
   const start = performance.now();
   let loss = 0;

@@ -106,6 +106,10 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
+function ratio(value: number, reference: number): number {
+  return Math.round((value / reference) * 1000) / 1000;
+}
+
 /** tfjs rows as ratios to the PyTorch rows measured in the same run. */
 function addRatios(outcomes: CaseOutcome[]): void {
   const rate = (name: string) =>
@@ -116,11 +120,11 @@ function addRatios(outcomes: CaseOutcome[]): void {
   for (const o of outcomes) {
     if (o.status !== 'ok' || o.imagesPerSecond === undefined) continue;
     if (o.case.startsWith('seed-cnn-train-wasm-fast-x') && typeof torchTrain2 === 'number') {
-      o.ratioToPytorch2Threads = round((o.imagesPerSecond / torchTrain2) * 100) / 100;
+      o.ratioToPytorch2Threads = ratio(o.imagesPerSecond, torchTrain2);
     } else if (o.case.startsWith('seed-cnn-train') && torchTrain) {
-      o.ratioToPytorch1Thread = round((o.imagesPerSecond / torchTrain) * 100) / 100;
+      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, torchTrain);
     } else if (o.case.startsWith('seed-cnn-infer') && typeof torchInfer === 'number') {
-      o.ratioToPytorch1Thread = round((o.imagesPerSecond / torchInfer) * 100) / 100;
+      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, torchInfer);
     }
   }
 }

@@ -36,3 +36,18 @@ export function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
 }
+
+/**
+ * img/s by wall time, and by this process's CPU time: on a shared machine the second shows what one
+ * core delivers when this process gets it.
+ */
+export function rates(images: number, timing: StepTiming) {
+  const cpuImagesPerSecond = Math.round((images * timing.steps * 10000) / timing.cpuMs) / 10;
+  return {
+    imagesPerSecond: rate(images, timing),
+    cpuImagesPerSecond,
+    steps: timing.steps,
+    wallMs: Math.round(timing.wallMs),
+    cpuMs: Math.round(timing.cpuMs),
+  };
+}

@@ -19,14 +19,31 @@ function rssMiB(pid: number): number {
 
 try {
   for (let i = 0; i < runs; i++) {
-    await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '1', '--train-limit', '200', '--test-limit', '100', '--seed', String(i)]);
+    await sandbox.queue([
+      '--preset',
+      'tiny-cnn',
+      '--dataset',
+      'synthetic',
+      '--epochs',
+      '1',
+      '--train-limit',
+      '200',
+      '--test-limit',
+      '100',
+      '--seed',
+      String(i),
+    ]);
   }
   const db = sandbox.db();
   const trainer = sandbox.startTrainer(['--concurrency', '1']);
   const pid = trainer.child.pid;
   if (pid === undefined) throw new Error('trainer did not start');
   const completed = () => db.run.count({ where: { status: 'completed' } });
-  await waitFor(async () => (await completed()) >= 1, { timeoutMs: 300_000, intervalMs: 50, what: 'first run' });
+  await waitFor(async () => (await completed()) >= 1, {
+    timeoutMs: 300_000,
+    intervalMs: 50,
+    what: 'first run',
+  });
   const afterFirst = rssMiB(pid);
   await waitFor(async () => (await completed()) >= runs, { timeoutMs: 900_000, what: 'all runs' });
   const afterLast = rssMiB(pid);

@@ -3,14 +3,19 @@
  * they are a contract: queue, runs, show, cancel, retry, trainer, migrate (plus data, workers).
  */
 import { CliError } from './cli-error.ts';
-import { cancelCommand, retryCommand } from './commands/run-actions.ts';
-import { dataCommand } from './commands/data.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { queueCommand } from './commands/queue.ts';
-import { runsCommand } from './commands/runs.ts';
-import { showCommand } from './commands/show.ts';
-import { trainerCommand } from './commands/trainer.ts';
-import { workersCommand } from './commands/workers.ts';
+
+// Each verb loads only what it needs: `queue` and `runs` must not pay for loading TensorFlow.js.
+const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  queue: async () => (await import('./commands/queue.ts')).queueCommand,
+  runs: async () => (await import('./commands/runs.ts')).runsCommand,
+  show: async () => (await import('./commands/show.ts')).showCommand,
+  cancel: async () => (await import('./commands/run-actions.ts')).cancelCommand,
+  retry: async () => (await import('./commands/run-actions.ts')).retryCommand,
+  trainer: async () => (await import('./commands/trainer.ts')).trainerCommand,
+  workers: async () => (await import('./commands/workers.ts')).workersCommand,
+  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  data: async () => (await import('./commands/data.ts')).dataCommand,
+};
 
 const USAGE = `Usage: convlab <command> [options]
 
@@ -35,45 +40,32 @@ CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND.`;
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
-    switch (command) {
-      case 'queue':
-        return await queueCommand(args);
-      case 'runs':
-        return await runsCommand(args);
-      case 'show':
-        return await showCommand(args);
-      case 'cancel':
-        return await cancelCommand(args);
-      case 'retry':
-        return await retryCommand(args);
-      case 'trainer':
-        return await trainerCommand(args);
-      case 'workers':
-        return await workersCommand(args);
-      case 'migrate':
-        return await migrateCommand(args);
-      case 'data':
-        return await dataCommand(args);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return command === undefined ? 1 : 0;
-      default:
-        throw new CliError(`unknown command "${command}" (see convlab --help)`);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
     }
+    const load = COMMANDS[command];
+    if (!load) throw new CliError(`unknown command "${command}" (see convlab --help)`);
+    return await (
+      await load()
+    )(args);
   } catch (error) {
     if (error instanceof CliError) {
       console.error(`convlab: ${error.message}`);
       return error.exitCode;
     }
     // parseArgs reports unknown or malformed options with a code; keep those to one line too.
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof Error &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`convlab: ${error.message}`);
       return 2;
     }
-    console.error(`convlab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `convlab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 1;
   }
 }

@@ -73,7 +73,10 @@ export class TrainerDaemon {
       { event: 'worker.started', workerId: this.workerId, backend: this.options.backend },
       'trainer started',
     );
-    const heartbeat = setInterval(() => void this.heartbeat(), Math.max(250, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => void this.heartbeat(),
+      Math.max(250, Math.floor(leaseMs / 3)),
+    );
     try {
       await this.loop();
     } finally {
@@ -89,7 +92,10 @@ export class TrainerDaemon {
   async shutdown(signal: string): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.options.logger.info({ event: 'worker.shutdown', signal, runs: [...this.active.keys()] }, 'shutting down');
+    this.options.logger.info(
+      { event: 'worker.shutdown', signal, runs: [...this.active.keys()] },
+      'shutting down',
+    );
     for (const [runId, active] of this.active) this.sendStop(runId, active, 'shutdown');
     this.wake?.();
     const exits = Promise.all([...this.active.values()].map((a) => a.exited));
@@ -107,11 +113,17 @@ export class TrainerDaemon {
     while (!this.stopping) {
       const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
       for (const run of requeued) {
-        logger.warn({ event: 'run.lease_expired', runId: run.id, status: run.status }, 'requeued a run whose lease expired');
+        logger.warn(
+          { event: 'run.lease_expired', runId: run.id, status: run.status },
+          'requeued a run whose lease expired',
+        );
       }
       let claimedAny = false;
       while (!this.stopping && this.active.size < this.options.concurrency) {
-        const run = await claimNextRun(this.db, { workerId: this.workerId, leaseMs: this.options.leaseMs });
+        const run = await claimNextRun(this.db, {
+          workerId: this.workerId,
+          leaseMs: this.options.leaseMs,
+        });
         if (!run) break;
         claimedAny = true;
         this.startRun(run.id, run.attempts);
@@ -135,7 +147,9 @@ export class TrainerDaemon {
         ...process.env,
         DATABASE_URL: this.options.databaseUrl,
         CONVLAB_BACKEND: this.options.backend,
-        CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
+        CONVLAB_LOG_LEVEL: this.options.verbose
+          ? 'debug'
+          : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -154,11 +168,21 @@ export class TrainerDaemon {
   }
 
   /** A child that exits leaves its run finished; if it did not (crash, kill), decide here. */
-  private async onChildExit(runId: string, code: number | null, signal: string | null): Promise<void> {
+  private async onChildExit(
+    runId: string,
+    code: number | null,
+    signal: string | null,
+  ): Promise<void> {
     const { logger } = this.options;
-    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, workerId: true } });
+    const run = await this.db.run.findUnique({
+      where: { id: runId },
+      select: { status: true, workerId: true },
+    });
     if (!run || run.status !== 'running' || run.workerId !== this.workerId) {
-      logger.info({ event: 'run.exited', runId, code, signal, status: run?.status }, 'run process finished');
+      logger.info(
+        { event: 'run.exited', runId, code, signal, status: run?.status },
+        'run process finished',
+      );
       return;
     }
     if (this.stopping) {
@@ -167,10 +191,18 @@ export class TrainerDaemon {
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const updated = await failRun(this.db, runId, `training process ${how} (crash or out of memory?)`, {
-      retryable: true,
-    });
-    logger.error({ event: 'run.crashed', runId, code, signal, status: updated.status }, `run process ${how}`);
+    const updated = await failRun(
+      this.db,
+      runId,
+      `training process ${how} (crash or out of memory?)`,
+      {
+        retryable: true,
+      },
+    );
+    logger.error(
+      { event: 'run.crashed', runId, code, signal, status: updated.status },
+      `run process ${how}`,
+    );
   }
 
   private async heartbeat(): Promise<void> {
@@ -179,14 +211,20 @@ export class TrainerDaemon {
       for (const [runId, active] of this.active) {
         const lease = await renewLease(this.db, runId, this.workerId, this.options.leaseMs);
         if (!lease.owned) {
-          this.options.logger.warn({ event: 'run.lease_lost', runId }, 'lost the lease: stopping the run');
+          this.options.logger.warn(
+            { event: 'run.lease_lost', runId },
+            'lost the lease: stopping the run',
+          );
           active.child.kill('SIGKILL');
         } else if (lease.cancelRequested) {
           this.sendStop(runId, active, 'cancel');
         }
       }
     } catch (error) {
-      this.options.logger.error({ event: 'worker.heartbeat_failed', err: error }, 'heartbeat failed');
+      this.options.logger.error(
+        { event: 'worker.heartbeat_failed', err: error },
+        'heartbeat failed',
+      );
     }
   }
 
@@ -208,7 +246,10 @@ export class TrainerDaemon {
     active.stopSent = true;
     const message: StopMessage = { type: 'stop', reason };
     if (active.child.connected) active.child.send(message);
-    this.options.logger.info({ event: `run.stop_requested`, runId, reason }, 'asked the run to stop');
+    this.options.logger.info(
+      { event: `run.stop_requested`, runId, reason },
+      'asked the run to stop',
+    );
   }
 
   private sleep(ms: number): Promise<void> {

@@ -4,8 +4,8 @@
  * If this process dies instead, the daemon sees the exit and decides (retry from the last checkpoint).
  */
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import {
+  checkpointDir,
   describeConfigError,
   initBackend,
   loadDataset,
@@ -58,7 +58,11 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
     return await action();
   } catch (error) {
     const message =
-      error instanceof ZodError ? describeConfigError(error) : error instanceof Error ? error.message : String(error);
+      error instanceof ZodError
+        ? describeConfigError(error)
+        : error instanceof Error
+          ? error.message
+          : String(error);
     throw new PermanentRunError(`${what}: ${message}`);
   }
 }
@@ -66,7 +70,10 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
 async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const run = await db.run.findUnique({ where: { id } });
   if (!run || run.status !== 'running' || run.workerId !== workerId) {
-    logger.warn({ event: 'run.not_ours', status: run?.status }, 'run is no longer ours; nothing to do');
+    logger.warn(
+      { event: 'run.not_ours', status: run?.status },
+      'run is no longer ours; nothing to do',
+    );
     return;
   }
   const config: RunConfig = await permanent('invalid run config', () =>
@@ -86,11 +93,16 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     }),
   );
   const dir = runDir(id);
-  const checkpointEpoch = await readCheckpointEpoch(dir);
+  const checkpointEpoch = await resumableCheckpointEpoch(db, id, dir);
   // Epoch rows past the checkpoint belong to work that is about to be redone.
   await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
-  await setRunStarted(db, id, { backend, totalEpochs: config.epochs + config.fineTuneEpochs, resumedFromEpoch: checkpointEpoch });
-  if (checkpointEpoch !== null) logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
+  await setRunStarted(db, id, {
+    backend,
+    totalEpochs: config.epochs + config.fineTuneEpochs,
+    resumedFromEpoch: checkpointEpoch,
+  });
+  if (checkpointEpoch !== null)
+    logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
 
   const result = await trainRun(config, {
     dataset,
@@ -102,7 +114,13 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
     onProgress: async (progress) => {
-      await updateRunProgress(db, id, progress);
+      await updateRunProgress(db, id, {
+        currentEpoch: progress.epoch,
+        totalEpochs: progress.totalEpochs,
+        batch: progress.batch,
+        totalBatches: progress.totalBatches,
+        etaSeconds: progress.etaSeconds,
+      });
     },
   });
 
@@ -124,11 +142,27 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     trainSeconds: result.trainSeconds,
   });
   // A finished run never resumes: its checkpoints are only disk space now.
-  await rm(path.join(dir, 'checkpoint'), { recursive: true, force: true });
+  await rm(checkpointDir(dir), { recursive: true, force: true });
   logger.info(
     { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
     'run completed',
   );
+}
+
+/**
+ * The epoch to resume from, or null to start fresh. A manual retry deletes a run's epoch rows, so a
+ * checkpoint with no stored epochs belongs to an abandoned attempt and is removed.
+ */
+async function resumableCheckpointEpoch(
+  db: PrismaClient,
+  id: string,
+  dir: string,
+): Promise<number | null> {
+  const epoch = await readCheckpointEpoch(dir);
+  if (epoch === null) return null;
+  if ((await db.epochMetric.count({ where: { runId: id } })) > 0) return epoch;
+  await rm(checkpointDir(dir), { recursive: true, force: true });
+  return null;
 }
 
 async function main(): Promise<number> {

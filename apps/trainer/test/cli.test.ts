@@ -6,7 +6,14 @@ interface ShowJson {
   status: string;
   backend: string | null;
   config: { preset: string; epochs: number; dataset: string };
-  epochs: { epoch: number; loss: number; acc: number; valLoss: number; valAcc: number; seconds: number }[];
+  epochs: {
+    epoch: number;
+    loss: number;
+    acc: number;
+    valLoss: number;
+    valAcc: number;
+    seconds: number;
+  }[];
   report: { testAcc: number; perClass: unknown[]; confusionMatrix: number[][] } | null;
 }
 
@@ -50,7 +57,14 @@ describe('convlab CLI', () => {
 
   it('queues, lists newest first, cancels and retries', async () => {
     const first = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic']);
-    const second = await sandbox.queue(['--preset', 'seed-cnn', '--dataset', 'synthetic', '--seed', '7']);
+    const second = await sandbox.queue([
+      '--preset',
+      'seed-cnn',
+      '--dataset',
+      'synthetic',
+      '--seed',
+      '7',
+    ]);
     const listed = JSON.parse((await sandbox.cli(['runs', '--json'])).stdout) as { id: string }[];
     expect(listed.map((r) => r.id)).toEqual([second, first]);
 
@@ -75,7 +89,16 @@ describe('convlab CLI', () => {
 
   it('trains a queued run end to end with trainer --once', async () => {
     const id = await sandbox.queue([
-      '--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '2', '--train-limit', '400', '--test-limit', '200',
+      '--preset',
+      'tiny-cnn',
+      '--dataset',
+      'synthetic',
+      '--epochs',
+      '2',
+      '--train-limit',
+      '400',
+      '--test-limit',
+      '200',
     ]);
     const trainer = sandbox.startTrainer(['--once', '--concurrency', '1']);
     const { code } = await trainer.exited;

@@ -8,7 +8,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSandbox, waitFor, type Sandbox } from './harness.ts';
 
 // Small and quick, but slow enough per epoch to interrupt mid-run.
-const TINY = ['--preset', 'tiny-cnn', '--dataset', 'synthetic', '--train-limit', '600', '--test-limit', '200'];
+const TINY = [
+  '--preset',
+  'tiny-cnn',
+  '--dataset',
+  'synthetic',
+  '--train-limit',
+  '600',
+  '--test-limit',
+  '200',
+];
 const LEASE = { CONVLAB_LEASE_MS: '2000' };
 
 describe('trainer daemon faults', () => {
@@ -21,7 +30,9 @@ describe('trainer daemon faults', () => {
   });
 
   async function epochsOf(runId: string): Promise<number[]> {
-    const rows = await sandbox.db().epochMetric.findMany({ where: { runId }, orderBy: { epoch: 'asc' } });
+    const rows = await sandbox
+      .db()
+      .epochMetric.findMany({ where: { runId }, orderBy: { epoch: 'asc' } });
     return rows.map((row) => row.epoch);
   }
 
@@ -95,17 +106,39 @@ describe('trainer daemon faults', () => {
   it('fails poisoned runs with their message and keeps serving the queue', async () => {
     // 1. Weights that don't exist.
     const badWeights = await sandbox.queue([
-      '--preset', 'seed-transfer', '--dataset', 'synthetic', '--epochs', '1', '--train-limit', '100',
-      '--weights-url', `file://${path.join(sandbox.dir, 'missing', 'model.json')}`,
+      '--preset',
+      'seed-transfer',
+      '--dataset',
+      'synthetic',
+      '--epochs',
+      '1',
+      '--train-limit',
+      '100',
+      '--weights-url',
+      `file://${path.join(sandbox.dir, 'missing', 'model.json')}`,
     ]);
     // 2. A corrupt (truncated) CIFAR-10 file.
     const dataDir = path.join(sandbox.dir, 'datasets');
     const cifarDir = path.join(dataDir, 'cifar10', 'cifar-10-batches-bin');
     mkdirSync(cifarDir, { recursive: true });
-    for (const file of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+    for (const file of [
+      'data_batch_1',
+      'data_batch_2',
+      'data_batch_3',
+      'data_batch_4',
+      'data_batch_5',
+      'test_batch',
+    ]) {
       writeFileSync(path.join(cifarDir, `${file}.bin`), Buffer.alloc(3073 * 10, 7));
     }
-    const corrupt = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'cifar10', '--epochs', '1']);
+    const corrupt = await sandbox.queue([
+      '--preset',
+      'tiny-cnn',
+      '--dataset',
+      'cifar10',
+      '--epochs',
+      '1',
+    ]);
     // 3. An invalid config written straight into the database, past every API check.
     const injected = await sandbox.queue([...TINY, '--epochs', '1']);
     await sandbox.db().run.update({
@@ -114,7 +147,9 @@ describe('trainer daemon faults', () => {
     });
     const good = await sandbox.queue([...TINY, '--epochs', '1']);
 
-    const trainer = sandbox.startTrainer(['--once', '--concurrency', '1'], { CONVLAB_DATA_DIR: dataDir });
+    const trainer = sandbox.startTrainer(['--once', '--concurrency', '1'], {
+      CONVLAB_DATA_DIR: dataDir,
+    });
     expect((await trainer.exited).code, trainer.output()).toBe(0);
 
     const weightsRun = await runOf(badWeights);
@@ -136,7 +171,8 @@ describe('trainer daemon faults', () => {
 
   it('two daemons on one queue complete every run exactly once', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 6; i++) ids.push(await sandbox.queue([...TINY, '--epochs', '1', '--seed', String(i)]));
+    for (let i = 0; i < 6; i++)
+      ids.push(await sandbox.queue([...TINY, '--epochs', '1', '--seed', String(i)]));
     const a = sandbox.startTrainer(['--once', '--concurrency', '1']);
     const b = sandbox.startTrainer(['--once', '--concurrency', '1']);
     const [exitA, exitB] = await Promise.all([a.exited, b.exited]);

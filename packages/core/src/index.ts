@@ -6,3 +6,4 @@ export * from './backend/select.ts';
 export * from './models/index.ts';
 export * from './training/index.ts';
 export * from './evaluation/index.ts';
+export { registerFastWasmKernels } from './backend/wasm-kernels/index.ts';

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { describeConfigError, runConfigInputSchema, type RunConfigInput } from '@convlab/core';
+import {
+  describeConfigError,
+  runConfigInputSchema,
+  type RunConfigInput,
+} from '@convlab/core/schema';
 import { enqueueRun } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -48,7 +52,8 @@ export async function queueCommand(args: string[]): Promise<number> {
       ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, { type: 'string' }])),
     } as const,
   });
-  if (values.preset === undefined) throw new CliError('--preset is required (e.g. --preset seed-cnn)');
+  if (values.preset === undefined)
+    throw new CliError('--preset is required (e.g. --preset seed-cnn)');
 
   const input: Record<string, unknown> = { preset: values.preset };
   if (values.dataset !== undefined) input.dataset = values.dataset;

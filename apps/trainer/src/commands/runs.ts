@@ -30,7 +30,9 @@ export async function runsCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (runs.length === 0) {
-    console.log('No runs yet. Queue one with: npx convlab queue --preset seed-cnn --dataset synthetic');
+    console.log(
+      'No runs yet. Queue one with: npx convlab queue --preset seed-cnn --dataset synthetic',
+    );
     return 0;
   }
   console.log(

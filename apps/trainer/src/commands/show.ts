@@ -23,7 +23,9 @@ export async function showCommand(args: string[]): Promise<number> {
   console.log(`${detail.id}  ${detail.name}`);
   console.log(`status:   ${detail.status}${detail.cancelRequested ? ' (cancel requested)' : ''}`);
   console.log(`preset:   ${detail.preset} v${detail.presetVersion} on ${detail.dataset}`);
-  console.log(`backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`);
+  console.log(
+    `backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
+  );
   if (detail.error) console.log(`error:    ${detail.error}`);
   console.log(`config:   ${JSON.stringify(detail.config)}`);
   if (epochs.length > 0) {

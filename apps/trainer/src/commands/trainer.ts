@@ -23,10 +23,14 @@ export async function trainerCommand(args: string[]): Promise<number> {
     },
   });
   const concurrency = concurrencySchema.safeParse(values.concurrency ?? availableParallelism());
-  if (!concurrency.success) throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
+  if (!concurrency.success)
+    throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
   let env;
   try {
-    env = readTrainerEnv({ ...process.env, CONVLAB_BACKEND: values.backend ?? process.env.CONVLAB_BACKEND });
+    env = readTrainerEnv({
+      ...process.env,
+      CONVLAB_BACKEND: values.backend ?? process.env.CONVLAB_BACKEND,
+    });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }

@@ -261,7 +261,7 @@ function ValAccuracyOverlay({ runs }: { runs: Run[] }) {
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
           <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={44} />
+          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
           <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
           <Legend />
           {runs.map((run, r) => (
@@ -296,7 +296,7 @@ function FinalAccuracyBars({ runs }: { runs: Run[] }) {
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" vertical={false} />
           <XAxis dataKey="run" tickLine={false} interval={0} tick={{ fontSize: 11 }} />
-          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={44} />
+          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
           <Tooltip formatter={percentTooltip} />
           <Legend />
           <Bar dataKey="train" name="final train acc" fill="#9bb9ee" isAnimationActive={false} />
@@ -333,7 +333,7 @@ function PerClassF1Bars({ runs }: { runs: Run[] }) {
             textAnchor="end"
             tick={{ fontSize: 11 }}
           />
-          <YAxis domain={[0, 1]} width={44} tickFormatter={(v: number) => v.toFixed(1)} />
+          <YAxis domain={[0, 1]} width={52} tickFormatter={(v: number) => v.toFixed(1)} />
           <Tooltip
             formatter={(value: unknown) =>
               typeof value === 'number' ? value.toFixed(3) : String(value)

@@ -22,7 +22,7 @@ function cellColour(share: number, diagonal: boolean): string {
 
 export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: ConfusionMatrixProps) {
   const n = classNames.length;
-  const width = LABEL_WIDTH + n * CELL + 4;
+  const width = LABEL_WIDTH + n * CELL + 70; // room for the last rotated column label
   const height = HEADER_HEIGHT + n * CELL + 4;
   return (
     <div className="confusion">
@@ -62,6 +62,8 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
                       className={`cell${isSelected ? ' selected' : ''}`}
                       data-actual={r}
                       data-predicted={c}
+                      data-actual-label={classNames[r]}
+                      data-predicted-label={classNames[c]}
                       data-count={count}
                       x={LABEL_WIDTH + c * CELL}
                       y={HEADER_HEIGHT + r * CELL}

@@ -4,6 +4,8 @@ export interface GalleryItem {
   caption: string;
   detail?: string;
   wrong?: boolean;
+  actualLabel?: string;
+  predictedLabel?: string;
 }
 
 export function ImageGallery({
@@ -18,7 +20,11 @@ export function ImageGallery({
   return (
     <div className="gallery" data-testid={testId}>
       {items.map((item) => (
-        <figure key={item.index}>
+        <figure
+          key={item.index}
+          data-actual-label={item.actualLabel}
+          data-predicted-label={item.predictedLabel}
+        >
           <img
             src={`/api/runs/${runId}/images/${item.index}`}
             alt={`test image ${item.index}: ${item.caption}`}

@@ -39,7 +39,7 @@ export function AccuracyChart({ epochs, height = 260 }: { epochs: EpochPoint[]; 
         <LineChart data={epochs} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
           <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={44} />
+          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
           <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
           <Legend />
           <Line
@@ -73,7 +73,7 @@ export function LossChart({ epochs, height = 260 }: { epochs: EpochPoint[]; heig
         <LineChart data={epochs} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
           <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis width={44} tickFormatter={(v: number) => v.toFixed(2)} />
+          <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={lossTooltip} labelFormatter={epochLabel} />
           <Legend />
           <Line
@@ -109,7 +109,7 @@ export function GapChart({ epochs, height = 200 }: { epochs: EpochPoint[]; heigh
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
           <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis tickFormatter={percentTick} width={44} />
+          <YAxis tickFormatter={percentTick} width={52} />
           <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
           <Line
             type="monotone"

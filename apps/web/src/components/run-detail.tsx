@@ -294,6 +294,8 @@ function ReportSections({ runId, report }: { runId: string; report: Report }) {
             testId="misclassified-gallery"
             items={report.misclassified.slice(0, GALLERY_SIZE).map((example) => ({
               index: example.index,
+              actualLabel: example.trueLabel,
+              predictedLabel: example.predictedLabel,
               caption: `${example.trueLabel} → ${example.predictedLabel}`,
               detail: `${formatPercent(example.confidence, 0)} sure · #${example.index}`,
               wrong: true,

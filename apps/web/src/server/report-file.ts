@@ -4,9 +4,19 @@ import path from 'node:path';
 import { runDir } from '@convlab/core/paths';
 import { z } from 'zod';
 
-const storedPredictionsSchema = z.object({ predictions: z.array(z.number().int().min(0)) });
+const predictionsSchema = z.array(z.number().int().min(0));
+/** `predictions` at the top level of report.json, or inside its `report` object. */
+const storedPredictionsSchema = z.union([
+  z.object({ predictions: predictionsSchema }),
+  z
+    .object({ report: z.object({ predictions: predictionsSchema }) })
+    .transform((file) => file.report),
+]);
 
-/** One predicted class per test image, if the run's report.json lists them; null otherwise. */
+/**
+ * One predicted class per test image, if the run's report.json lists them; null otherwise (then the
+ * confusion-matrix drill-down falls back to the report's misclassified examples).
+ */
 export async function readStoredPredictions(runId: string): Promise<number[] | null> {
   let text: string;
   try {

@@ -57,23 +57,33 @@ export function scoreProbabilities(
   return { loss: count ? lossSum / count : 0, acc: count ? correct / count : 0, predicted };
 }
 
+/** Thrown by predictInBatches when its shouldStop says stop. */
+export class PredictionStopped extends Error {
+  constructor() {
+    super('prediction stopped on request');
+  }
+}
+
 /** Probabilities for inputs produced batch by batch by `makeInput` (which the caller's tensors own). */
 export async function predictInBatches(
   model: tf.LayersModel,
   count: number,
   batchSize: number,
   makeInput: (indices: Int32Array) => tf.Tensor,
+  /** Checked before each batch; throws PredictionStopped when it says stop. */
+  shouldStop?: () => boolean | Promise<boolean>,
 ): Promise<Float32Array> {
-  const numClasses = (model.outputs[0]?.shape[1] ?? 0) as number;
+  const numClasses = model.outputs[0]?.shape[1] ?? 0;
   const probs = new Float32Array(count * numClasses);
   let offset = 0;
   for (const indices of epochBatchIndices(count, { batchSize, shuffle: false })) {
+    if (await shouldStop?.()) throw new PredictionStopped();
     const input = makeInput(indices);
     const output = tf.tidy(() => model.predict(input) as tf.Tensor);
     input.dispose();
     const values = await output.data();
     output.dispose();
-    probs.set(values as Float32Array, offset);
+    probs.set(values, offset);
     offset += values.length;
   }
   return probs;
@@ -96,6 +106,10 @@ export async function evaluateModel(
     ys.dispose();
     return xs;
   });
-  const { loss, acc, predicted } = scoreProbabilities(probs, set.labels, numClasses);
+  const { loss, acc, predicted } = scoreProbabilities(
+    probs,
+    set.labels.subarray(0, set.count),
+    numClasses,
+  );
   return { loss, acc, probs, predicted, numClasses };
 }

@@ -57,7 +57,11 @@ export async function buildModel(
 ): Promise<ConvlabModel> {
   if (!Number.isInteger(numClasses) || numClasses < 2)
     throw new Error(`buildModel: numClasses must be an integer ≥ 2, got ${numClasses}`);
-  const base = { preset: config.preset, inputSize: config.inputSize, inputScaling: config.inputScaling };
+  const base = {
+    preset: config.preset,
+    inputSize: config.inputSize,
+    inputScaling: config.inputScaling,
+  };
   const cnnOptions = {
     inputSize: config.inputSize,
     numClasses,

@@ -71,7 +71,12 @@ export const CNN_PLUS_DENSE_UNITS = 256;
  * Three blocks of (Conv→BN→ReLU)×2 → MaxPool → Dropout, then Flatten→Dense(256)→Dropout→Dense(classes).
  * Batch norm lets it train fast at Adam 1e-3; dropout plus augmentation keep it from overfitting.
  */
-export function buildCnnPlus({ inputSize, numClasses, seed, dropout = 0.3 }: CnnOptions): tf.Sequential {
+export function buildCnnPlus({
+  inputSize,
+  numClasses,
+  seed,
+  dropout = 0.3,
+}: CnnOptions): tf.Sequential {
   const model = tf.sequential({ name: 'cnn_plus' });
   CNN_PLUS_FILTERS.forEach((filters, b) => {
     for (let c = 1; c <= 2; c++) {

@@ -188,7 +188,9 @@ export function fuseBackbone(source: tf.LayersModel, name = 'backbone'): tf.Laye
       let y = fused.apply(x as tf.SymbolicTensor) as tf.SymbolicTensor;
       fused.setWeights(weights);
       if (activation === 'relu6') {
-        y = tf.layers.reLU({ name: `${layer.name}_relu6`, maxValue: 6 }).apply(y) as tf.SymbolicTensor;
+        y = tf.layers
+          .reLU({ name: `${layer.name}_relu6`, maxValue: 6 })
+          .apply(y) as tf.SymbolicTensor;
       }
       outputs.set(layer.name, y);
       if (bn) {

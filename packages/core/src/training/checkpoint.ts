@@ -46,15 +46,21 @@ export const checkpointStateSchema = z.object({
   /** Phases whose epochs are all done (or that early stopping ended). */
   completedPhases: z.array(z.enum(['train', 'frozen', 'fine-tune'])),
   /** Early stopping within the current phase. */
-  best: z.object({ epoch: z.number().int(), valAcc: z.number(), epochsSinceBest: z.number().int() }),
+  best: z.object({
+    epoch: z.number().int(),
+    valAcc: z.number(),
+    epochsSinceBest: z.number().int(),
+  }),
   trainSeconds: z.number().min(0),
   optimizerSpecs: z.array(weightSpecSchema),
+  /** Adam's running β₁ᵗ, β₂ᵗ (see restoreOptimizer). */
+  adamBetaPowers: z.tuple([z.number(), z.number()]).nullable().default(null),
   bestSpecs: z.array(weightSpecSchema).nullable(),
 });
 export type CheckpointState = z.infer<typeof checkpointStateSchema>;
 
 export interface CheckpointContents {
-  state: Omit<CheckpointState, 'optimizerSpecs' | 'bestSpecs'>;
+  state: Omit<CheckpointState, 'optimizerSpecs' | 'bestSpecs' | 'adamBetaPowers'>;
   model: tf.LayersModel;
   optimizer: tf.Optimizer;
   /** Snapshot of the best epoch's weights (by weight name), or null. */
@@ -94,16 +100,56 @@ export async function saveCheckpoint(runDir: string, contents: CheckpointContent
     : null;
   const state: CheckpointState = {
     ...contents.state,
-    optimizerSpecs: optimizer.specs as CheckpointState['optimizerSpecs'],
-    bestSpecs: (best?.specs ?? null) as CheckpointState['bestSpecs'],
+    optimizerSpecs: optimizer.specs,
+    bestSpecs: best?.specs ?? null,
+    adamBetaPowers: readAdamBetaPowers(contents.optimizer),
   };
   await writeDirAtomically(checkpointDir(runDir), async (tmp) => {
     await contents.model.save(fileSaveHandler(path.join(tmp, 'model')));
-    await writeFile(path.join(tmp, OPTIMIZER_FILE), new Uint8Array(optimizer.data as ArrayBuffer));
-    if (best) await writeFile(path.join(tmp, BEST_FILE), new Uint8Array(best.data as ArrayBuffer));
+    await writeFile(path.join(tmp, OPTIMIZER_FILE), new Uint8Array(optimizer.data));
+    if (best) await writeFile(path.join(tmp, BEST_FILE), new Uint8Array(best.data));
     // state.json last: its presence marks a complete checkpoint.
     await writeFile(path.join(tmp, STATE_FILE), JSON.stringify(state));
   });
+}
+
+/**
+ * Adam keeps β₁ᵗ and β₂ᵗ as running products; its setWeights recomputes them with pow(), which differs
+ * in the last float bits. Saving and restoring the products keeps a resumed run bit-identical.
+ */
+interface AdamInternals {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+}
+
+function adamInternals(optimizer: tf.Optimizer): AdamInternals | null {
+  if (!(optimizer instanceof tf.AdamOptimizer)) return null;
+  const internals = optimizer as unknown as Partial<AdamInternals>;
+  return internals.accBeta1 instanceof tf.Variable && internals.accBeta2 instanceof tf.Variable
+    ? (internals as AdamInternals)
+    : null;
+}
+
+function readAdamBetaPowers(optimizer: tf.Optimizer): [number, number] | null {
+  const adam = adamInternals(optimizer);
+  if (!adam) return null;
+  return [adam.accBeta1.dataSync()[0] ?? 0, adam.accBeta2.dataSync()[0] ?? 0];
+}
+
+/** Loads a checkpoint's optimizer state into a freshly compiled optimizer of the same kind. */
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  weights: NamedTensor[],
+  adamBetaPowers: [number, number] | null,
+): Promise<void> {
+  await optimizer.setWeights(weights);
+  const adam = adamInternals(optimizer);
+  if (adam && adamBetaPowers) {
+    tf.tidy(() => {
+      adam.accBeta1.assign(tf.scalar(adamBetaPowers[0]));
+      adam.accBeta2.assign(tf.scalar(adamBetaPowers[1]));
+    });
+  }
 }
 
 async function readState(runDir: string): Promise<CheckpointState | null> {

@@ -16,7 +16,12 @@ import { DEFAULT_AUGMENT } from '../data/augment.ts';
 import { epochBatchIndices, makeBatch } from '../data/batch.ts';
 import { deriveSeed, mulberry32 } from '../data/random.ts';
 import type { ImageSet, LoadedDataset } from '../data/types.ts';
-import { evaluateModel, predictInBatches, scoreProbabilities } from '../evaluation/evaluate.ts';
+import {
+  evaluateModel,
+  PredictionStopped,
+  predictInBatches,
+  scoreProbabilities,
+} from '../evaluation/evaluate.ts';
 import {
   classificationReport,
   confusionMatrix,
@@ -33,7 +38,12 @@ import {
   type ConvlabModel,
 } from '../models/build.ts';
 import { saveModelToDir } from '../models/file-io.ts';
-import { loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.ts';
+import {
+  loadCheckpoint,
+  restoreOptimizer,
+  saveCheckpoint,
+  type CheckpointState,
+} from './checkpoint.ts';
 
 export type EpochPhase = 'train' | 'frozen' | 'fine-tune';
 
@@ -117,7 +127,8 @@ interface PhasePlan {
 }
 
 function planPhases(config: RunConfig, built: ConvlabModel): PhasePlan[] {
-  if (!built.transfer) return [{ phase: 'train', epochs: config.epochs, learningRate: config.learningRate }];
+  if (!built.transfer)
+    return [{ phase: 'train', epochs: config.epochs, learningRate: config.learningRate }];
   const phases: PhasePlan[] = [
     { phase: 'frozen', epochs: config.epochs, learningRate: config.learningRate },
   ];
@@ -140,7 +151,10 @@ interface FeatureSet {
 function gatherFeatures(features: FeatureSet, indices: Int32Array): tf.Tensor2D {
   const out = new Float32Array(indices.length * features.size);
   indices.forEach((index, k) =>
-    out.set(features.values.subarray(index * features.size, (index + 1) * features.size), k * features.size),
+    out.set(
+      features.values.subarray(index * features.size, (index + 1) * features.size),
+      k * features.size,
+    ),
   );
   return tf.tensor2d(out, [indices.length, features.size]);
 }
@@ -166,7 +180,11 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const built = await buildModel(config, numClasses, options.model);
   let bestWeights: tf.NamedTensorMap | null = null;
   try {
-    const batchOptions = { inputSize: built.inputSize, scaling: built.inputScaling, channels: 3 as const };
+    const batchOptions = {
+      inputSize: built.inputSize,
+      scaling: built.inputScaling,
+      channels: 3 as const,
+    };
     const phases = planPhases(config, built);
     let history: EpochMetrics[] = [];
     let completedPhases: EpochPhase[] = [];
@@ -199,14 +217,32 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       const extractor = built.transfer?.features;
       if (!extractor) throw new Error('no feature extractor');
       const started = performance.now();
-      const values = await predictInBatches(extractor, set.count, EVAL_BATCH_SIZE, (indices) => {
-        const { xs, ys } = makeBatch(set, indices, batchOptions);
-        ys.dispose();
-        return xs;
-      });
-      log.info(`computed features of ${set.count} images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      // Features of a large set take minutes: a stop request must not wait for them.
+      const values = await predictInBatches(
+        extractor,
+        set.count,
+        EVAL_BATCH_SIZE,
+        (indices) => {
+          const { xs, ys } = makeBatch(set, indices, batchOptions);
+          ys.dispose();
+          return xs;
+        },
+        options.shouldStop,
+      );
+      log.info(
+        `computed features of ${set.count} images in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
       return { values, size: built.transfer?.featureSize ?? 0 };
     };
+
+    const stoppedResult = (): TrainResult => ({
+      stopped: true,
+      epochs: history,
+      bestEpoch: bestEpochOfLastPhase(history),
+      paramCount: built.model.countParams(),
+      report: null,
+      trainSeconds: elapsedSeconds(),
+    });
 
     let lastProgressAt = 0;
     let batchesDone = 0;
@@ -224,13 +260,18 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       if (resumed) {
         // The checkpoint's optimizer belongs to this phase only if the phase had already begun.
         if (history.some((e) => e.phase === plan.phase))
-          await optimizer.setWeights(resumed.optimizerWeights);
+          await restoreOptimizer(optimizer, resumed.optimizerWeights, resumed.state.adamBetaPowers);
         tf.dispose(resumed.optimizerWeights.map((w) => w.tensor));
         resumed = null;
       }
       if (frozen) {
-        valFeatures = await computeFeatures(dataset.val);
-        if (!config.augment) trainFeatures = await computeFeatures(dataset.train);
+        try {
+          valFeatures = await computeFeatures(dataset.val);
+          if (!config.augment) trainFeatures = await computeFeatures(dataset.train);
+        } catch (error) {
+          if (error instanceof PredictionStopped) return stoppedResult();
+          throw error;
+        }
       }
       const phaseDoneEpochs = history.filter((e) => e.phase === plan.phase).length;
       for (let phaseEpoch = phaseDoneEpochs + 1; phaseEpoch <= plan.epochs; phaseEpoch++) {
@@ -249,16 +290,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           shuffle: true,
           rng: shuffleRng,
         })) {
-          if (await options.shouldStop?.()) {
-            return {
-              stopped: true,
-              epochs: history,
-              bestEpoch: bestEpochOfLastPhase(history),
-              paramCount: built.model.countParams(),
-              report: null,
-              trainSeconds: elapsedSeconds(),
-            };
-          }
+          if (await options.shouldStop?.()) return stoppedResult();
           let xs: tf.Tensor;
           let ys: tf.Tensor;
           if (frozen && trainFeatures) {
@@ -312,10 +344,13 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
                 await predictInBatches(trainModel, dataset.val.count, EVAL_BATCH_SIZE, (indices) =>
                   gatherFeatures(valFeatures as FeatureSet, indices),
                 ),
-                dataset.val.labels,
+                dataset.val.labels.subarray(0, dataset.val.count),
                 numClasses,
               )
-            : await evaluateModel(built.model, dataset.val, { ...batchOptions, batchSize: EVAL_BATCH_SIZE });
+            : await evaluateModel(built.model, dataset.val, {
+                ...batchOptions,
+                batchSize: EVAL_BATCH_SIZE,
+              });
         const metrics: EpochMetrics = {
           epoch,
           phase: plan.phase,
@@ -352,7 +387,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           completedPhases = [...completedPhases, plan.phase];
         }
         if (phaseEnds) best = { ...NO_BEST };
-        const state: Omit<CheckpointState, 'optimizerSpecs' | 'bestSpecs'> = {
+        const state: Omit<CheckpointState, 'optimizerSpecs' | 'bestSpecs' | 'adamBetaPowers'> = {
           version: 1,
           epoch,
           history,
@@ -360,14 +395,19 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           best,
           trainSeconds: elapsedSeconds(),
         };
-        await saveCheckpoint(runDir, { state, model: built.model, optimizer, bestWeights });
+        // Report the epoch before checkpointing it: a crash in between then redoes this epoch (its
+        // stored row is replaced) instead of resuming past an epoch nobody recorded.
         await options.onEpoch?.(metrics);
+        await saveCheckpoint(runDir, { state, model: built.model, optimizer, bestWeights });
         if (earlyStop) break;
       }
     }
 
     const trainSeconds = elapsedSeconds();
-    const test = await evaluateModel(built.model, dataset.test, { ...batchOptions, batchSize: EVAL_BATCH_SIZE });
+    const test = await evaluateModel(built.model, dataset.test, {
+      ...batchOptions,
+      batchSize: EVAL_BATCH_SIZE,
+    });
     const report = buildReport(dataset, history, test, options.misclassifiedCount ?? 20);
     const bestEpoch = bestEpochOfLastPhase(history);
     await mkdir(runDir, { recursive: true });
@@ -380,7 +420,12 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       report,
       trainSeconds,
     };
-    await writeFile(path.join(runDir, 'report.json'), JSON.stringify({ config, ...result }, null, 2));
+    await writeFile(
+      path.join(runDir, 'report.json'),
+      // Every test prediction (one class index per test image) lets the dashboard show the images
+      // behind any confusion-matrix cell; they stay in the file, not the database.
+      JSON.stringify({ config, ...result, predictions: Array.from(test.predicted) }),
+    );
     return result;
   } finally {
     tf.dispose(Object.values(bestWeights ?? {}));

@@ -56,10 +56,7 @@ export function registerFastWasmKernels(): string[] {
     // Missing on wasm: registered first so training works even if a later registration failed.
     ['Conv2DBackpropFilter', makeConv2DBackpropFilter(conv2D)],
     ['MaxPoolGrad', maxPoolGrad],
-    [
-      'Conv2DBackpropInput',
-      makeConv2DBackpropInput(conv2D, requireStock('Conv2DBackpropInput')),
-    ],
+    ['Conv2DBackpropInput', makeConv2DBackpropInput(conv2D, requireStock('Conv2DBackpropInput'))],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInput],
     ['BatchMatMul', makeBatchMatMul(requireStock('BatchMatMul'))],

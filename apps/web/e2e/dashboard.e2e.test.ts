@@ -1,0 +1,310 @@
+/**
+ * The dashboard as a person uses it, in Debian's Chromium (never a downloaded browser): queue a run from
+ * the form, train it with the real `convlab trainer --once`, watch it complete on the leaderboard, read
+ * its detail page, train a second run and compare the two. Screenshots land in docs/screenshots/.
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applyMigrations } from '@convlab/db';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
+const REPO_ROOT = path.resolve(WEB_DIR, '../..');
+const NEXT_BIN = path.join(REPO_ROOT, 'node_modules/next/dist/bin/next');
+const CONVLAB_BIN = path.join(REPO_ROOT, 'apps/trainer/bin/convlab.mjs');
+const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
+const CHROMIUM = process.env.CONVLAB_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let tempDir = '';
+let baseUrl = '';
+let env: NodeJS.ProcessEnv = { ...process.env };
+let server: ChildProcess | undefined;
+let serverLog = '';
+let browser: Browser | undefined;
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = statSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', '.next', 'generated'].includes(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Reuses an existing production build unless a source it depends on is newer (same rule as `npm start`). */
+function ensureBuild(): void {
+  const buildId = path.join(WEB_DIR, '.next/BUILD_ID');
+  const sources = Math.max(
+    newestMtime(path.join(WEB_DIR, 'src')),
+    statSync(path.join(WEB_DIR, 'next.config.ts')).mtimeMs,
+    newestMtime(path.join(REPO_ROOT, 'packages/core/src')),
+    newestMtime(path.join(REPO_ROOT, 'packages/db/src')),
+  );
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= sources) return;
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], {
+    cwd: WEB_DIR,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function waitForServer(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) {
+      throw new Error(`next start exited (${server.exitCode}):\n${serverLog}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`the dashboard did not answer within ${timeoutMs} ms:\n${serverLog}`);
+}
+
+/** `convlab trainer --once` on the test database: trains every queued run, then exits. */
+function trainQueuedRuns(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CONVLAB_BIN, 'trainer', '--once'],
+      { cwd: REPO_ROOT, env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`trainer failed: ${error.message}\n${stdout}\n${stderr}`))
+          : resolve(stdout),
+    );
+  });
+}
+
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+async function queueFromForm(
+  page: Page,
+  fields: { epochs: string; seed: string; learningRate?: string; name: string },
+) {
+  await page.goto(`${baseUrl}/queue`);
+  await page.locator('#preset').selectOption('tiny-cnn');
+  await page.locator('#dataset').selectOption('synthetic');
+  await page.locator('#epochs').fill(fields.epochs);
+  await page.locator('#seed').fill(fields.seed);
+  if (fields.learningRate) await page.locator('#learningRate').fill(fields.learningRate);
+  await page.locator('#name').fill(fields.name);
+  await page.getByRole('button', { name: 'Queue run' }).click();
+}
+
+beforeAll(async () => {
+  tempDir = mkdtempSync(path.join(tmpdir(), 'convlab-e2e-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    CHECKPOINT_DISABLE: '1',
+    DATABASE_URL: `file:${path.join(tempDir, 'convlab.db')}`,
+    CONVLAB_RUNS_DIR: path.join(tempDir, 'runs'),
+    CONVLAB_POLL_MS: '200',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+  };
+  delete env.CONVLAB_TOKEN;
+  await applyMigrations(env.DATABASE_URL);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  ensureBuild();
+  server = spawn(process.execPath, [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: WEB_DIR,
+    env: { ...env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
+  await waitForServer(`${baseUrl}/api/trpc/auth.status`, 60_000);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe('dashboard in a browser', () => {
+  it('queues, trains, shows, and compares runs', async () => {
+    if (!browser) throw new Error('no browser');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    // 1. The form validates on the server and shows the error next to the field.
+    await queueFromForm(page, { epochs: '0', seed: '42', name: 'e2e first run' });
+    const epochsError = page.locator('[data-field="epochs"] .error');
+    await expect.poll(() => epochsError.textContent()).toMatch(/>=\s*1|too small/i);
+    await page.locator('#epochs').fill('2');
+    await page.getByRole('button', { name: 'Queue run' }).click();
+    await page.getByTestId('queued-notice').waitFor();
+    await expect(page.locator('[data-field="epochs"] .error').count()).resolves.toBe(0);
+    await screenshot(page, 'queue');
+    const firstId =
+      (await page.getByTestId('queued-notice').locator('a.mono').textContent())?.trim() ?? '';
+    expect(firstId).toMatch(/^r[0-9a-z]+$/);
+
+    // 2. The leaderboard shows it queued, with the hint that no trainer is running.
+    await page.goto(baseUrl);
+    await page.locator(`tr[data-run-id="${firstId}"][data-status="queued"]`).waitFor();
+    await page.getByText('no trainer is running').waitFor();
+
+    // 3. A real trainer trains it; the page updates without a reload.
+    await trainQueuedRuns();
+    await page
+      .locator(`tr[data-run-id="${firstId}"][data-status="completed"]`)
+      .waitFor({ timeout: 30_000 });
+    const row = page.locator(`tr[data-run-id="${firstId}"]`);
+    await expect(row.locator('td.num').first().textContent()).resolves.toMatch(/%/);
+
+    // 4. Its detail page: curves, report table, confusion matrix, misclassified gallery.
+    await page.goto(`${baseUrl}/runs/${firstId}`);
+    await page.locator('[data-chart="accuracy"] .recharts-line-curve').first().waitFor();
+    expect(await page.locator('[data-chart="accuracy"] .recharts-line-curve').count()).toBe(2);
+    expect(await page.locator('[data-chart="loss"] .recharts-line-curve').count()).toBe(2);
+    expect(await page.locator('[data-chart="accuracy"] .recharts-line-dots circle').count()).toBe(
+      4,
+    );
+    const reportRows = page.getByTestId('classification-report').locator('tbody tr');
+    expect(await reportRows.count()).toBe(12); // 10 classes + macro + weighted
+    await expect(reportRows.last().locator('td').first().textContent()).resolves.toBe(
+      'weighted avg',
+    );
+    const cells = page.locator('[data-testid="confusion-matrix"] rect.cell');
+    expect(await cells.count()).toBe(100);
+    const counts = await cells.evaluateAll((rects) =>
+      rects.map((r) => Number(r.getAttribute('data-count'))),
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(500); // the synthetic test set
+    await expect(page.getByTestId('downloads').textContent()).resolves.toContain(
+      'model/model.json',
+    );
+
+    // Clicking a cell shows its test images, drawn from the dataset's pixels: the cell of the most
+    // confident mistake (the gallery's first image), or a diagonal cell if the model made none.
+    const firstMistake = page.getByTestId('misclassified-gallery').locator('figure').first();
+    const cell =
+      (await firstMistake.count()) > 0
+        ? `rect.cell[data-actual-label="${await firstMistake.getAttribute('data-actual-label')}"]` +
+          `[data-predicted-label="${await firstMistake.getAttribute('data-predicted-label')}"]`
+        : 'rect.cell[data-actual="0"][data-predicted="0"]';
+    await page.locator(`[data-testid="confusion-matrix"] ${cell}`).click();
+    const cellImages = page.getByTestId('cell-images').locator('img');
+    await cellImages.first().waitFor();
+    await expect
+      .poll(() => cellImages.first().evaluate((img) => (img as HTMLImageElement).naturalWidth))
+      .toBe(32);
+    await screenshot(page, 'run-detail', true);
+
+    // 5. A second run with another seed and learning rate, then the comparison.
+    await queueFromForm(page, {
+      epochs: '2',
+      seed: '7',
+      learningRate: '0.01',
+      name: 'e2e second run',
+    });
+    await page.getByTestId('queued-notice').waitFor();
+    const secondId =
+      (await page.getByTestId('queued-notice').locator('a.mono').textContent())?.trim() ?? '';
+    await trainQueuedRuns();
+    await page.goto(baseUrl);
+    await page
+      .locator(`tr[data-run-id="${secondId}"][data-status="completed"]`)
+      .waitFor({ timeout: 30_000 });
+    await screenshot(page, 'runs');
+    await page.locator(`tr[data-run-id="${firstId}"] input[type="checkbox"]`).check();
+    await page.locator(`tr[data-run-id="${secondId}"] input[type="checkbox"]`).check();
+    await page.getByRole('button', { name: 'Compare selected' }).click();
+    await page.waitForURL(/\/compare\?ids=/);
+    await page
+      .locator('[data-chart="val-accuracy-overlay"] .recharts-line-curve')
+      .first()
+      .waitFor();
+    expect(
+      await page.locator('[data-chart="val-accuracy-overlay"] .recharts-line-curve').count(),
+    ).toBe(2);
+    expect(
+      await page.locator('[data-chart="final-accuracy"] .recharts-bar-rectangle').count(),
+    ).toBeGreaterThanOrEqual(6);
+    expect(
+      await page.locator('[data-chart="per-class-f1"] .recharts-bar-rectangle').count(),
+    ).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('[data-chart="loss"]').count()).toBe(2);
+    const differing = await page
+      .getByTestId('config-diff')
+      .locator('tbody tr.differs td:first-child')
+      .allTextContents();
+    expect(differing.sort()).toEqual(['learningRate', 'seed']);
+    await screenshot(page, 'compare', true);
+
+    // 6. Workers: a live daemon with its backend and heartbeat.
+    const daemon = spawn(process.execPath, [CONVLAB_BIN, 'trainer'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: 'ignore',
+    });
+    try {
+      await page.goto(`${baseUrl}/workers`);
+      await page.getByTestId('workers-table').waitFor({ timeout: 60_000 });
+      await expect(page.getByTestId('workers-table').textContent()).resolves.toMatch(
+        /wasm|cpu|tensorflow/,
+      );
+      await screenshot(page, 'workers');
+    } finally {
+      const exited = new Promise((resolve) => daemon.once('exit', resolve));
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatPercent } from '~/lib/format.ts';
+import { progressView } from '~/lib/run-progress.ts';
+
+const running = { status: 'running', totalEpochs: 4, etaSeconds: 90 };
+
+describe('progressView', () => {
+  it('counts finished epochs plus the share of the epoch in progress', () => {
+    const view = progressView({ ...running, currentEpoch: 2, batch: 25, totalBatches: 100 });
+    expect(view?.fraction).toBeCloseTo((1 + 0.25) / 4);
+    expect(view?.epochLabel).toBe('epoch 2/4');
+    expect(view?.batchLabel).toBe('batch 25/100');
+  });
+
+  it('between epochs shows the finished ones', () => {
+    const view = progressView({ ...running, currentEpoch: 3, batch: null, totalBatches: null });
+    expect(view?.fraction).toBeCloseTo(0.75);
+    expect(view?.batchLabel).toBeNull();
+  });
+
+  it('is nothing for runs that are not running', () => {
+    expect(
+      progressView({
+        ...running,
+        status: 'queued',
+        currentEpoch: null,
+        batch: null,
+        totalBatches: null,
+      }),
+    ).toBeNull();
+  });
+});
+
+describe('formatting', () => {
+  it('formats durations and percentages', () => {
+    expect(formatDuration(75)).toBe('1m 15s');
+    expect(formatDuration(4000)).toBe('1h 6m');
+    expect(formatDuration(null)).toBe('–');
+    expect(formatPercent(0.6912)).toBe('69.1%');
+  });
+});

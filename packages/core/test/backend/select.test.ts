@@ -1,0 +1,27 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/index.ts';
+
+describe('initBackend', () => {
+  const saved = process.env.CONVLAB_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CONVLAB_BACKEND;
+    else process.env.CONVLAB_BACKEND = saved;
+  });
+
+  it('rejects an unknown CONVLAB_BACKEND with a clear error', async () => {
+    process.env.CONVLAB_BACKEND = 'quantum';
+    await expect(initBackend()).rejects.toThrow(/CONVLAB_BACKEND: expected one of/);
+  });
+
+  it('falls back past the absent native backends to wasm with the fast kernels, once', async () => {
+    delete process.env.CONVLAB_BACKEND;
+    const first = await initBackend('auto');
+    // tfjs-node cannot install here; where it can, it wins.
+    expect(['tensorflow', 'wasm']).toContain(first.backend);
+    expect(tf.getBackend()).toBe(first.backend);
+    if (first.backend === 'wasm') expect(first.kernels).toContain('Conv2DBackpropFilter');
+    const second = await initBackend('cpu');
+    expect(second).toBe(first);
+  });
+});

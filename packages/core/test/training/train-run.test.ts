@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  evaluateModel,
+  initBackend,
+  loadDataset,
+  loadLayersModelFrom,
+  readCheckpointEpoch,
+  resolveRunConfig,
+  trainRun,
+  type EpochMetrics,
+  type LoadedDataset,
+  type RunConfig,
+  type TrainProgress,
+} from '../../src/index.ts';
+
+let workDir: string;
+let dataset: LoadedDataset;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  workDir = await mkdtemp(path.join(tmpdir(), 'convlab-train-'));
+  // 10 synthetic shapes × colours: 450 train / 150 val / 150 test.
+  dataset = await loadDataset('synthetic', {
+    seed: 1,
+    validationSplit: 0.25,
+    trainLimit: 600,
+    testLimit: 150,
+  });
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+function tinyConfig(overrides: Partial<RunConfig> = {}): RunConfig {
+  return resolveRunConfig({ preset: 'tiny-cnn', epochs: 3, ...overrides });
+}
+
+const comparable = (e: EpochMetrics) => [
+  e.epoch,
+  e.phase,
+  e.loss,
+  e.acc,
+  e.valLoss,
+  e.valAcc,
+  e.lr,
+];
+
+describe('trainRun', { timeout: 120_000 }, () => {
+  let uninterrupted: EpochMetrics[] = [];
+
+  it('learns, reports, saves the model and leaks no tensors', async () => {
+    const runDir = path.join(workDir, 'learn');
+    const before = tf.memory().numTensors;
+    const seen: EpochMetrics[] = [];
+    const progress: TrainProgress[] = [];
+    const result = await trainRun(tinyConfig(), {
+      dataset,
+      runDir,
+      onProgress: (p) => void progress.push(p),
+      onEpoch: async (metrics) => {
+        await Promise.resolve();
+        seen.push(metrics);
+      },
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    uninterrupted = result.epochs;
+    expect(result.stopped).toBe(false);
+    expect(seen).toEqual(result.epochs);
+    expect(result.epochs.map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect(result.epochs.every((e) => e.phase === 'train' && e.lr === 3e-3)).toBe(true);
+    const last = result.epochs.at(-1);
+    // 10 classes: chance is 0.1.
+    expect(last?.valAcc).toBeGreaterThan(0.35);
+    expect(last?.loss).toBeLessThan(result.epochs[0]?.loss ?? 0);
+    expect(result.paramCount).toBe(34_522);
+    // Throttled to about one a second, but the first batch always reports.
+    expect(progress[0]).toMatchObject({ epoch: 1, totalEpochs: 3, batch: 1, totalBatches: 15 });
+    expect(progress[0]?.etaSeconds).toBeGreaterThan(0);
+    const report = result.report;
+    expect(report?.testAcc).toBeGreaterThan(0.35);
+    expect(report?.classNames).toEqual(dataset.classNames);
+    expect(report?.confusionMatrix.flat().reduce((a, b) => a + b, 0)).toBe(dataset.test.count);
+    expect(report?.perClass).toHaveLength(10);
+    expect(report?.misclassified.length).toBeGreaterThan(0);
+    expect(report?.overfittingGap).toBeCloseTo(
+      Math.max(...result.epochs.map((e) => e.acc)) -
+        Math.max(...result.epochs.map((e) => e.valAcc)),
+      12,
+    );
+    expect(existsSync(path.join(runDir, 'report.json'))).toBe(true);
+    expect(await readCheckpointEpoch(runDir)).toBe(3);
+
+    // The saved model is a plain tfjs model that scores the same on the test set.
+    const saved = await loadLayersModelFrom(path.join(runDir, 'model'));
+    const evaluation = await evaluateModel(saved, dataset.test, { inputSize: 32, scaling: 'unit' });
+    expect(evaluation.acc).toBeCloseTo(report?.testAcc ?? -1, 10);
+    saved.dispose();
+  });
+
+  it('is reproducible: the same seed gives the same metrics, another seed does not', async () => {
+    const again = await trainRun(tinyConfig({ epochs: 1 }), {
+      dataset,
+      runDir: path.join(workDir, 'again'),
+    });
+    expect(comparable(again.epochs[0] as EpochMetrics)).toEqual(
+      comparable(uninterrupted[0] as EpochMetrics),
+    );
+    const other = await trainRun(tinyConfig({ epochs: 1, seed: 7 }), {
+      dataset,
+      runDir: path.join(workDir, 'other-seed'),
+    });
+    expect(other.epochs[0]?.loss).not.toBe(uninterrupted[0]?.loss);
+  });
+
+  it('stops between batches when asked, then resumes from the checkpoint with identical metrics', async () => {
+    const runDir = path.join(workDir, 'resume');
+    let batchesIntoEpoch2 = 0;
+    let epochsDone = 0;
+    const stopped = await trainRun(tinyConfig(), {
+      dataset,
+      runDir,
+      onEpoch: () => void epochsDone++,
+      shouldStop: () => epochsDone === 1 && ++batchesIntoEpoch2 > 5,
+    });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.report).toBeNull();
+    expect(stopped.epochs).toHaveLength(1);
+    expect(await readCheckpointEpoch(runDir)).toBe(1);
+    expect(existsSync(path.join(runDir, 'model'))).toBe(false);
+
+    const before = tf.memory().numTensors;
+    const resumed = await trainRun(tinyConfig(), { dataset, runDir, resume: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(resumed.stopped).toBe(false);
+    expect(resumed.epochs.map(comparable)).toEqual(uninterrupted.map(comparable));
+  });
+
+  it('early stopping ends the run and restores the best epoch’s weights', async () => {
+    const runDir = path.join(workDir, 'early');
+    // A far too high learning rate makes validation accuracy fall after its peak.
+    const config = tinyConfig({ epochs: 8, earlyStoppingPatience: 1, learningRate: 0.05 });
+    const result = await trainRun(config, { dataset, runDir });
+    const valAccs = result.epochs.map((e) => e.valAcc);
+    const best = Math.max(...valAccs);
+    expect(result.epochs.length).toBeLessThan(8);
+    expect(result.bestEpoch).toBe(valAccs.indexOf(best) + 1);
+    expect(result.epochs.at(-1)?.valAcc).toBeLessThanOrEqual(best);
+    // The final model is the best epoch's: it scores that epoch's validation accuracy.
+    const saved = await loadLayersModelFrom(path.join(runDir, 'model'));
+    const val = await evaluateModel(saved, dataset.val, { inputSize: 32, scaling: 'unit' });
+    expect(val.acc).toBeCloseTo(best, 10);
+    saved.dispose();
+  });
+
+  it('trains cnn-plus (batch norm, dropout, augmentation) without leaking tensors', async () => {
+    const before = tf.memory().numTensors;
+    const config = resolveRunConfig({ preset: 'cnn-plus', epochs: 1, trainLimit: 600 });
+    const small = { ...dataset, train: { ...dataset.train, count: 128 } };
+    const result = await trainRun(config, { dataset: small, runDir: path.join(workDir, 'plus') });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(result.paramCount).toBe(815_914);
+    expect(Number.isFinite(result.epochs[0]?.loss)).toBe(true);
+    expect(result.report?.testAcc).toBeGreaterThanOrEqual(0);
+  });
+});

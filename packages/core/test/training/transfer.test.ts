@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  initBackend,
+  loadDataset,
+  localMobileNetV2Dir,
+  resolveRunConfig,
+  trainRun,
+  type EpochMetrics,
+  type LoadedDataset,
+  type RunConfigInput,
+} from '../../src/index.ts';
+
+const haveAssets = existsSync(localMobileNetV2Dir('mobilenet_v2_0.35'));
+if (!haveAssets) {
+  console.warn(
+    `skipping transfer training tests: no weights at ${localMobileNetV2Dir('mobilenet_v2_0.35')}`,
+  );
+}
+
+let workDir: string;
+let dataset: LoadedDataset;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  workDir = await mkdtemp(path.join(tmpdir(), 'convlab-transfer-'));
+  dataset = await loadDataset('synthetic', {
+    seed: 2,
+    validationSplit: 0.25,
+    trainLimit: 320,
+    testLimit: 100,
+  });
+});
+
+afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
+});
+
+// The small real backbone at its smallest input keeps this fast; dropout 0 keeps it deterministic.
+const transferInput: RunConfigInput = {
+  preset: 'transfer-plus',
+  backbone: 'mobilenet_v2_0.35',
+  inputSize: 32,
+  dropout: 0,
+  epochs: 2,
+  fineTuneEpochs: 2,
+  fineTuneLayers: 10,
+  batchSize: 32,
+  earlyStoppingPatience: 0,
+};
+
+const comparable = (e: EpochMetrics) => [
+  e.epoch,
+  e.phase,
+  e.loss,
+  e.acc,
+  e.valLoss,
+  e.valAcc,
+  e.lr,
+];
+
+describe.skipIf(!haveAssets)('transfer learning runs', { timeout: 120_000 }, () => {
+  let uninterrupted: EpochMetrics[] = [];
+
+  it('trains a frozen phase on cached features, then fine-tunes at the lower rate', async () => {
+    const before = tf.memory().numTensors;
+    const result = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir: path.join(workDir, 'full'),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    uninterrupted = result.epochs;
+    expect(result.epochs.map((e) => [e.epoch, e.phase, e.lr])).toEqual([
+      [1, 'frozen', 1e-3],
+      [2, 'frozen', 1e-3],
+      [3, 'fine-tune', 1e-4],
+      [4, 'fine-tune', 1e-4],
+    ]);
+    expect(result.report?.testAcc).toBeGreaterThan(0);
+    expect(result.epochs.every((e) => Number.isFinite(e.valLoss))).toBe(true);
+  });
+
+  it('resumes in the fine-tuning phase with identical metrics', async () => {
+    const runDir = path.join(workDir, 'resume');
+    let epochsDone = 0;
+    const stopped = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir,
+      onEpoch: () => void epochsDone++,
+      shouldStop: () => epochsDone === 3,
+    });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.epochs).toHaveLength(3);
+    const resumed = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir,
+      resume: true,
+    });
+    expect(resumed.epochs.map(comparable)).toEqual(uninterrupted.map(comparable));
+  });
+
+  it('computes features on the fly when augmenting', async () => {
+    const result = await trainRun(
+      resolveRunConfig({ ...transferInput, augment: true, epochs: 1, fineTuneEpochs: 0 }),
+      { dataset, runDir: path.join(workDir, 'augment') },
+    );
+    expect(result.epochs.map((e) => e.phase)).toEqual(['frozen']);
+    expect(result.report).not.toBeNull();
+  });
+
+  it('a stop request during feature extraction ends the run without leaking', async () => {
+    const before = tf.memory().numTensors;
+    const result = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir: path.join(workDir, 'stop-early'),
+      shouldStop: () => true,
+    });
+    expect(result).toMatchObject({ stopped: true, epochs: [], report: null, bestEpoch: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
