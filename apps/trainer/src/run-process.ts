@@ -9,6 +9,7 @@ import {
   describeConfigError,
   initBackend,
   loadDataset,
+  PretrainedWeightsError,
   readCheckpointEpoch,
   runConfigSchema,
   runDir,
@@ -176,7 +177,9 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const retryable = !(error instanceof PermanentRunError);
+    const retryable = !(
+      error instanceof PermanentRunError || error instanceof PretrainedWeightsError
+    );
     logger.error({ event: 'run.failed', err: error, retryable }, message);
     await failRun(db, runId, message, { retryable });
     return 0;

@@ -141,9 +141,10 @@ describe('trainer daemon faults', () => {
     ]);
     // 3. An invalid config written straight into the database, past every API check.
     const injected = await sandbox.queue([...TINY, '--epochs', '1']);
+    const stored = await runOf(injected);
     await sandbox.db().run.update({
       where: { id: injected },
-      data: { config: JSON.stringify({ preset: 'tiny-cnn', epochs: -3 }) },
+      data: { config: JSON.stringify({ ...JSON.parse(stored.config), epochs: -3 }) },
     });
     const good = await sandbox.queue([...TINY, '--epochs', '1']);
 

@@ -82,6 +82,7 @@ describe('report read models', () => {
       },
     });
     const { run } = await caller.runs.detail({ id });
+    if (!run.config) throw new Error('expected a valid config');
     const testSet = await loadTestSet(run.config);
     const labels = testSet.images.labels;
     expect(labels.length).toBe(60);
@@ -161,6 +162,7 @@ describe('report read models', () => {
   it('renders test images as PNGs of the dataset pixels', async () => {
     const { id } = await t.caller().runs.queue({ config: { preset: 'tiny-cnn', testLimit: 20 } });
     const { run } = await t.caller().runs.detail({ id });
+    if (!run.config) throw new Error('expected a valid config');
     const { images } = await loadTestSet(run.config);
     const png = PNG.sync.read(encodeImagePng(images, 3));
     expect([png.width, png.height]).toEqual([images.width, images.height]);

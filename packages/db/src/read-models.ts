@@ -63,7 +63,9 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
 }
 
 export type RunDetail = Omit<Run, 'config'> & {
-  config: RunConfig;
+  /** Null when the stored config no longer validates (the run then failed with configError). */
+  config: RunConfig | null;
+  configError: string | null;
   epochs: EpochMetric[];
   report: StoredRunReport | null;
 };
@@ -93,9 +95,18 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
   });
   if (!run) return null;
   const { epochs, report, config, ...fields } = run;
+  // A run whose stored config is invalid must still be shown, with the reason it failed.
+  let parsedConfig: RunConfig | null = null;
+  let configError: string | null = null;
+  try {
+    parsedConfig = parseJsonColumn(runConfigSchema, config, 'Run.config');
+  } catch (error) {
+    configError = error instanceof Error ? error.message : String(error);
+  }
   return {
     ...fields,
-    config: parseJsonColumn(runConfigSchema, config, 'Run.config'),
+    config: parsedConfig,
+    configError,
     epochs,
     report: report && {
       runId: report.runId,

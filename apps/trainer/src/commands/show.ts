@@ -27,7 +27,8 @@ export async function showCommand(args: string[]): Promise<number> {
     `backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
   if (detail.error) console.log(`error:    ${detail.error}`);
-  console.log(`config:   ${JSON.stringify(detail.config)}`);
+  if (detail.configError) console.log(`config:   invalid (${detail.configError})`);
+  else console.log(`config:   ${JSON.stringify(detail.config)}`);
   if (epochs.length > 0) {
     console.log('');
     console.log(

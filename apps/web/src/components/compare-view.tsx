@@ -357,10 +357,10 @@ function PerClassF1Bars({ runs }: { runs: Run[] }) {
 
 function ConfigDiff({ runs }: { runs: Run[] }) {
   const [onlyDifferences, setOnlyDifferences] = useState(true);
-  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.config)))];
+  const keys = [...new Set(runs.flatMap((run) => Object.keys(run.config ?? {})))];
   const rows = keys.map((key) => {
     const values = runs.map((run) => {
-      const value = (run.config as Record<string, unknown>)[key];
+      const value = ((run.config ?? {}) as Record<string, unknown>)[key];
       return value === undefined ? '–' : JSON.stringify(value);
     });
     return { key, values, differs: new Set(values).size > 1 };

@@ -160,8 +160,9 @@ export function RunDetail({ id }: { id: string }) {
       <div className="grid-2">
         <section className="panel">
           <h2>Configuration</h2>
+          {run.configError && <div className="notice error">{run.configError}</div>}
           <dl className="kv" data-testid="run-config">
-            {Object.entries(run.config).map(([key, value]) => (
+            {Object.entries(run.config ?? {}).map(([key, value]) => (
               <div key={key} style={{ display: 'contents' }}>
                 <dt>{key}</dt>
                 <dd>{value === null ? 'null' : String(value)}</dd>

@@ -61,6 +61,11 @@ function setInputShape(topology: Record<string, unknown>, inputSize: number): vo
   for (const layer of inputs) layer.config.batch_input_shape = [null, inputSize, inputSize, 3];
 }
 
+/** The pretrained weights could not be read: retrying the run will not help, the location must change. */
+export class PretrainedWeightsError extends Error {
+  override name = 'PretrainedWeightsError';
+}
+
 /** Loads the pretrained backbone at `inputSize`×`inputSize`×3. */
 export async function loadMobileNetV2(options: LoadMobileNetV2Options): Promise<tf.LayersModel> {
   const { backbone, inputSize } = options;
@@ -71,7 +76,7 @@ export async function loadMobileNetV2(options: LoadMobileNetV2Options): Promise<
     return await loadLayersModelFrom(location, (topology) => setInputShape(topology, inputSize));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(
+    throw new PretrainedWeightsError(
       `cannot load ${backbone} weights from ${location} (${reason}). Point CONVLAB_MOBILENET_URL (or the ` +
         `run's weightsUrl) at a local tfjs LayersModel folder, e.g. ${localMobileNetV2Dir(backbone)} ` +
         `from the shared assets folder (CONVLAB_ASSETS_DIR).`,

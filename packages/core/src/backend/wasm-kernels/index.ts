@@ -52,17 +52,22 @@ export function registerFastWasmKernels(): string[] {
     );
   }
   const conv2D = requireStock('Conv2D');
-  const kernels: [string, KernelFunc][] = [
-    // Missing on wasm: registered first so training works even if a later registration failed.
+  // Training cannot run without these two (one is missing, one is wrong): registered before the rest, so
+  // a failure building a speed-up kernel below still leaves usable gradients.
+  const essential: [string, KernelFunc][] = [
     ['Conv2DBackpropFilter', makeConv2DBackpropFilter(conv2D)],
     ['MaxPoolGrad', maxPoolGrad],
+  ];
+  for (const [name, kernelFunc] of essential) replaceKernel(name, kernelFunc);
+  const speedups: [string, KernelFunc][] = [
     ['Conv2DBackpropInput', makeConv2DBackpropInput(conv2D, requireStock('Conv2DBackpropInput'))],
     ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilter],
     ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInput],
     ['BatchMatMul', makeBatchMatMul(requireStock('BatchMatMul'))],
     ['Sum', makeSum(requireStock('Sum'))],
   ];
-  for (const [name, kernelFunc] of kernels) replaceKernel(name, kernelFunc);
+  for (const [name, kernelFunc] of speedups) replaceKernel(name, kernelFunc);
+  const kernels = [...essential, ...speedups];
   registered = kernels.map(([name]) => name);
   return [...registered];
 }

@@ -44,6 +44,7 @@ export const reportsRouter = {
       let testLabels: Uint8Array | null = null;
       let datasetError: string | null = null;
       try {
+        if (!run.config) throw new Error(run.configError ?? 'the run has no valid config');
         testLabels = (await loadTestSet(run.config)).images.labels;
       } catch (error) {
         datasetError = error instanceof Error ? error.message : String(error);

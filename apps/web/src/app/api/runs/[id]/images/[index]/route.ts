@@ -17,9 +17,11 @@ export async function GET(
   if (!/^\d{1,7}$/.test(rawIndex)) return textResponse(400, 'image index must be a whole number');
   const run = await getRunDetail(await getDb(), id);
   if (!run) return textResponse(404, `no run with id ${id}`);
+  const config = run.config;
+  if (!config) return textResponse(409, `run ${id} has no valid config: ${run.configError}`);
   let png: Buffer;
   try {
-    const testSet = await loadTestSet(run.config);
+    const testSet = await loadTestSet(config);
     const index = Number(rawIndex);
     if (index >= testSet.images.count) {
       return textResponse(
@@ -30,7 +32,7 @@ export async function GET(
     png = encodeImagePng(testSet.images, index);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return textResponse(500, `cannot load dataset "${run.config.dataset}": ${message}`);
+    return textResponse(500, `cannot load dataset "${config.dataset}": ${message}`);
   }
   return new Response(new Uint8Array(png), {
     headers: {
