@@ -25,7 +25,8 @@ function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
   let newest = statSync(dir).mtimeMs;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.next' || entry.name === 'generated') continue;
+    if (entry.name === 'node_modules' || entry.name === '.next' || entry.name === 'generated')
+      continue;
     const full = path.join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
   }
@@ -51,8 +52,16 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
 }
 
 const children = [
-  spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', port], { cwd: webDir, env, stdio: 'inherit' }),
-  spawn(process.execPath, [convlab, 'trainer', ...process.argv.slice(2)], { cwd: root, env, stdio: 'inherit' }),
+  spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', port], {
+    cwd: webDir,
+    env,
+    stdio: 'inherit',
+  }),
+  spawn(process.execPath, [convlab, 'trainer', ...process.argv.slice(2)], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  }),
 ];
 console.log(`convlab dashboard on http://${host}:${port} — trainer running. Ctrl-C stops both.`);
 
@@ -67,9 +76,12 @@ process.on('SIGTERM', () => stopAll('SIGTERM'));
 for (const child of children) {
   child.on('exit', (code) => {
     if (!stopping) {
-      console.error(`${child === children[0] ? 'dashboard' : 'trainer'} exited (${code}); stopping`);
+      console.error(
+        `${child === children[0] ? 'dashboard' : 'trainer'} exited (${code}); stopping`,
+      );
       stopAll('SIGTERM');
     }
-    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(code ?? 0);
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null))
+      process.exit(code ?? 0);
   });
 }

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const env = { ...process.env, CHECKPOINT_DISABLE: '1', NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1' };
+const env = {
+  ...process.env,
+  CHECKPOINT_DISABLE: '1',
+  NEXT_TELEMETRY_DISABLED: '1',
+  TURBO_TELEMETRY_DISABLED: '1',
+};
 const only = process.argv.slice(2);
 const suites = [
   { name: 'db', dir: 'packages/db', script: 'test' },
@@ -39,7 +44,14 @@ for (const suite of suites) {
   console.log(`\n━━ ${suite.name} (${suite.dir}) ━━`);
   const result = spawnSync(
     'npm',
-    ['run', suite.script, '--', '--reporter=default', '--reporter=json', `--outputFile=${outputFile}`],
+    [
+      'run',
+      suite.script,
+      '--',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile=${outputFile}`,
+    ],
     { cwd: path.join(root, suite.dir), env, stdio: 'inherit' },
   );
   if (existsSync(outputFile)) {

@@ -94,6 +94,18 @@ describe('enqueueRun', () => {
     });
   });
 
+  it('still reads a run whose stored config no longer validates, with the reason', async () => {
+    const run = await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } });
+    const stored = JSON.parse(run.config) as Record<string, unknown>;
+    await temp.db.run.update({
+      where: { id: run.id },
+      data: { config: JSON.stringify({ ...stored, epochs: -3 }) },
+    });
+    const detail = await getRunDetail(temp.db, run.id);
+    expect(detail?.config).toBeNull();
+    expect(detail?.configError).toMatch(/epochs/);
+  });
+
   it('rejects an invalid config with one line naming the field', async () => {
     const attempt = enqueueRun(temp.db, { config: { preset: 'tiny-cnn', learningRate: -1 } });
     await expect(attempt).rejects.toBeInstanceOf(InvalidRunConfigError);
