@@ -32,72 +32,63 @@ const percentTooltip = (value: unknown) =>
 const lossTooltip = (value: unknown) =>
   typeof value === 'number' ? value.toFixed(4) : String(value);
 
-export function AccuracyChart({ epochs, height = 260 }: { epochs: EpochPoint[]; height?: number }) {
+interface TrainValChartProps {
+  epochs: EpochPoint[];
+  height: number;
+  chart: 'accuracy' | 'loss';
+}
+
+/** One metric of a run, train against validation, per epoch. */
+function TrainValChart({ epochs, height, chart }: TrainValChartProps) {
+  const accuracy = chart === 'accuracy';
+  const [trainKey, valKey] = accuracy
+    ? (['acc', 'valAcc'] as const)
+    : (['loss', 'valLoss'] as const);
   return (
-    <div className="chart" style={{ height }} data-chart="accuracy">
+    <div className="chart" style={{ height }} data-chart={chart}>
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={epochs} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
           <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
-          <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
+          {accuracy ? (
+            <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
+          ) : (
+            <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
+          )}
+          <Tooltip
+            formatter={accuracy ? percentTooltip : lossTooltip}
+            labelFormatter={epochLabel}
+          />
           <Legend />
-          <Line
-            type="monotone"
-            dataKey="acc"
-            name="train accuracy"
-            stroke={TRAIN_COLOUR}
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-          <Line
-            type="monotone"
-            dataKey="valAcc"
-            name="val accuracy"
-            stroke={VAL_COLOUR}
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
+          {(
+            [
+              [trainKey, 'train', TRAIN_COLOUR],
+              [valKey, 'val', VAL_COLOUR],
+            ] as const
+          ).map(([dataKey, split, colour]) => (
+            <Line
+              key={dataKey}
+              type="monotone"
+              dataKey={dataKey}
+              name={`${split} ${chart}`}
+              stroke={colour}
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </div>
   );
 }
 
+export function AccuracyChart({ epochs, height = 260 }: { epochs: EpochPoint[]; height?: number }) {
+  return <TrainValChart epochs={epochs} height={height} chart="accuracy" />;
+}
+
 export function LossChart({ epochs, height = 260 }: { epochs: EpochPoint[]; height?: number }) {
-  return (
-    <div className="chart" style={{ height }} data-chart="loss">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={epochs} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
-          <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
-          <Tooltip formatter={lossTooltip} labelFormatter={epochLabel} />
-          <Legend />
-          <Line
-            type="monotone"
-            dataKey="loss"
-            name="train loss"
-            stroke={TRAIN_COLOUR}
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-          <Line
-            type="monotone"
-            dataKey="valLoss"
-            name="val loss"
-            stroke={VAL_COLOUR}
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
-  );
+  return <TrainValChart epochs={epochs} height={height} chart="loss" />;
 }
 
 /** Train − val accuracy per epoch: a widening gap is overfitting. */
