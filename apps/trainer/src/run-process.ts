@@ -110,6 +110,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     runDir: dir,
     resume: checkpointEpoch !== null,
     shouldStop: () => stopReason !== null,
+    log: { info: (message) => logger.info({ event: 'run.log' }, message) },
     onEpoch: async (metric) => {
       await recordEpochMetric(db, id, metric);
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);

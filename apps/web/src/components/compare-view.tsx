@@ -41,6 +41,30 @@ function label(run: Run): string {
   return `${run.name} (${run.id.slice(-6)})`;
 }
 
+/** One small chart per run, titled with the run's colour swatch and label. */
+function PerRunPanel(props: {
+  title: string;
+  runs: Run[];
+  children: (run: Run) => React.ReactNode;
+}) {
+  return (
+    <section className="panel">
+      <h2>{props.title}</h2>
+      <div className="grid-auto">
+        {props.runs.map((run, i) => (
+          <div key={run.id}>
+            <div className="chart-title">
+              <span className="swatch" style={{ background: colourOf(i) }} />
+              {label(run)}
+            </div>
+            {props.children(run)}
+          </div>
+        ))}
+      </div>
+    </section>
+  );
+}
+
 export function CompareView({ ids }: { ids: string[] }) {
   if (ids.length < 2) return <ComparePicker />;
   return <Comparison ids={ids.slice(0, 4)} />;
@@ -179,47 +203,31 @@ function Comparison({ ids }: { ids: string[] }) {
         </section>
       </div>
 
-      <section className="panel">
-        <h2>Loss curves</h2>
-        <div className="grid-auto">
-          {runs.map((run, i) => (
-            <div key={run.id}>
-              <div className="chart-title">
-                <span className="swatch" style={{ background: colourOf(i) }} />
-                {label(run)}
-              </div>
-              {run.epochs.length > 0 ? (
-                <LossChart epochs={run.epochs} height={200} />
-              ) : (
-                <p className="muted">No epochs yet.</p>
-              )}
-            </div>
-          ))}
-        </div>
-      </section>
+      <PerRunPanel title="Loss curves" runs={runs}>
+        {(run) =>
+          run.epochs.length > 0 ? (
+            <LossChart epochs={run.epochs} height={200} />
+          ) : (
+            <p className="muted">No epochs yet.</p>
+          )
+        }
+      </PerRunPanel>
 
-      <section className="panel">
-        <h2>Train vs validation accuracy</h2>
-        <div className="grid-auto">
-          {runs.map((run, i) => (
-            <div key={run.id}>
-              <div className="chart-title">
-                <span className="swatch" style={{ background: colourOf(i) }} />
-                {label(run)}
-              </div>
-              {run.epochs.length > 0 ? (
-                <AccuracyChart epochs={run.epochs} height={200} />
-              ) : (
-                <p className="muted">No epochs yet.</p>
-              )}
-              <p className="gap-note">
-                Overfitting gap (max train − max val):{' '}
-                <strong>{formatPercent(run.report?.overfittingGap ?? gapOf(run))}</strong>
-              </p>
-            </div>
-          ))}
-        </div>
-      </section>
+      <PerRunPanel title="Train vs validation accuracy" runs={runs}>
+        {(run) => (
+          <>
+            {run.epochs.length > 0 ? (
+              <AccuracyChart epochs={run.epochs} height={200} />
+            ) : (
+              <p className="muted">No epochs yet.</p>
+            )}
+            <p className="gap-note">
+              Overfitting gap (max train − max val):{' '}
+              <strong>{formatPercent(run.report?.overfittingGap ?? gapOf(run))}</strong>
+            </p>
+          </>
+        )}
+      </PerRunPanel>
 
       <div className="grid-2">
         <section className="panel">

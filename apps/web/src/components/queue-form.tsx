@@ -79,6 +79,31 @@ function Field(props: {
   );
 }
 
+type NumericKey = 'epochs' | 'batchSize' | 'learningRate' | 'fineTuneLayers' | 'seed' | 'priority';
+
+/** A labelled text input for one numeric form value (validated on the server, errors shown beside it). */
+function NumberField(props: {
+  id: NumericKey;
+  label: string;
+  hint: string;
+  decimal?: boolean;
+  values: FormValues;
+  errors: FieldErrors;
+  onChange: (patch: Partial<FormValues>) => void;
+}) {
+  const { id } = props;
+  return (
+    <Field id={id} label={props.label} error={props.errors[id]} hint={props.hint}>
+      <input
+        id={id}
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
+        value={props.values[id]}
+        onChange={(e) => props.onChange({ [id]: e.target.value })}
+      />
+    </Field>
+  );
+}
+
 export function QueueForms() {
   const trpc = useTRPC();
   const presets = useQuery(trpc.presets.list.queryOptions(undefined, { staleTime: Infinity }));
@@ -251,78 +276,59 @@ function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: stri
           error={errors.dataset}
           onChange={(dataset, folderPath) => update({ dataset, folderPath })}
         />
-        <Field id="epochs" label="Epochs" error={errors.epochs} hint="1–500">
-          <input
-            id="epochs"
-            inputMode="numeric"
-            value={values.epochs}
-            onChange={(e) => update({ epochs: e.target.value })}
-          />
-        </Field>
-        <Field id="batchSize" label="Batch size" error={errors.batchSize} hint="1–2048">
-          <input
-            id="batchSize"
-            inputMode="numeric"
-            value={values.batchSize}
-            onChange={(e) => update({ batchSize: e.target.value })}
-          />
-        </Field>
-        <Field
+        <NumberField
+          id="epochs"
+          label="Epochs"
+          hint="1–500"
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
+        <NumberField
+          id="batchSize"
+          label="Batch size"
+          hint="1–2048"
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
+        <NumberField
           id="learningRate"
           label="Learning rate"
-          error={errors.learningRate}
           hint="e.g. 0.001"
-        >
-          <input
-            id="learningRate"
-            inputMode="decimal"
-            value={values.learningRate}
-            onChange={(e) => update({ learningRate: e.target.value })}
-          />
-        </Field>
-        <Field
+          decimal
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
+        <NumberField
           id="fineTuneLayers"
           label="Fine-tune layers"
-          error={errors.fineTuneLayers}
           hint={
             isTransfer
               ? 'backbone layers unfrozen in phase 2 (0 = frozen)'
               : 'transfer presets only'
           }
-        >
-          <input
-            id="fineTuneLayers"
-            inputMode="numeric"
-            value={values.fineTuneLayers}
-            onChange={(e) => update({ fineTuneLayers: e.target.value })}
-          />
-        </Field>
-        <Field
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
+        <NumberField
           id="seed"
           label="Seed"
-          error={errors.seed}
           hint="same seed → same data split and init"
-        >
-          <input
-            id="seed"
-            inputMode="numeric"
-            value={values.seed}
-            onChange={(e) => update({ seed: e.target.value })}
-          />
-        </Field>
-        <Field
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
+        <NumberField
           id="priority"
           label="Priority"
-          error={errors.priority}
           hint="higher runs first (−1000…1000)"
-        >
-          <input
-            id="priority"
-            inputMode="numeric"
-            value={values.priority}
-            onChange={(e) => update({ priority: e.target.value })}
-          />
-        </Field>
+          values={values}
+          errors={errors}
+          onChange={update}
+        />
         <Field id="name" label="Name (optional)" error={errors.name}>
           <input
             id="name"

@@ -38,30 +38,32 @@ function dense(name: string, units: number, activation: 'relu' | 'softmax', seed
   });
 }
 
-/** The lab's CNN: Conv(32)→Pool→Conv(64)→Pool→Flatten→Dense(512)→Dense(classes). */
-export function buildSeedCnn({ inputSize, numClasses, seed }: CnnOptions): tf.Sequential {
-  const model = tf.sequential({ name: 'seed_cnn' });
-  model.add(conv('conv1', 32, seed, { inputShape: [inputSize, inputSize, 3] }));
+/** Conv→Pool→Conv→Pool→Flatten→Dense(relu)→Dense(softmax): the lab's architecture at any width. */
+function buildTwoBlockCnn(
+  name: string,
+  [filters1, filters2]: readonly [number, number],
+  denseUnits: number,
+  { inputSize, numClasses, seed }: CnnOptions,
+): tf.Sequential {
+  const model = tf.sequential({ name });
+  model.add(conv('conv1', filters1, seed, { inputShape: [inputSize, inputSize, 3] }));
   model.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
-  model.add(conv('conv2', 64, seed));
+  model.add(conv('conv2', filters2, seed));
   model.add(tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }));
   model.add(tf.layers.flatten({ name: 'flatten' }));
-  model.add(dense('dense1', 512, 'relu', seed));
+  model.add(dense('dense1', denseUnits, 'relu', seed));
   model.add(dense('predictions', numClasses, 'softmax', seed));
   return model;
 }
 
+/** The lab's CNN: Conv(32)→Pool→Conv(64)→Pool→Flatten→Dense(512)→Dense(classes). */
+export function buildSeedCnn(options: CnnOptions): tf.Sequential {
+  return buildTwoBlockCnn('seed_cnn', [32, 64], 512, options);
+}
+
 /** A CNN small enough to train in seconds: for smoke tests and demos. */
-export function buildTinyCnn({ inputSize, numClasses, seed }: CnnOptions): tf.Sequential {
-  const model = tf.sequential({ name: 'tiny_cnn' });
-  model.add(conv('conv1', 8, seed, { inputShape: [inputSize, inputSize, 3] }));
-  model.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
-  model.add(conv('conv2', 16, seed));
-  model.add(tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }));
-  model.add(tf.layers.flatten({ name: 'flatten' }));
-  model.add(dense('dense1', 32, 'relu', seed));
-  model.add(dense('predictions', numClasses, 'softmax', seed));
-  return model;
+export function buildTinyCnn(options: CnnOptions): tf.Sequential {
+  return buildTwoBlockCnn('tiny_cnn', [8, 16], 32, options);
 }
 
 export const CNN_PLUS_FILTERS = [32, 64, 128] as const;
