@@ -32,6 +32,26 @@ const percentTooltip = (value: unknown) =>
 const lossTooltip = (value: unknown) =>
   typeof value === 'number' ? value.toFixed(4) : String(value);
 
+/** The shared frame of every per-epoch chart: size, grid and the epoch axis. */
+function EpochChartFrame(props: {
+  name: string;
+  height: number;
+  data: object[];
+  children: React.ReactNode;
+}) {
+  return (
+    <div className="chart" style={{ height: props.height }} data-chart={props.name}>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={props.data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
+          <XAxis dataKey="epoch" tickLine={false} />
+          {props.children}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
 interface TrainValChartProps {
   epochs: EpochPoint[];
   height: number;
@@ -45,41 +65,32 @@ function TrainValChart({ epochs, height, chart }: TrainValChartProps) {
     ? (['acc', 'valAcc'] as const)
     : (['loss', 'valLoss'] as const);
   return (
-    <div className="chart" style={{ height }} data-chart={chart}>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={epochs} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
-          <XAxis dataKey="epoch" tickLine={false} />
-          {accuracy ? (
-            <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
-          ) : (
-            <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
-          )}
-          <Tooltip
-            formatter={accuracy ? percentTooltip : lossTooltip}
-            labelFormatter={epochLabel}
-          />
-          <Legend />
-          {(
-            [
-              [trainKey, 'train', TRAIN_COLOUR],
-              [valKey, 'val', VAL_COLOUR],
-            ] as const
-          ).map(([dataKey, split, colour]) => (
-            <Line
-              key={dataKey}
-              type="monotone"
-              dataKey={dataKey}
-              name={`${split} ${chart}`}
-              stroke={colour}
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+    <EpochChartFrame name={chart} height={height} data={epochs}>
+      {accuracy ? (
+        <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
+      ) : (
+        <YAxis width={52} tickFormatter={(v: number) => v.toFixed(2)} />
+      )}
+      <Tooltip formatter={accuracy ? percentTooltip : lossTooltip} labelFormatter={epochLabel} />
+      <Legend />
+      {(
+        [
+          [trainKey, 'train', TRAIN_COLOUR],
+          [valKey, 'val', VAL_COLOUR],
+        ] as const
+      ).map(([dataKey, split, colour]) => (
+        <Line
+          key={dataKey}
+          type="monotone"
+          dataKey={dataKey}
+          name={`${split} ${chart}`}
+          stroke={colour}
+          strokeWidth={2}
+          dot={{ r: 3 }}
+          isAnimationActive={false}
+        />
+      ))}
+    </EpochChartFrame>
   );
 }
 
@@ -95,24 +106,18 @@ export function LossChart({ epochs, height = 260 }: { epochs: EpochPoint[]; heig
 export function GapChart({ epochs, height = 200 }: { epochs: EpochPoint[]; height?: number }) {
   const data = epochs.map((e) => ({ epoch: e.epoch, gap: e.acc - e.valAcc }));
   return (
-    <div className="chart" style={{ height }} data-chart="gap">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
-          <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis tickFormatter={percentTick} width={52} />
-          <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
-          <Line
-            type="monotone"
-            dataKey="gap"
-            name="train − val accuracy"
-            stroke={GAP_COLOUR}
-            strokeWidth={2}
-            dot={{ r: 3 }}
-            isAnimationActive={false}
-          />
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+    <EpochChartFrame name="gap" height={height} data={data}>
+      <YAxis tickFormatter={percentTick} width={52} />
+      <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
+      <Line
+        type="monotone"
+        dataKey="gap"
+        name="train − val accuracy"
+        stroke={GAP_COLOUR}
+        strokeWidth={2}
+        dot={{ r: 3 }}
+        isAnimationActive={false}
+      />
+    </EpochChartFrame>
   );
 }

@@ -130,64 +130,44 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
       )}
       <div className="panel">
         <div className="filters">
-          <div className="field">
-            <label htmlFor="filter-status">Status</label>
-            <select
-              id="filter-status"
-              value={filters.status ?? ''}
-              onChange={(e) => setFilter('status', e.target.value as Filters['status'])}
-            >
-              <option value="">any</option>
-              {STATUSES.map((status) => (
-                <option key={status}>{status}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-preset">Preset</label>
-            <select
-              id="filter-preset"
-              value={filters.preset ?? ''}
-              onChange={(e) => setFilter('preset', e.target.value as Filters['preset'])}
-            >
-              <option value="">any</option>
-              {(options.data?.presets ?? []).map((preset) => (
-                <option key={preset}>{preset}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-dataset">Dataset</label>
-            <select
-              id="filter-dataset"
-              value={filters.dataset ?? ''}
-              onChange={(e) => setFilter('dataset', e.target.value)}
-            >
-              <option value="">any</option>
-              {(options.data?.datasets ?? []).map((dataset) => (
-                <option key={dataset}>{dataset}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-group">Comparison group</label>
-            <select
-              id="filter-group"
-              value={filters.groupId ?? ''}
-              onChange={(e) => setFilter('groupId', e.target.value)}
-            >
-              <option value="">any</option>
-              {filters.groupId &&
-                !options.data?.groups.some((g) => g.groupId === filters.groupId) && (
-                  <option value={filters.groupId}>{filters.groupId}</option>
-                )}
-              {(options.data?.groups ?? []).map((group) => (
-                <option key={group.groupId} value={group.groupId}>
-                  {group.groupId} ({group.runs} runs)
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="filter-status"
+            label="Status"
+            value={filters.status}
+            options={STATUSES.map((status) => ({ value: status }))}
+            onChange={(value) => setFilter('status', value as Filters['status'])}
+          />
+          <FilterSelect
+            id="filter-preset"
+            label="Preset"
+            value={filters.preset}
+            options={(options.data?.presets ?? []).map((preset) => ({ value: preset }))}
+            onChange={(value) => setFilter('preset', value as Filters['preset'])}
+          />
+          <FilterSelect
+            id="filter-dataset"
+            label="Dataset"
+            value={filters.dataset}
+            options={(options.data?.datasets ?? []).map((dataset) => ({ value: dataset }))}
+            onChange={(value) => setFilter('dataset', value)}
+          />
+          <FilterSelect
+            id="filter-group"
+            label="Comparison group"
+            value={filters.groupId}
+            options={[
+              // A group named in the URL but not (yet) listed stays selectable.
+              ...(filters.groupId &&
+              !options.data?.groups.some((g) => g.groupId === filters.groupId)
+                ? [{ value: filters.groupId }]
+                : []),
+              ...(options.data?.groups ?? []).map((group) => ({
+                value: group.groupId,
+                label: `${group.groupId} (${group.runs} runs)`,
+              })),
+            ]}
+            onChange={(value) => setFilter('groupId', value)}
+          />
           <div className="actions" style={{ marginLeft: 'auto' }}>
             <span className="muted small">{selected.length} selected</span>
             <button
@@ -304,5 +284,32 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
         )}
       </div>
     </>
+  );
+}
+
+/** One filter of the leaderboard: "any" or one of the values seen in the runs. */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: { value: string; label?: string }[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        value={props.value ?? ''}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        <option value="">any</option>
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label ?? option.value}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
