@@ -14,6 +14,8 @@ export default tseslint.config(
       'data/**',
       '**/*.mjs',
       '**/*.cjs',
+      // AssemblyScript (packages/core/simd) has its own types and compiler.
+      'packages/core/simd/**',
     ],
   },
   js.configs.recommended,

@@ -244,7 +244,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       trainSeconds: elapsedSeconds(),
     });
 
-    let lastProgressAt = 0;
+    let lastProgressAt = -Infinity; // the first batch always reports
     let batchesDone = 0;
     for (const plan of phases) {
       if (completedPhases.includes(plan.phase)) continue;

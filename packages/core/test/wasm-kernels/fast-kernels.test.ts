@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FastAdamOptimizer } from '../../src/backend/wasm-kernels/adam.ts';
 import { registerFastWasmKernels } from '../../src/backend/wasm-kernels/index.ts';
 
 type Inputs = Record<string, { shape: number[]; values: Float32Array }>;
@@ -64,6 +65,18 @@ const CONV_CASES = [
   { x: [2, 11, 10, 2], k: [5, 3], out: 3, stride: 2, pad: 'valid' },
   { x: [2, 6, 5, 8], k: [1, 1], out: 4, stride: 1, pad: 'valid' },
   { x: [130, 6, 6, 8], k: [3, 3], out: 64, stride: 1, pad: 'same' }, // two batch slices
+  // Output channels a multiple of 4: the SIMD filter gradient (8-wide tiles, a 4-wide tail, row tails).
+  { x: [3, 9, 8, 4], k: [3, 3], out: 8, stride: 2, pad: 'same' },
+  { x: [2, 9, 8, 5], k: [3, 3], out: 12, stride: 2, pad: 'valid' },
+  { x: [2, 7, 7, 3], k: [2, 2], out: 16, stride: 1, pad: 'same' },
+] as const;
+
+/** Depthwise cases: channels that fill SIMD lanes and leave a tail, strides 1 and 2, both paddings. */
+const DEPTHWISE_CASES = [
+  ...CONV_CASES.slice(0, 4),
+  { x: [2, 7, 7, 8], k: [3, 3], out: 0, stride: 1, pad: 'same' },
+  { x: [2, 9, 9, 6], k: [3, 3], out: 0, stride: 2, pad: 'same' },
+  { x: [3, 8, 9, 12], k: [3, 3], out: 0, stride: 2, pad: 'valid' },
 ] as const;
 
 beforeAll(async () => {
@@ -94,7 +107,7 @@ describe('fast wasm kernels match the cpu backend', { timeout: 30_000 }, () => {
     expect(inputError).toBeLessThan(1e-5);
   });
 
-  it.each(CONV_CASES.slice(0, 4))('DepthwiseConv2dNativeBackprop{Filter,Input} %j', async (c) => {
+  it.each(DEPTHWISE_CASES)('DepthwiseConv2dNativeBackprop{Filter,Input} %j', async (c) => {
     for (const multiplier of [1, 2]) {
       const filterShape = [c.k[0], c.k[1], c.x[3], multiplier] as [number, number, number, number];
       const info = tf.backend_util.computeConv2DInfo(
@@ -130,6 +143,7 @@ describe('fast wasm kernels match the cpu backend', { timeout: 30_000 }, () => {
     { x: [2, 9, 7, 3], size: 2, stride: 2, pad: 'valid', offset: 0 },
     { x: [2, 9, 7, 3], size: 3, stride: 2, pad: 'same', offset: -3 },
     { x: [3, 7, 8, 4], size: 2, stride: 1, pad: 'same', offset: 0 },
+    { x: [2, 6, 8, 8], size: 2, stride: 2, pad: 'valid', offset: -1 },
   ] as const)('MaxPoolGrad %j (negative window maxima included)', async (c) => {
     const x = random([...c.x], c.offset);
     await tf.setBackend('cpu');
@@ -153,6 +167,11 @@ describe('fast wasm kernels match the cpu backend', { timeout: 30_000 }, () => {
     { a: [2, 5, 7], b: [2, 6, 5], transposeA: true, transposeB: true },
     { a: [1, 3, 40], b: [1, 50, 40], transposeA: false, transposeB: true }, // Cᵀ = B·Aᵀ path
     { a: [3, 4, 5], b: [3, 5, 6], transposeA: false, transposeB: false },
+    // Long inner dimensions (several K blocks), 8-wide tiles with 4-wide and scalar column tails.
+    { a: [1, 9, 600], b: [1, 600, 21], transposeA: false, transposeB: false },
+    { a: [2, 300, 9], b: [2, 300, 13], transposeA: true, transposeB: false },
+    { a: [1, 6, 300], b: [1, 700, 300], transposeA: false, transposeB: true },
+    { a: [2, 6, 30], b: [1, 30, 12], transposeA: false, transposeB: false }, // broadcast B
   ])('BatchMatMul %j', async ({ a, b, ...attrs }) => {
     expect(await maxAbsError('BatchMatMul', { a: random(a), b: random(b) }, attrs)).toBeLessThan(
       1e-4,
@@ -166,6 +185,48 @@ describe('fast wasm kernels match the cpu backend', { timeout: 30_000 }, () => {
     { shape: [4, 5, 6], axis: [1, 2], keepDims: false }, // not leading: stock kernel
   ])('Sum %j', async ({ shape, ...attrs }) => {
     expect(await maxAbsError('Sum', { x: random(shape) }, attrs)).toBeLessThan(1e-5);
+  });
+});
+
+describe('fused element-wise gradients and optimizer', () => {
+  it('computes ReLU gradients like the cpu backend', async () => {
+    const x = random([3, 5, 7, 6]);
+    const dy = random([3, 5, 7, 6]);
+    const gradientOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const [xs, dys] = [tf.tensor(x.values, x.shape), tf.tensor(dy.values, dy.shape)];
+      const grad = tf.grad((t: tf.Tensor) => tf.relu(t))(xs, dys);
+      const values = await grad.data<'float32'>();
+      tf.dispose([xs, dys, grad]);
+      return values;
+    };
+    const expected = await gradientOn('cpu');
+    const actual = await gradientOn('wasm');
+    // dy·0 is −0 where dy < 0; the mask gives +0. Equal values, so compare with −0 folded into 0.
+    const fold = (values: Float32Array) => Array.from(values, (v) => v + 0);
+    expect(fold(actual)).toEqual(fold(expected));
+  });
+
+  it('FastAdamOptimizer updates weights bit-identically to tf.train.adam', async () => {
+    await tf.setBackend('wasm');
+    const init = random([37, 5]);
+    const grads = [random([37, 5]), random([37, 5]), random([37, 5])];
+    const trainWith = (optimizer: tf.Optimizer) => {
+      const w = tf.variable(tf.tensor(init.values, init.shape));
+      for (const g of grads) {
+        const gradient = tf.tensor(g.values, g.shape);
+        optimizer.applyGradients({ [w.name]: gradient });
+        gradient.dispose();
+      }
+      const values = w.dataSync().slice();
+      w.dispose();
+      optimizer.dispose();
+      return values;
+    };
+    const stock = trainWith(tf.train.adam(0.01));
+    const fast = trainWith(new FastAdamOptimizer(0.01, 0.9, 0.999));
+    expect(Array.from(fast)).toEqual(Array.from(stock));
+    expect(stock[0]).not.toBe(init.values[0]);
   });
 });
 

@@ -1,82 +1,75 @@
 /**
- * BatchMatMul with transposes (dense-layer gradients: dx = dy·Wᵀ, dW = xᵀ·dy). The wasm kernel is much
- * faster on plain row-major operands, so a transposed operand is transposed once in JS (cache-blocked)
- * and the stock kernel runs without transposes.
+ * BatchMatMul (dense layers and their gradients: y = x·W, dx = dy·Wᵀ, dW = xᵀ·dy) on convlab's SIMD GEMM,
+ * which takes row-major operands: a transposed operand is transposed once into scratch (faster than reading
+ * it through strides), or, when B is the large operand (dy·Wᵀ), Cᵀ = B·Aᵀ is computed and transposed
+ * instead, which moves fewer floats.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { BatchMatMulAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import {
-  callStock,
-  disposeTemp,
-  heapF32,
-  wasmBackendOf,
-  type WasmBackend,
-  type WasmKernelArgs,
-} from './wasm-heap.ts';
+import { heapPtr, type SimdKernels } from './simd-module.ts';
+import { callStock, disposeTemp, wasmBackendOf, type WasmKernelArgs } from './wasm-heap.ts';
 
-export function makeBatchMatMul(stock: KernelFunc) {
+const FLOAT_BYTES = 4;
+
+export function makeBatchMatMul(stock: KernelFunc, simd: SimdKernels) {
   return function batchMatMul(args: WasmKernelArgs): TensorInfo {
     const backend = wasmBackendOf(args);
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
-    if ((!transposeA && !transposeB) || a.dtype !== 'float32' || b.dtype !== 'float32') {
+    const rankA = a.shape.length;
+    const rankB = b.shape.length;
+    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+    if (
+      a.dtype !== 'float32' ||
+      b.dtype !== 'float32' ||
+      (batchA !== batchB && batchA !== 1 && batchB !== 1)
+    ) {
       return callStock(stock, backend, args.inputs, args.attrs ?? {});
     }
-    const rank = a.shape.length;
-    const [m, k] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
-    const n = b.shape[b.shape.length - 2]!;
-    if (!transposeA && transposeB && m * k + m * n < n * k) {
-      // C = A·Bᵀ with a large B (dx = dy·Wᵀ of a dense layer): Cᵀ = B·Aᵀ moves far fewer floats.
-      const aT = transposeLastTwo(backend, a);
-      const cT = callStock(
-        stock,
-        backend,
-        { a: b, b: aT },
-        { transposeA: false, transposeB: false },
+    const m = a.shape[transposeA ? rankA - 1 : rankA - 2]!;
+    const k = a.shape[transposeA ? rankA - 2 : rankA - 1]!;
+    const n = b.shape[transposeB ? rankB - 2 : rankB - 1]!;
+    if (b.shape[transposeB ? rankB - 1 : rankB - 2] !== k)
+      throw new Error(
+        `BatchMatMul: inner dimensions of [${a.shape.join(',')}] and [${b.shape.join(',')}] differ`,
       );
-      disposeTemp(backend, aT);
-      const c = transposeLastTwo(backend, cT);
-      disposeTemp(backend, cT);
-      return c;
-    }
-    const plainA = transposeA ? transposeLastTwo(backend, a) : a;
-    const plainB = transposeB ? transposeLastTwo(backend, b) : b;
-    const out = callStock(
-      stock,
-      backend,
-      { a: plainA, b: plainB },
-      {
-        transposeA: false,
-        transposeB: false,
-      },
+    const outer = tf.backend_util.assertAndGetBroadcastShape(
+      a.shape.slice(0, -2),
+      b.shape.slice(0, -2),
     );
-    if (plainA !== a) disposeTemp(backend, plainA);
-    if (plainB !== b) disposeTemp(backend, plainB);
+    const batch = Math.max(batchA, batchB);
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    const swap = transposeB && !transposeA && m * k + m * n < n * k;
+    // One m×k scratch for A (transposed either way), one k×n for a transposed B, one for Cᵀ.
+    const aScratch = transposeA || swap ? backend.makeOutput([m * k], 'float32') : null;
+    const bScratch = transposeB && !swap ? backend.makeOutput([k * n], 'float32') : null;
+    const cScratch = swap ? backend.makeOutput([n * m], 'float32') : null;
+    for (let i = 0; i < batch; i++) {
+      const pa = heapPtr(backend, a) + (batchA === 1 ? 0 : i * m * k * FLOAT_BYTES);
+      const pb = heapPtr(backend, b) + (batchB === 1 ? 0 : i * k * n * FLOAT_BYTES);
+      const pc = heapPtr(backend, out) + i * m * n * FLOAT_BYTES;
+      if (cScratch && aScratch) {
+        // Cᵀ [n×m] = B [n×k] · Aᵀ [k×m]
+        simd.transpose(pa, heapPtr(backend, aScratch), m, k);
+        simd.gemm(pb, heapPtr(backend, aScratch), heapPtr(backend, cScratch), n, m, k);
+        simd.transpose(heapPtr(backend, cScratch), pc, n, m);
+        continue;
+      }
+      let plainA = pa;
+      if (aScratch) {
+        plainA = heapPtr(backend, aScratch);
+        simd.transpose(pa, plainA, k, m);
+      }
+      let plainB = pb;
+      if (bScratch) {
+        plainB = heapPtr(backend, bScratch);
+        simd.transpose(pb, plainB, n, k);
+      }
+      simd.gemm(plainA, plainB, pc, m, n, k);
+    }
+    for (const scratch of [aScratch, bScratch, cScratch])
+      if (scratch) disposeTemp(backend, scratch);
     return out;
   };
-}
-
-const BLOCK = 32;
-
-function transposeLastTwo(backend: WasmBackend, t: TensorInfo): TensorInfo {
-  const rank = t.shape.length;
-  const rows = t.shape[rank - 2]!;
-  const cols = t.shape[rank - 1]!;
-  const shape = [...t.shape.slice(0, -2), cols, rows];
-  const out = backend.makeOutput(shape, 'float32');
-  const src = heapF32(backend, t);
-  const dst = heapF32(backend, out);
-  const matrices = src.length / (rows * cols);
-  for (let m = 0; m < matrices; m++) {
-    const base = m * rows * cols;
-    for (let r0 = 0; r0 < rows; r0 += BLOCK) {
-      const r1 = Math.min(r0 + BLOCK, rows);
-      for (let c0 = 0; c0 < cols; c0 += BLOCK) {
-        const c1 = Math.min(c0 + BLOCK, cols);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) dst[base + c * rows + r] = src[base + r * cols + c]!;
-        }
-      }
-    }
-  }
-  return out;
 }

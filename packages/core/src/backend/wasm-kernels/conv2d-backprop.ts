@@ -1,6 +1,8 @@
 /**
- * Conv2D gradients re-expressed as forward XNNPACK Conv2D calls on rearranged tensors, the fastest
- * convolution the wasm backend has. The rearrangements are plain JS loops over the wasm heap.
+ * Conv2D gradients. The filter gradient runs convlab's SIMD kernel (a register-tiled reduction over the
+ * zero-padded input, no im2col) when the output channels are a multiple of 4; otherwise, and for the input
+ * gradient, the gradients are re-expressed as forward XNNPACK Conv2D calls on rearranged tensors, the
+ * fastest convolution the wasm backend has (the rearrangements are plain JS loops over the wasm heap).
  */
 import * as tf from '@tensorflow/tfjs';
 import type {
@@ -17,6 +19,7 @@ import {
   type WasmBackend,
   type WasmKernelArgs,
 } from './wasm-heap.ts';
+import { heapPtr, type SimdKernels } from './simd-module.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -31,7 +34,7 @@ function assertChannelsLast(dataFormat: string, kernelName: string): void {
  * x' = x as [ci, H', W', n] (zero-padded, cropped to the rows the windows reach) with the filter
  * dy' = dy as [oh, ow, n, co] dilated by the stride; its output [ci, kh, kw, co] is transposed into dW.
  */
-export function makeConv2DBackpropFilter(conv2D: KernelFunc) {
+export function makeConv2DBackpropFilter(conv2D: KernelFunc, simd: SimdKernels | null) {
   return function conv2DBackpropFilter(args: WasmKernelArgs): TensorInfo {
     const backend = wasmBackendOf(args);
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
@@ -52,6 +55,41 @@ export function makeConv2DBackpropFilter(conv2D: KernelFunc) {
     const padLeft = info.padInfo.left;
     const rows = (outHeight - 1) * strideHeight + filterHeight;
     const cols = (outWidth - 1) * strideWidth + filterWidth;
+    if (simd && outChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1) {
+      const padded = backend.makeOutput([batchSize, rows, cols, inChannels], 'float32');
+      simd.padNhwc(
+        heapPtr(backend, x),
+        heapPtr(backend, padded),
+        batchSize,
+        inHeight,
+        inWidth,
+        inChannels,
+        padTop,
+        padLeft,
+        rows,
+        cols,
+      );
+      const out = backend.makeOutput(filterShape, 'float32');
+      heapF32(backend, out).fill(0);
+      simd.conv2dFilterGrad(
+        heapPtr(backend, padded),
+        heapPtr(backend, dy),
+        heapPtr(backend, out),
+        batchSize,
+        rows,
+        cols,
+        inChannels,
+        outHeight,
+        outWidth,
+        outChannels,
+        filterHeight,
+        filterWidth,
+        strideHeight,
+        strideWidth,
+      );
+      disposeTemp(backend, padded);
+      return out;
+    }
 
     // Split the batch so each convolution's packed filter (a slice of dy) stays cache-sized; the
     // partial filter gradients are summed.

@@ -1,6 +1,7 @@
 /**
- * DepthwiseConv2dNative gradients (missing on wasm) as plain JS loops. The innermost loop runs over
- * channels, which are contiguous in x, dy and the filter.
+ * DepthwiseConv2dNative gradients (missing on wasm). Channel multiplier 1 without dilation (MobileNetV2's
+ * case) runs convlab's SIMD kernels on zero-padded tensors; anything else runs plain JS loops whose
+ * innermost loop runs over channels, which are contiguous in x, dy and the filter.
  */
 import * as tf from '@tensorflow/tfjs';
 import type {
@@ -8,7 +9,14 @@ import type {
   DepthwiseConv2dNativeBackpropInputAttrs,
   TensorInfo,
 } from '@tensorflow/tfjs';
-import { heapF32, wasmBackendOf, type WasmKernelArgs } from './wasm-heap.ts';
+import { heapPtr, type SimdKernels } from './simd-module.ts';
+import {
+  disposeTemp,
+  heapF32,
+  wasmBackendOf,
+  type WasmBackend,
+  type WasmKernelArgs,
+} from './wasm-heap.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -26,20 +34,145 @@ function depthwiseInfo(
     attrs.dimRoundingMode,
     true,
   );
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
   return {
     ...info,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
+    padTop,
+    padLeft,
     multiplier: filterShape[3],
+    /** The zero-padded input that holds every window of every output pixel. */
+    paddedHeight: (info.outHeight - 1) * info.strideHeight + info.filterHeight,
+    paddedWidth: (info.outWidth - 1) * info.strideWidth + info.filterWidth,
+    simdShape: filterShape[3] === 1 && info.dilationHeight === 1 && info.dilationWidth === 1,
   };
 }
 
-export function depthwiseConv2dNativeBackpropFilter(args: WasmKernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-  const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
-  const i = depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs);
-  const out = backend.makeOutput(attrs.filterShape, 'float32');
+type DepthwiseInfo = ReturnType<typeof depthwiseInfo>;
+
+/** Geometry arguments of the SIMD kernels: n, hp, wp, c, oh, ow, kh, kw, sh, sw. */
+function simdGeometry(i: DepthwiseInfo) {
+  return [
+    i.batchSize,
+    i.paddedHeight,
+    i.paddedWidth,
+    i.inChannels,
+    i.outHeight,
+    i.outWidth,
+    i.filterHeight,
+    i.filterWidth,
+    i.strideHeight,
+    i.strideWidth,
+  ] as const;
+}
+
+function padded(backend: WasmBackend, i: DepthwiseInfo): TensorInfo {
+  return backend.makeOutput([i.batchSize, i.paddedHeight, i.paddedWidth, i.inChannels], 'float32');
+}
+
+export function makeDepthwiseBackpropFilter(simd: SimdKernels) {
+  return function depthwiseConv2dNativeBackpropFilter(args: WasmKernelArgs): TensorInfo {
+    const backend = wasmBackendOf(args);
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
+    const i = depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs);
+    if (!i.simdShape) return depthwiseBackpropFilterJs(backend, x, dy, i, attrs.filterShape);
+    const xp = padded(backend, i);
+    simd.padNhwc(
+      heapPtr(backend, x),
+      heapPtr(backend, xp),
+      i.batchSize,
+      i.inHeight,
+      i.inWidth,
+      i.inChannels,
+      i.padTop,
+      i.padLeft,
+      i.paddedHeight,
+      i.paddedWidth,
+    );
+    const out = backend.makeOutput(attrs.filterShape, 'float32');
+    heapF32(backend, out).fill(0);
+    simd.depthwiseFilterGrad(
+      heapPtr(backend, xp),
+      heapPtr(backend, dy),
+      heapPtr(backend, out),
+      ...simdGeometry(i),
+    );
+    disposeTemp(backend, xp);
+    return out;
+  };
+}
+
+export function makeDepthwiseBackpropInput(simd: SimdKernels) {
+  return function depthwiseConv2dNativeBackpropInput(args: WasmKernelArgs): TensorInfo {
+    const backend = wasmBackendOf(args);
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
+    const i = depthwiseInfo(attrs.inputShape, filter.shape as Shape4, attrs);
+    if (!i.simdShape) return depthwiseBackpropInputJs(backend, dy, filter, i, attrs.inputShape);
+    const dxp = padded(backend, i);
+    heapF32(backend, dxp).fill(0);
+    simd.depthwiseInputGrad(
+      heapPtr(backend, dy),
+      heapPtr(backend, filter),
+      heapPtr(backend, dxp),
+      ...simdGeometry(i),
+    );
+    const out = backend.makeOutput(attrs.inputShape, 'float32');
+    // Input rows/columns no window reaches ('valid' padding of an odd size) get no gradient.
+    const rows = Math.min(i.inHeight, i.paddedHeight - i.padTop);
+    const cols = Math.min(i.inWidth, i.paddedWidth - i.padLeft);
+    if (rows < i.inHeight || cols < i.inWidth) heapF32(backend, out).fill(0);
+    cropInto(simd, backend, dxp, out, i, rows, cols);
+    disposeTemp(backend, dxp);
+    return out;
+  };
+}
+
+function cropInto(
+  simd: SimdKernels,
+  backend: WasmBackend,
+  dxp: TensorInfo,
+  out: TensorInfo,
+  i: DepthwiseInfo,
+  rows: number,
+  cols: number,
+): void {
+  if (rows === i.inHeight && cols === i.inWidth) {
+    simd.cropNhwc(
+      heapPtr(backend, dxp),
+      heapPtr(backend, out),
+      i.batchSize,
+      i.paddedHeight,
+      i.paddedWidth,
+      i.inChannels,
+      i.padTop,
+      i.padLeft,
+      i.inHeight,
+      i.inWidth,
+    );
+    return;
+  }
+  const src = heapF32(backend, dxp);
+  const dst = heapF32(backend, out);
+  const c = i.inChannels;
+  for (let n = 0; n < i.batchSize; n++) {
+    for (let h = 0; h < rows; h++) {
+      const from = ((n * i.paddedHeight + h + i.padTop) * i.paddedWidth + i.padLeft) * c;
+      const to = (n * i.inHeight + h) * i.inWidth * c;
+      dst.set(src.subarray(from, from + cols * c), to);
+    }
+  }
+}
+
+function depthwiseBackpropFilterJs(
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  i: DepthwiseInfo,
+  filterShape: number[],
+): TensorInfo {
+  const out = backend.makeOutput(filterShape, 'float32');
   const dw = heapF32(backend, out);
   const xs = heapF32(backend, x);
   const g = heapF32(backend, dy);
@@ -73,12 +206,14 @@ export function depthwiseConv2dNativeBackpropFilter(args: WasmKernelArgs): Tenso
   return out;
 }
 
-export function depthwiseConv2dNativeBackpropInput(args: WasmKernelArgs): TensorInfo {
-  const backend = wasmBackendOf(args);
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
-  const i = depthwiseInfo(attrs.inputShape, filter.shape as Shape4, attrs);
-  const out = backend.makeOutput(attrs.inputShape, 'float32');
+function depthwiseBackpropInputJs(
+  backend: WasmBackend,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  i: DepthwiseInfo,
+  inputShape: number[],
+): TensorInfo {
+  const out = backend.makeOutput(inputShape, 'float32');
   const dx = heapF32(backend, out);
   const f = heapF32(backend, filter);
   const g = heapF32(backend, dy);

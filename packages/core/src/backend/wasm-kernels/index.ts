@@ -1,20 +1,23 @@
 /**
  * Fast gradient kernels for the tfjs wasm backend. Under Node the stock wasm backend is single-threaded,
  * lacks Conv2DBackpropFilter and the depthwise gradients, computes MaxPoolGrad wrongly for negative
- * window maxima, and runs transposed matmuls slowly. `registerFastWasmKernels` replaces those kernels;
- * call it once after `tf.setBackend('wasm')` is ready. It returns the names of the kernels it registered.
+ * window maxima, and runs transposed matmuls slowly. `registerFastWasmKernels` replaces those kernels,
+ * most of them with convlab's own WebAssembly SIMD kernels (packages/core/simd); call it once after
+ * `tf.setBackend('wasm')` is ready. It returns the names of the kernels it registered.
  * See docs/PERFORMANCE.md for what each kernel does and how it was measured.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc } from '@tensorflow/tfjs';
+import { ADAM_UPDATE_KERNEL, makeAdamUpdate } from './adam.ts';
 import { makeBatchMatMul } from './batch-mat-mul.ts';
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './conv2d-backprop.ts';
-import {
-  depthwiseConv2dNativeBackpropFilter,
-  depthwiseConv2dNativeBackpropInput,
-} from './depthwise-backprop.ts';
-import { maxPoolGrad } from './max-pool-grad.ts';
+import { makeDepthwiseBackpropFilter, makeDepthwiseBackpropInput } from './depthwise-backprop.ts';
+import { identity } from './identity.ts';
+import { makeMaxPoolGrad } from './max-pool-grad.ts';
+import { makeReluGrad, registerReluGradient, RELU_GRAD_KERNEL } from './relu-grad.ts';
+import { simdKernels } from './simd-module.ts';
 import { makeSum } from './sum.ts';
+import type { WasmBackend } from './wasm-heap.ts';
 
 const BACKEND = 'wasm';
 
@@ -46,27 +49,33 @@ function replaceKernel(kernelName: string, kernelFunc: KernelFunc): void {
  */
 export function registerFastWasmKernels(): string[] {
   if (registered) return [...registered];
-  if (!tf.findBackend(BACKEND)) {
+  const backend = tf.findBackend(BACKEND) as unknown as WasmBackend | undefined;
+  if (!backend) {
     throw new Error(
       'registerFastWasmKernels: initialise the wasm backend first (tf.setBackend("wasm"))',
     );
   }
+  const simd = simdKernels(backend);
   const conv2D = requireStock('Conv2D');
   // Training cannot run without these two (one is missing, one is wrong): registered before the rest, so
   // a failure building a speed-up kernel below still leaves usable gradients.
   const essential: [string, KernelFunc][] = [
-    ['Conv2DBackpropFilter', makeConv2DBackpropFilter(conv2D)],
-    ['MaxPoolGrad', maxPoolGrad],
+    ['Conv2DBackpropFilter', makeConv2DBackpropFilter(conv2D, simd)],
+    ['MaxPoolGrad', makeMaxPoolGrad(simd)],
   ];
   for (const [name, kernelFunc] of essential) replaceKernel(name, kernelFunc);
   const speedups: [string, KernelFunc][] = [
     ['Conv2DBackpropInput', makeConv2DBackpropInput(conv2D, requireStock('Conv2DBackpropInput'))],
-    ['DepthwiseConv2dNativeBackpropFilter', depthwiseConv2dNativeBackpropFilter],
-    ['DepthwiseConv2dNativeBackpropInput', depthwiseConv2dNativeBackpropInput],
-    ['BatchMatMul', makeBatchMatMul(requireStock('BatchMatMul'))],
-    ['Sum', makeSum(requireStock('Sum'))],
+    ['DepthwiseConv2dNativeBackpropFilter', makeDepthwiseBackpropFilter(simd)],
+    ['DepthwiseConv2dNativeBackpropInput', makeDepthwiseBackpropInput(simd)],
+    ['BatchMatMul', makeBatchMatMul(requireStock('BatchMatMul'), simd)],
+    ['Sum', makeSum(requireStock('Sum'), simd)],
+    ['Identity', identity],
+    [ADAM_UPDATE_KERNEL, makeAdamUpdate(simd)],
+    [RELU_GRAD_KERNEL, makeReluGrad(simd)],
   ];
   for (const [name, kernelFunc] of speedups) replaceKernel(name, kernelFunc);
+  registerReluGradient();
   const kernels = [...essential, ...speedups];
   registered = kernels.map(([name]) => name);
   return [...registered];

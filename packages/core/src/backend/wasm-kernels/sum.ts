@@ -1,12 +1,14 @@
 /**
  * Sum over the leading axes (bias gradients: dy [n,h,w,c] summed to [c]). The stock wasm Sum transposes
- * the whole tensor first when the reduced axes are not the innermost ones; this reads it once, in order.
+ * the whole tensor first when the reduced axes are not the innermost ones; this reads it once, in order,
+ * with convlab's SIMD column-sum kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelFunc, SumAttrs, TensorInfo } from '@tensorflow/tfjs';
-import { callStock, heapF32, wasmBackendOf, type WasmKernelArgs } from './wasm-heap.ts';
+import { heapPtr, type SimdKernels } from './simd-module.ts';
+import { callStock, disposeTemp, wasmBackendOf, type WasmKernelArgs } from './wasm-heap.ts';
 
-export function makeSum(stock: KernelFunc) {
+export function makeSum(stock: KernelFunc, simd: SimdKernels) {
   return function sum(args: WasmKernelArgs): TensorInfo {
     const backend = wasmBackendOf(args);
     const { x } = args.inputs as { x: TensorInfo };
@@ -20,15 +22,18 @@ export function makeSum(stock: KernelFunc) {
     const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     const width = tf.util.sizeFromShape(kept);
     const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
-    // Accumulate in float64: the sums run over up to ~10^5 rows.
-    const acc = new Float64Array(width);
-    const src = heapF32(backend, x);
-    for (let r = 0; r < rows; r++) {
-      const base = r * width;
-      for (let c = 0; c < width; c++) acc[c]! += src[base + c]!;
-    }
     const out = backend.makeOutput(shape, 'float32');
-    heapF32(backend, out).set(acc);
+    // The kernel sums in float32 chunks into float64 accumulators (12 bytes of scratch per column).
+    const scratch = backend.makeOutput([width * 3], 'float32');
+    simd.channelSums(
+      heapPtr(backend, x),
+      rows,
+      width,
+      heapPtr(backend, out),
+      1,
+      heapPtr(backend, scratch),
+    );
+    disposeTemp(backend, scratch);
     return out;
   };
 }
