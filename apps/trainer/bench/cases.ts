@@ -1,4 +1,7 @@
-/** The bench cases. Each runs in a fresh child process (see run.ts) and returns one result object. */
+/**
+ * The bench cases. Each runs in a fresh child process (see run.ts) and returns one result object; every
+ * training case names the `preset` and `phase` it measures, as the trainer would run them.
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,20 +14,24 @@ import {
   buildModel,
   fuseBackbone,
   loadMobileNetV2,
+  planTrunkCache,
   prepareFineTuning,
   resolveRunConfig,
+  type RunConfig,
 } from '@convlab/core';
 import { findRepoRoot, sharedAssetsDir } from '@convlab/core/paths';
 import { registerFastWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
 import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
-import { buildSeedCnn, randomBatch } from './seed-cnn.ts';
+import { randomBatch } from './random-batch.ts';
 import { percentile, rate, rates, timeSteps } from './timing.ts';
 
 export interface BenchResult {
   status: 'ok' | 'skipped' | 'error';
   reason?: string;
   imagesPerSecond?: number;
+  preset?: string;
+  phase?: string;
   [detail: string]: unknown;
 }
 
@@ -44,68 +51,92 @@ async function useWasm(fastKernels: boolean): Promise<string[]> {
   tf.registerKernel({
     kernelName: 'Conv2DBackpropFilter',
     backendName: 'wasm',
-    kernelFunc: makeConv2DBackpropFilter(tf.getKernel('Conv2D', 'wasm').kernelFunc),
+    kernelFunc: makeConv2DBackpropFilter(tf.getKernel('Conv2D', 'wasm').kernelFunc, null),
   });
   return ['Conv2DBackpropFilter'];
 }
 
-async function trainSeedCnn(
-  batch: number,
-  opts: { warmup: number; minSteps: number; minMs: number },
-) {
-  const model = await buildSeedCnn();
-  const { x, y } = randomBatch(batch);
-  const timing = await timeSteps(async () => {
-    await model.trainOnBatch(x, y);
-  }, opts);
-  return { batch, ...rates(batch, timing) };
+/** A preset's model as the trainer builds it (10 classes), and its resolved config. */
+async function presetModel(preset: RunConfig['preset'], overrides: Partial<RunConfig> = {}) {
+  const config = resolveRunConfig({ preset, ...overrides });
+  return { config, built: await buildModel(config, 10) };
 }
 
-async function seedCnnTrainWasm(fast: boolean): Promise<BenchResult> {
+/** Train img/s of a CNN preset at its own batch size, on random 32×32 images. */
+async function trainCnn(
+  preset: 'seed-cnn' | 'cnn-plus',
+  fast: boolean,
+  opts = { warmup: 3, minSteps: 8, minMs: 8000 },
+): Promise<BenchResult> {
   const kernels = await useWasm(fast);
-  const batch = fast ? 128 : 32;
-  const result = fast
-    ? await trainSeedCnn(batch, { warmup: 3, minSteps: 8, minMs: 8000 })
-    : await trainSeedCnn(batch, { warmup: 1, minSteps: 2, minMs: 0 });
-  return { status: 'ok', backend: 'wasm', kernels, ...result };
+  const { config, built } = await presetModel(preset);
+  const batch = fast ? config.batchSize : 32;
+  const { x, y } = randomBatch(batch);
+  const timing = await timeSteps(async () => {
+    await built.model.trainOnBatch(x, y);
+  }, opts);
+  return {
+    status: 'ok',
+    preset,
+    phase: 'train',
+    backend: 'wasm',
+    kernels,
+    batch,
+    ...rates(batch, timing),
+  };
 }
 
 async function seedCnnTrainCpu(): Promise<BenchResult> {
   await tf.setBackend('cpu');
-  const result = await trainSeedCnn(4, { warmup: 0, minSteps: 1, minMs: 0 });
+  const { built } = await presetModel('seed-cnn');
+  const { x, y } = randomBatch(4);
+  const timing = await timeSteps(
+    async () => {
+      await built.model.trainOnBatch(x, y);
+    },
+    { warmup: 0, minSteps: 1, minMs: 0 },
+  );
   return {
     status: 'ok',
+    preset: 'seed-cnn',
+    phase: 'train',
     backend: 'cpu',
     note: 'one step at batch 4, no warm-up (pure-JS backend)',
-    ...result,
+    batch: 4,
+    ...rates(4, timing),
   };
 }
 
 async function seedCnnInferWasm(): Promise<BenchResult> {
   await useWasm(true);
-  const model = await buildSeedCnn();
+  const { built } = await presetModel('seed-cnn');
   const { x } = randomBatch(128);
   const timing = await timeSteps(
-    () => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()),
-    {
-      warmup: 2,
-      minSteps: 10,
-      minMs: 4000,
-    },
+    () => tf.tidy(() => void (built.model.predict(x) as tf.Tensor).dataSync()),
+    { warmup: 2, minSteps: 10, minMs: 4000 },
   );
   return {
     status: 'ok',
+    preset: 'seed-cnn',
+    phase: 'inference',
     backend: 'wasm',
     batch: 128,
     ...rates(128, timing),
   };
 }
 
-async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
+function noWeights(): BenchResult | null {
   const dir = mobileNetDir(sharedAssetsDir());
-  if (!existsSync(path.join(dir, 'model.json'))) {
-    return { status: 'skipped', reason: `no model at ${dir}` };
-  }
+  return existsSync(path.join(dir, 'model.json'))
+    ? null
+    : { status: 'skipped', reason: `no MobileNetV2 weights at ${dir}` };
+}
+
+/** Frozen MobileNetV2-1.0 feature extraction: what caching features (and the trunk) costs per image. */
+async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
+  const skip = noWeights();
+  if (skip) return skip;
+  const dir = mobileNetDir(sharedAssetsDir());
   await useWasm(true);
   const { model, topology } = await loadMobileNet(dir, inputSize);
   const loaded = await loadMobileNetV2({ backbone: 'mobilenet_v2_1.0', url: dir, inputSize });
@@ -131,6 +162,8 @@ async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
   });
   return {
     status: 'ok',
+    preset: inputSize === 96 ? 'transfer-plus' : 'seed-transfer',
+    phase: 'cache',
     backend: 'wasm',
     inputSize,
     batch,
@@ -144,34 +177,80 @@ async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
   };
 }
 
-/** transfer-plus's fine-tune phase as core builds it: 96 px, last 20 backbone layers trainable. */
-async function transferPlusFineTune(): Promise<BenchResult> {
+/** transfer-plus as the trainer builds it, with the shared assets' weights. */
+async function transferPlus() {
   const dir = mobileNetDir(sharedAssetsDir());
-  if (!existsSync(path.join(dir, 'model.json'))) {
-    return { status: 'skipped', reason: `no model at ${dir}` };
-  }
+  return presetModel('transfer-plus', { weightsUrl: dir });
+}
+
+/** One frozen-phase epoch: the head trained on 45,000 cached feature rows, then 5,000 validated. */
+async function transferPlusFrozenEpoch(): Promise<BenchResult> {
+  const skip = noWeights();
+  if (skip) return skip;
   const kernels = await useWasm(true);
-  const config = resolveRunConfig({ preset: 'transfer-plus', weightsUrl: dir });
-  const built = await buildModel(config, 10);
-  prepareFineTuning(
-    built,
-    config.fineTuneLayers,
-    config.learningRate * config.fineTuneLearningRateFactor,
+  const { config, built } = await transferPlus();
+  const head = built.transfer?.head;
+  if (!head || !built.transfer) throw new Error('transfer-plus has no head');
+  const [train, val, batch] = [45_000, 5_000, config.batchSize];
+  const features = tf.randomUniform([train, built.transfer.featureSize], 0, 6);
+  const labels = tf.oneHot(tf.randomUniform([train], 0, 10, 'int32'), 10).toFloat();
+  const start = performance.now();
+  for (let from = 0; from < train; from += batch) {
+    const n = Math.min(batch, train - from);
+    const [xs, ys] = [features.slice(from, n), labels.slice(from, n)];
+    await head.trainOnBatch(xs, ys);
+    tf.dispose([xs, ys]);
+  }
+  const trainSeconds = (performance.now() - start) / 1000;
+  tf.tidy(
+    () => void (head.predict(features.slice(0, val), { batchSize: 128 }) as tf.Tensor).dataSync(),
   );
-  const batch = config.batchSize;
-  const { x, y } = randomBatch(batch, config.inputSize);
-  const timing = await timeSteps(
-    async () => {
-      await built.model.trainOnBatch(x, y);
-    },
-    { warmup: 2, minSteps: 3, minMs: 5000 },
-  );
+  const epochSeconds = (performance.now() - start) / 1000;
   return {
     status: 'ok',
+    preset: 'transfer-plus',
+    phase: 'frozen',
     backend: 'wasm',
     kernels,
     batch,
+    trainImages: train,
+    imagesPerSecond: Math.round((train / trainSeconds) * 10) / 10,
+    epochSeconds: Math.round(epochSeconds * 100) / 100,
+    note: 'head (GAP features → dropout → dense) on cached features; feature caching is mobilenet-v2-features-96',
+  };
+}
+
+/** transfer-plus's fine-tune phase: on the cached trunk (the default), or through the whole network. */
+async function transferPlusFineTune(cached: boolean): Promise<BenchResult> {
+  const skip = noWeights();
+  if (skip) return skip;
+  const kernels = await useWasm(true);
+  const { config, built } = await transferPlus();
+  const lr = config.learningRate * config.fineTuneLearningRateFactor;
+  const trunk = cached ? planTrunkCache(built, config.fineTuneLayers, config.augment) : null;
+  if (cached && !trunk) throw new Error('transfer-plus has no trunk cut');
+  const model = trunk ? trunk.predictions : built.model;
+  prepareFineTuning(built, config.fineTuneLayers, config.optimizer, lr, model);
+  const batch = config.batchSize;
+  const shape = trunk ? trunk.split.cutShape : [config.inputSize, config.inputSize, 3];
+  const x = tf.randomUniform([batch, ...shape], 0, 1);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32'), 10).toFloat();
+  const timing = await timeSteps(
+    async () => {
+      await model.trainOnBatch(x, y);
+    },
+    cached ? { warmup: 3, minSteps: 20, minMs: 6000 } : { warmup: 2, minSteps: 3, minMs: 5000 },
+  );
+  return {
+    status: 'ok',
+    preset: 'transfer-plus',
+    phase: 'fine-tune',
+    backend: 'wasm',
+    kernels,
+    batch,
+    trunkCache: cached,
     trainableLayers: config.fineTuneLayers,
+    ...(trunk ? { cutShape: trunk.split.cutShape } : {}),
     ...rates(batch, timing),
   };
 }
@@ -261,7 +340,8 @@ async function cifar10Epoch(): Promise<BenchResult> {
   const kernels = await useWasm(true);
   const { images, labels } = readCifarBatches(dir, files);
   const trainCount = Math.round(labels.length * 0.9); // seed-cnn's validationSplit 0.1
-  const model = await buildSeedCnn();
+  const { built } = await presetModel('seed-cnn');
+  const model = built.model;
   const batch = 128;
   const start = performance.now();
   let loss = 0;
@@ -290,6 +370,8 @@ async function cifar10Epoch(): Promise<BenchResult> {
   const epochSeconds = (performance.now() - start) / 1000;
   return {
     status: 'ok',
+    preset: 'seed-cnn',
+    phase: 'train',
     backend: 'wasm',
     kernels,
     trainImages: trainCount,
@@ -301,10 +383,30 @@ async function cifar10Epoch(): Promise<BenchResult> {
   };
 }
 
-const PYTORCH_SCRIPT = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'pytorch_seed_cnn.py',
-);
+/** The processor, as lscpu names it, with its flags; the load when the bench started. */
+function machine(): Promise<BenchResult> {
+  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
+  const field = (name: string) =>
+    lscpu
+      .split('\n')
+      .find((line) => line.startsWith(`${name}:`))
+      ?.slice(name.length + 1)
+      .trim() ?? null;
+  return Promise.resolve({
+    status: 'ok',
+    model: field('Model name'),
+    cores: os.cpus().length,
+    flags: field('Flags'),
+    node: process.version,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    openblasEnvironment: {
+      OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null,
+      OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null,
+    },
+  });
+}
+
+const PYTORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pytorch_twins.py');
 
 /** The first Python that has torch: $BENCH_PYTHON, python3 on PATH, then Debian's /usr/bin/python3. */
 function pythonWithTorch(): string | null {
@@ -316,11 +418,19 @@ function pythonWithTorch(): string | null {
   );
 }
 
-function pytorchSeedCnn(): Promise<BenchResult> {
+/**
+ * PyTorch's twins of seed-cnn and cnn-plus, 1 and 2 threads. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set
+ * on some processors here, make OpenBLAS use an older, slower kernel: they are removed for this command
+ * alone, and the result names the OpenBLAS core that actually ran.
+ */
+function pytorchTwins(): Promise<BenchResult> {
   const python = pythonWithTorch();
   if (!python)
     return Promise.resolve({ status: 'skipped', reason: 'no python3 with torch installed' });
-  const run = spawnSync(python, [PYTORCH_SCRIPT], { encoding: 'utf8', timeout: 240_000 });
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const run = spawnSync(python, [PYTORCH_SCRIPT], { encoding: 'utf8', timeout: 300_000, env });
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   if (run.status !== 0 || !line.startsWith('{')) {
     return Promise.resolve({
@@ -328,25 +438,60 @@ function pytorchSeedCnn(): Promise<BenchResult> {
       reason: run.stderr.trim().split('\n').at(-1) ?? 'no output',
     });
   }
-  const r = JSON.parse(line) as Record<string, number | string>;
-  return Promise.resolve({ status: 'ok', imagesPerSecond: r.train1Thread as number, ...r });
+  return Promise.resolve({ status: 'ok', ...(JSON.parse(line) as Record<string, unknown>) });
 }
 
 export const CASES: BenchCase[] = [
-  { name: 'seed-cnn-train-wasm-fast', timeoutMs: 90_000, run: () => seedCnnTrainWasm(true) },
+  { name: 'machine', timeoutMs: 10_000, run: machine },
+  {
+    name: 'seed-cnn-train-wasm-fast',
+    timeoutMs: 90_000,
+    run: () => trainCnn('seed-cnn', true),
+  },
   {
     name: 'seed-cnn-train-wasm-fast-x2',
     timeoutMs: 120_000,
     concurrent: 2,
-    run: () => seedCnnTrainWasm(true),
+    run: () => trainCnn('seed-cnn', true),
   },
-  { name: 'seed-cnn-train-wasm-stock', timeoutMs: 90_000, run: () => seedCnnTrainWasm(false) },
+  {
+    name: 'seed-cnn-train-wasm-stock',
+    timeoutMs: 90_000,
+    run: () => trainCnn('seed-cnn', false, { warmup: 1, minSteps: 2, minMs: 0 }),
+  },
   { name: 'seed-cnn-train-cpu', timeoutMs: 90_000, run: seedCnnTrainCpu },
   { name: 'seed-cnn-infer-wasm', timeoutMs: 60_000, run: seedCnnInferWasm },
+  {
+    name: 'cnn-plus-train-wasm-fast',
+    timeoutMs: 120_000,
+    run: () => trainCnn('cnn-plus', true, { warmup: 2, minSteps: 6, minMs: 8000 }),
+  },
+  {
+    name: 'cnn-plus-train-wasm-fast-x2',
+    timeoutMs: 150_000,
+    concurrent: 2,
+    run: () => trainCnn('cnn-plus', true, { warmup: 2, minSteps: 6, minMs: 8000 }),
+  },
   { name: 'mobilenet-v2-features-32', timeoutMs: 90_000, run: () => mobileNetFeatures(32) },
   { name: 'mobilenet-v2-features-96', timeoutMs: 90_000, run: () => mobileNetFeatures(96) },
-  { name: 'transfer-plus-fine-tune', timeoutMs: 120_000, run: transferPlusFineTune },
+  { name: 'transfer-plus-frozen-epoch', timeoutMs: 120_000, run: transferPlusFrozenEpoch },
+  {
+    name: 'transfer-plus-fine-tune-cached',
+    timeoutMs: 120_000,
+    run: () => transferPlusFineTune(true),
+  },
+  {
+    name: 'transfer-plus-fine-tune-cached-x2',
+    timeoutMs: 150_000,
+    concurrent: 2,
+    run: () => transferPlusFineTune(true),
+  },
+  {
+    name: 'transfer-plus-fine-tune-uncached',
+    timeoutMs: 120_000,
+    run: () => transferPlusFineTune(false),
+  },
   { name: 'queue-claim-latency', timeoutMs: 120_000, run: queueClaimLatency },
-  { name: 'pytorch-seed-cnn', timeoutMs: 260_000, run: pytorchSeedCnn },
+  { name: 'pytorch-twins', timeoutMs: 320_000, run: pytorchTwins },
   { name: 'cifar10-epoch-seed-cnn', timeoutMs: 420_000, run: cifar10Epoch },
 ];

@@ -96,6 +96,8 @@ async function runConcurrent(
   return {
     case: name,
     status: 'ok',
+    preset: results[0]?.preset,
+    phase: results[0]?.phase,
     imagesPerSecond: round(total),
     perProcess: rates,
     processes: copies,
@@ -110,21 +112,34 @@ function ratio(value: number, reference: number): number {
   return Math.round((value / reference) * 1000) / 1000;
 }
 
-/** tfjs rows as ratios to the PyTorch rows measured in the same run. */
+/** PyTorch's img/s for a preset, as pytorch_twins.py reports it. */
+interface TwinRates {
+  train1Thread: number;
+  train2Threads: number;
+  inference1Thread: number;
+  inference2Threads: number;
+}
+
+/**
+ * tfjs rows as ratios to their PyTorch twins measured in the same run: one process against one thread
+ * (ratioToPytorch1Thread), two processes together against two threads (ratioToPytorch2Threads).
+ */
 function addRatios(outcomes: CaseOutcome[]): void {
-  const rate = (name: string) =>
-    outcomes.find((o) => o.case === name && o.status === 'ok')?.imagesPerSecond;
-  const torchTrain = rate('pytorch-seed-cnn');
-  const torchInfer = outcomes.find((o) => o.case === 'pytorch-seed-cnn')?.inference1Thread;
-  const torchTrain2 = outcomes.find((o) => o.case === 'pytorch-seed-cnn')?.train2Threads;
+  const twins = outcomes.find((o) => o.case === 'pytorch-twins' && o.status === 'ok')?.presets as
+    Record<string, TwinRates> | undefined;
+  if (!twins) return;
   for (const o of outcomes) {
-    if (o.status !== 'ok' || o.imagesPerSecond === undefined) continue;
-    if (o.case.startsWith('seed-cnn-train-wasm-fast-x') && typeof torchTrain2 === 'number') {
-      o.ratioToPytorch2Threads = ratio(o.imagesPerSecond, torchTrain2);
-    } else if (o.case.startsWith('seed-cnn-train') && torchTrain) {
-      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, torchTrain);
-    } else if (o.case.startsWith('seed-cnn-infer') && typeof torchInfer === 'number') {
-      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, torchInfer);
+    const twin = typeof o.preset === 'string' ? twins[o.preset] : undefined;
+    if (o.status !== 'ok' || o.imagesPerSecond === undefined || !twin || o.backend === 'cpu')
+      continue;
+    if (o.phase === 'inference') {
+      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.inference1Thread);
+    } else if (o.phase === 'train' && o.case.includes('-wasm-fast')) {
+      if (o.processes === 2)
+        o.ratioToPytorch2Threads = ratio(o.imagesPerSecond, twin.train2Threads);
+      else o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.train1Thread);
+    } else if (o.phase === 'train' && o.case.includes('-wasm-stock')) {
+      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.train1Thread);
     }
   }
 }

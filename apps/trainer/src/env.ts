@@ -11,6 +11,8 @@ const envSchema = z.object({
   /** Time a graceful shutdown waits for runs to reach a batch boundary before killing them. */
   CONVLAB_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   CONVLAB_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Memory for one kind of activation cache of a run (pooled features, or the fine-tuning trunk). */
+  CONVLAB_CACHE_BUDGET_MB: z.coerce.number().int().min(16).max(1_048_576).default(3072),
 });
 
 export type TrainerEnv = z.infer<typeof envSchema>;

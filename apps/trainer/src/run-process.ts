@@ -13,6 +13,7 @@ import {
   readCheckpointEpoch,
   runConfigSchema,
   runDir,
+  totalEpochs,
   trainRun,
   type RunConfig,
 } from '@convlab/core';
@@ -30,7 +31,9 @@ import {
   type PrismaClient,
 } from '@convlab/db';
 import { ZodError } from 'zod';
+import { readTrainerEnv } from './env.ts';
 import { createLogger } from './logger.ts';
+import { progressColumns } from './progress.ts';
 
 export interface StopMessage {
   type: 'stop';
@@ -80,9 +83,8 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const config: RunConfig = await permanent('invalid run config', () =>
     runConfigSchema.parse(JSON.parse(run.config)),
   );
-  const { backend, kernels } = await initBackend(
-    (process.env.CONVLAB_BACKEND ?? 'auto') as Parameters<typeof initBackend>[0],
-  );
+  const env = readTrainerEnv();
+  const { backend, kernels } = await initBackend(env.CONVLAB_BACKEND);
   logger.info({ event: 'run.backend', backend, kernels: kernels.length }, `training on ${backend}`);
   const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
     loadDataset(config.dataset, {
@@ -99,7 +101,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
   await setRunStarted(db, id, {
     backend,
-    totalEpochs: config.epochs + config.fineTuneEpochs,
+    totalEpochs: totalEpochs(config),
     resumedFromEpoch: checkpointEpoch,
   });
   if (checkpointEpoch !== null)
@@ -109,21 +111,14 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     dataset,
     runDir: dir,
     resume: checkpointEpoch !== null,
+    cacheBudgetBytes: env.CONVLAB_CACHE_BUDGET_MB * 1024 * 1024,
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },
     onEpoch: async (metric) => {
       await recordEpochMetric(db, id, metric);
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
-    onProgress: async (progress) => {
-      await updateRunProgress(db, id, {
-        currentEpoch: progress.epoch,
-        totalEpochs: progress.totalEpochs,
-        batch: progress.batch,
-        totalBatches: progress.totalBatches,
-        etaSeconds: progress.etaSeconds,
-      });
-    },
+    onProgress: (progress) => updateRunProgress(db, id, progressColumns(progress)),
   });
 
   if (result.stopped) {

@@ -18,6 +18,22 @@ describe('progressView', () => {
     expect(view?.batchLabel).toBeNull();
   });
 
+  it('while a cache fills, shows its images and the epoch waiting for it', () => {
+    const view = progressView({
+      ...running,
+      currentEpoch: 1,
+      batch: null,
+      totalBatches: null,
+      stage: 'cache-trunk',
+      cacheDone: 12000,
+      cacheTotal: 45000,
+    });
+    expect(view?.fraction).toBe(0);
+    expect(view?.epochLabel).toBe('epoch 1/4');
+    expect(view?.batchLabel).toBe('caching trunk activations 12,000/45,000 images');
+    expect(view?.etaSeconds).toBe(90);
+  });
+
   it('is nothing for runs that are not running', () => {
     expect(
       progressView({

@@ -2,6 +2,8 @@
 // norm's statistics, its normalisation and its gradient, and bias gradients. Sums run in float32 over
 // chunks of CHUNK rows, then into float64 accumulators, so long reductions stay accurate.
 
+import { madd } from './madd';
+
 const CHUNK = 64;
 
 /** scratch layout: c float64 accumulators, then c float32 chunk accumulators. */
@@ -82,7 +84,7 @@ export function channelMoments(
       for (; k < c4; k += 4) {
         const off = (<usize>k) << 2;
         const d = f32x4.sub(v128.load(row + off), v128.load(mean + off));
-        v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(d, d)));
+        v128.store(acc + off, madd(d, d, v128.load(acc + off)));
       }
       for (; k < c; k++) {
         const off = (<usize>k) << 2;
@@ -156,7 +158,7 @@ export function batchNormGradSums(
         const gk = v128.load(g + off);
         const d = f32x4.sub(v128.load(v + off), v128.load(mean + off));
         v128.store(accDy + off, f32x4.add(v128.load(accDy + off), gk));
-        v128.store(accDyX + off, f32x4.add(v128.load(accDyX + off), f32x4.mul(gk, d)));
+        v128.store(accDyX + off, madd(gk, d, v128.load(accDyX + off)));
       }
       for (; k < c; k++) {
         const off = (<usize>k) << 2;
@@ -209,6 +211,44 @@ export function batchNormGradInput(
           load<f32>(d + off) * load<f32>(v + off) +
           load<f32>(e + off),
       );
+    }
+  }
+}
+
+/**
+ * In place: y[r, k] = act(y[r, k] + bias[k]) with act 0 = identity, 1 = ReLU, 2 = ReLU6 (a fused
+ * convolution's epilogue). Without a bias (hasBias 0) only the activation is applied.
+ */
+export function biasActivation(
+  y: usize,
+  bias: usize,
+  hasBias: i32,
+  rows: i32,
+  c: i32,
+  act: i32,
+): void {
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  const c4 = c & ~3;
+  const rowBytes = (<usize>c) << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = y + <usize>r * rowBytes;
+    let k = 0;
+    for (; k < c4; k += 4) {
+      const off = (<usize>k) << 2;
+      let v = v128.load(row + off);
+      if (hasBias) v = f32x4.add(v, v128.load(bias + off));
+      if (act >= 1) v = f32x4.max(v, zero);
+      if (act == 2) v = f32x4.min(v, six);
+      v128.store(row + off, v);
+    }
+    for (; k < c; k++) {
+      const off = (<usize>k) << 2;
+      let v = load<f32>(row + off);
+      if (hasBias) v += load<f32>(bias + off);
+      if (act >= 1) v = max<f32>(v, 0);
+      if (act == 2) v = min<f32>(v, 6);
+      store<f32>(row + off, v);
     }
   }
 }

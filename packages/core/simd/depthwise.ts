@@ -1,5 +1,8 @@
-// Depthwise Conv2D gradients (channel multiplier 1), vectorised over channels, on zero-padded tensors so
-// no tap needs a bounds check. Accumulators live in memory (dw is kh·kw·c floats: L1-sized).
+// Depthwise Conv2D gradients (channel multiplier 1), vectorised over channels. The filter gradient walks
+// a zero-padded input so no tap needs a bounds check; the input gradient gathers each input pixel's
+// taps into its (L1-sized) row of dx. Accumulators live in memory (dw is kh·kw·c floats: L1-sized).
+
+import { madd } from './madd';
 
 /** Adds the filter gradient to dw [kh, kw, c] (zeroed by the caller). xp [n, hp, wp, c] padded; dy [n, oh, ow, c]. */
 export function depthwiseFilterGrad(
@@ -33,7 +36,7 @@ export function depthwiseFilterGrad(
               const off = (<usize>k) << 2;
               v128.store(
                 acc + off,
-                f32x4.add(v128.load(acc + off), f32x4.mul(v128.load(xv + off), v128.load(g + off))),
+                madd(v128.load(xv + off), v128.load(g + off), v128.load(acc + off)),
               );
             }
             for (; k < c; k++) {
@@ -51,16 +54,16 @@ export function depthwiseFilterGrad(
 }
 
 /**
- * Scatters the input gradient into dxp [n, hp, wp, c] (padded, zeroed by the caller): each output pixel adds
- * dy · filter to the input pixels of its window. filter [kh, kw, c].
+ * The input gradient dx [n, h, w, c] gathered pixel by pixel: each input pixel adds dy · filter over the
+ * output pixels whose windows cover it (no padded buffer). filter [kh, kw, c]; pt, pl: padding.
  */
 export function depthwiseInputGrad(
   dy: usize,
   filter: usize,
-  dxp: usize,
+  dx: usize,
   n: i32,
-  hp: i32,
-  wp: i32,
+  h: i32,
+  w: i32,
   c: i32,
   oh: i32,
   ow: i32,
@@ -68,24 +71,34 @@ export function depthwiseInputGrad(
   kw: i32,
   sh: i32,
   sw: i32,
+  pt: i32,
+  pl: i32,
 ): void {
   const pixel = (<usize>c) << 2;
   const c4 = c & ~3;
   for (let b = 0; b < n; b++) {
-    for (let r = 0; r < oh; r++) {
-      for (let q = 0; q < ow; q++) {
-        const g = dy + (<usize>(b * oh + r) * <usize>ow + <usize>q) * pixel;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const out = dx + (<usize>(b * h + y) * <usize>w + <usize>x) * pixel;
+        memory.fill(out, 0, pixel);
         for (let i = 0; i < kh; i++) {
-          const dxRow = dxp + (<usize>(b * hp + r * sh + i) * <usize>wp + <usize>(q * sw)) * pixel;
+          const rowAt = y + pt - i;
+          if (rowAt < 0 || rowAt % sh != 0) continue;
+          const r = rowAt / sh;
+          if (r >= oh) continue;
           for (let j = 0; j < kw; j++) {
-            const out = dxRow + <usize>j * pixel;
+            const colAt = x + pl - j;
+            if (colAt < 0 || colAt % sw != 0) continue;
+            const q = colAt / sw;
+            if (q >= ow) continue;
+            const g = dy + (<usize>(b * oh + r) * <usize>ow + <usize>q) * pixel;
             const f = filter + <usize>(i * kw + j) * pixel;
             let k = 0;
             for (; k < c4; k += 4) {
               const off = (<usize>k) << 2;
               v128.store(
                 out + off,
-                f32x4.add(v128.load(out + off), f32x4.mul(v128.load(g + off), v128.load(f + off))),
+                madd(v128.load(g + off), v128.load(f + off), v128.load(out + off)),
               );
             }
             for (; k < c; k++) {

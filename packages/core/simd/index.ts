@@ -1,13 +1,14 @@
 // Entry point of the SIMD kernel module: every export is a kernel the loader binds by name.
-export { conv2dFilterGrad, cropNhwc, padNhwc } from './conv2d';
+export { conv2dFilterGrad, padNhwc } from './conv2d';
 export {
   channelMoments,
   channelSums,
   channelAffine,
   batchNormGradSums,
   batchNormGradInput,
+  biasActivation,
 } from './channels';
-export { maxPool2x2Grad, reluGrad } from './pooling';
+export { clipGrad, maxPool2x2Grad, reluGrad } from './pooling';
 export { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise';
 export { gemm, transpose } from './gemm';
 export { adamUpdate } from './optimizers';

@@ -1,4 +1,4 @@
-// Element-wise gradients of max pooling and ReLU.
+// Element-wise gradients of max pooling, ReLU and clipping.
 
 /**
  * MaxPoolGrad of a 2×2, stride-2, unpadded pool: each window routes dy to its first maximum (row-major
@@ -83,5 +83,24 @@ export function reluGrad(dy: usize, x: usize, dx: usize, count: i32): void {
   for (; i < count; i++) {
     const off = (<usize>i) << 2;
     store<f32>(dx + off, load<f32>(x + off) > 0 ? load<f32>(dy + off) : 0);
+  }
+}
+
+/** dx = lo ≤ x ≤ hi ? dy : 0, clipByValue's gradient (ReLU6 is a clip to [0, 6]), over `count` floats. */
+export function clipGrad(dy: usize, x: usize, dx: usize, count: i32, lo: f32, hi: f32): void {
+  const low = f32x4.splat(lo);
+  const high = f32x4.splat(hi);
+  const count4 = count & ~3;
+  let i = 0;
+  for (; i < count4; i += 4) {
+    const off = (<usize>i) << 2;
+    const v = v128.load(x + off);
+    const inside = v128.and(f32x4.ge(v, low), f32x4.le(v, high));
+    v128.store(dx + off, v128.and(v128.load(dy + off), inside));
+  }
+  for (; i < count; i++) {
+    const off = (<usize>i) << 2;
+    const v = load<f32>(x + off);
+    store<f32>(dx + off, v >= lo && v <= hi ? load<f32>(dy + off) : 0);
   }
 }

@@ -84,12 +84,18 @@ export async function deleteEpochMetricsAfter(
   return count;
 }
 
+export const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
+
 export const runProgressSchema = z.object({
   currentEpoch: z.number().int().min(0).optional(),
   totalEpochs: z.number().int().min(1).optional(),
   batch: z.number().int().min(0).nullable().optional(),
   totalBatches: z.number().int().min(1).nullable().optional(),
   etaSeconds: finite.nullable().optional(),
+  /** What the run is doing: training batches, or filling an activation cache (cacheDone/cacheTotal images). */
+  stage: z.enum(RUN_STAGES).nullable().optional(),
+  cacheDone: z.number().int().min(0).nullable().optional(),
+  cacheTotal: z.number().int().min(1).nullable().optional(),
 });
 export type RunProgress = z.input<typeof runProgressSchema>;
 

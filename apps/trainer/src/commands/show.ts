@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { getRunDetail } from '@convlab/db';
+import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
 import { formatPercent, formatTable } from '../text-table.ts';
@@ -26,6 +26,8 @@ export async function showCommand(args: string[]): Promise<number> {
   console.log(
     `backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
+  const progress = progressLine(detail);
+  if (progress) console.log(`progress: ${progress}`);
   if (detail.error) console.log(`error:    ${detail.error}`);
   if (detail.configError) console.log(`config:   invalid (${detail.configError})`);
   else console.log(`config:   ${JSON.stringify(detail.config)}`);
@@ -67,4 +69,18 @@ export async function showCommand(args: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/** "epoch 3/10 · batch 40/176 · ETA 6m" or "epoch 1/13 · caching trunk 12000/45000 images · ETA 2m". */
+function progressLine(run: RunDetail): string | null {
+  if (run.status !== 'running' || run.currentEpoch === null) return null;
+  const parts = [`epoch ${Math.max(run.currentEpoch, 1)}/${run.totalEpochs ?? '?'}`];
+  if (run.stage?.startsWith('cache-') && run.cacheTotal) {
+    const what = run.stage === 'cache-trunk' ? 'trunk activations' : 'features';
+    parts.push(`caching ${what} ${run.cacheDone ?? 0}/${run.cacheTotal} images`);
+  } else if (run.batch !== null && run.totalBatches) {
+    parts.push(`batch ${run.batch}/${run.totalBatches}`);
+  }
+  if (run.etaSeconds !== null) parts.push(`ETA ${Math.round(run.etaSeconds)} s`);
+  return parts.join(' · ');
 }

@@ -6,6 +6,10 @@ export interface ProgressColumns {
   batch: number | null;
   totalBatches: number | null;
   etaSeconds: number | null;
+  /** train | cache-features | cache-trunk; null before the first progress report. */
+  stage?: string | null;
+  cacheDone?: number | null;
+  cacheTotal?: number | null;
 }
 
 export interface ProgressView {
@@ -16,12 +20,29 @@ export interface ProgressView {
   etaSeconds: number | null;
 }
 
+const CACHE_LABELS: Record<string, string> = {
+  'cache-features': 'caching features',
+  'cache-trunk': 'caching trunk activations',
+};
+
 /**
  * While an epoch trains, `currentEpoch` is that (1-based) epoch and batch/totalBatches say how far it
- * got; between epochs (batch null) `currentEpoch` is the last finished one.
+ * got; between epochs (batch null) `currentEpoch` is the last finished one. While a cache is filled
+ * (stage cache-*), `currentEpoch` is the epoch waiting for it and the ETA is the cache's.
  */
 export function progressView(run: ProgressColumns): ProgressView | null {
   if (run.status !== 'running' || !run.totalEpochs) return null;
+  const cacheLabel = run.stage ? CACHE_LABELS[run.stage] : undefined;
+  if (cacheLabel && run.cacheTotal) {
+    const epoch = Math.max(1, run.currentEpoch ?? 1);
+    const images = `${(run.cacheDone ?? 0).toLocaleString('en-US')}/${run.cacheTotal.toLocaleString('en-US')}`;
+    return {
+      fraction: Math.min(1, Math.max(0, (epoch - 1) / run.totalEpochs)),
+      epochLabel: `epoch ${epoch}/${run.totalEpochs}`,
+      batchLabel: `${cacheLabel} ${images} images`,
+      etaSeconds: run.etaSeconds,
+    };
+  }
   const epoch = run.currentEpoch ?? 0;
   const inEpoch = run.batch !== null && run.totalBatches ? run.batch / run.totalBatches : null;
   const done = inEpoch === null ? epoch : Math.max(0, epoch - 1) + inEpoch;

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { registerFastWasmKernels } from './wasm-kernels/index.ts';
+import { fastKernelsSimdVariant, registerFastWasmKernels } from './wasm-kernels/index.ts';
+import type { SimdVariant } from './wasm-kernels/simd-module.ts';
 
 export const BACKEND_PREFERENCES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
@@ -19,6 +20,8 @@ export interface BackendSelection {
   backend: BackendName;
   /** Names of the custom kernels registered on top of the backend (wasm only). */
   kernels: string[];
+  /** Which build of convlab's SIMD kernels runs them: relaxed (fused multiply-add) or plain (wasm only). */
+  simd: SimdVariant | null;
 }
 
 let selection: Promise<BackendSelection> | null = null;
@@ -61,7 +64,7 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
     // A variable specifier keeps bundlers and tsc from requiring the optional native packages.
     await import(/* @vite-ignore */ moduleName);
     await setBackendOrThrow('tensorflow');
-    return { backend: 'tensorflow', kernels: [] };
+    return { backend: 'tensorflow', kernels: [], simd: null };
   }
   if (candidate === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -70,10 +73,11 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
     const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
     wasm.setWasmPaths(distDir + path.sep);
     await setBackendOrThrow('wasm');
-    return { backend: 'wasm', kernels: registerFastWasmKernels() };
+    const kernels = registerFastWasmKernels();
+    return { backend: 'wasm', kernels, simd: fastKernelsSimdVariant() };
   }
   await setBackendOrThrow('cpu');
-  return { backend: 'cpu', kernels: [] };
+  return { backend: 'cpu', kernels: [], simd: null };
 }
 
 async function setBackendOrThrow(name: string): Promise<void> {

@@ -1,11 +1,14 @@
 /**
- * On-the-fly augmentation equivalent to Keras ImageDataGenerator(rotation_range, width_shift_range,
- * height_shift_range, zoom_range, horizontal_flip, fill_mode='nearest'), applied to uint8 images in JS
- * with a seeded RNG so a run's augmentation is reproducible.
+ * On-the-fly augmentation of uint8 images with a seeded RNG, so a run's augmentation is reproducible:
+ * - affine: equivalent to Keras ImageDataGenerator(rotation_range, width_shift_range,
+ *   height_shift_range, zoom_range, horizontal_flip, fill_mode='nearest');
+ * - flip-translate: a random horizontal flip and a shift of up to ±maxShift pixels with a reflected
+ *   border (the CIFAR-10 standard; a copy per pixel, no interpolation).
  */
 import { z } from 'zod';
+import type { RunConfig } from '../config/schema.ts';
 import { warpAffine, type AffineInverse, type ImageShape } from './image-ops.ts';
-import { randomUniform, type Rng } from './random.ts';
+import { randomInt, randomUniform, type Rng } from './random.ts';
 
 export const augmentParamsSchema = z
   .object({
@@ -64,5 +67,78 @@ export function augmentImages(
       shape,
       randomTransform(params, shape, rng),
     );
+  }
+}
+
+export type AugmentPolicy =
+  { kind: 'affine'; params: AugmentParams } | { kind: 'flip-translate'; maxShift: number };
+
+/** The augmentation a run config's `augmentation` names. */
+export function augmentPolicy(name: RunConfig['augmentation']): AugmentPolicy {
+  return name === 'flip-translate'
+    ? { kind: 'flip-translate', maxShift: 2 }
+    : { kind: 'affine', params: DEFAULT_AUGMENT };
+}
+
+/** Index `i` reflected into [0, n) without repeating the edge (numpy's 'reflect'). */
+function reflect(i: number, n: number): number {
+  if (n === 1) return 0;
+  let j = i;
+  while (j < 0 || j >= n) j = j < 0 ? -j : 2 * (n - 1) - j;
+  return j;
+}
+
+/**
+ * Flip-translate `count` consecutive images of `src` into `out`. Per image the RNG draws, in order: the
+ * flip (p = 0.5), the column shift, the row shift (each uniform in −maxShift…maxShift).
+ */
+export function flipTranslateImages(
+  src: Uint8Array,
+  out: Uint8Array,
+  count: number,
+  shape: ImageShape,
+  maxShift: number,
+  rng: Rng,
+): void {
+  const { height, width, channels } = shape;
+  const imageBytes = height * width * channels;
+  const sourceColumn = new Int32Array(width);
+  for (let n = 0; n < count; n++) {
+    const flip = rng() < 0.5;
+    const dx = randomInt(rng, 2 * maxShift + 1) - maxShift;
+    const dy = randomInt(rng, 2 * maxShift + 1) - maxShift;
+    for (let x = 0; x < width; x++) {
+      sourceColumn[x] = reflect((flip ? width - 1 - x : x) + dx, width) * channels;
+    }
+    const base = n * imageBytes;
+    for (let y = 0; y < height; y++) {
+      const from = base + reflect(y + dy, height) * width * channels;
+      let to = base + y * width * channels;
+      for (let x = 0; x < width; x++) {
+        const at = from + sourceColumn[x]!;
+        for (let c = 0; c < channels; c++) out[to++] = src[at + c]!;
+      }
+    }
+  }
+}
+
+/** Augment `count` consecutive images of `src` into `out` with `policy`. */
+export function augmentBatch(
+  src: Uint8Array,
+  out: Uint8Array,
+  count: number,
+  shape: ImageShape,
+  policy: AugmentPolicy,
+  rng: Rng,
+): void {
+  if (policy.kind === 'affine') {
+    augmentParamsSchema.parse(policy.params);
+    augmentImages(src, out, count, shape, policy.params, rng);
+  } else {
+    if (!Number.isInteger(policy.maxShift) || policy.maxShift < 0)
+      throw new Error(
+        `flip-translate: maxShift must be a non-negative integer, got ${policy.maxShift}`,
+      );
+    flipTranslateImages(src, out, count, shape, policy.maxShift, rng);
   }
 }

@@ -4,7 +4,7 @@
  * input size when it differs from the stored size.
  */
 import * as tf from '@tensorflow/tfjs';
-import { augmentImages, augmentParamsSchema, type AugmentParams } from './augment.ts';
+import { augmentBatch, type AugmentPolicy } from './augment.ts';
 import { shuffledIndices, type Rng } from './random.ts';
 import type { ImageSet } from './types.ts';
 
@@ -18,8 +18,10 @@ export interface BatchOptions {
   /** Channels the model expects; grayscale images are replicated to RGB. */
   channels: 3;
   /** Random augmentation per image; needs `rng`. */
-  augment?: AugmentParams;
+  augment?: AugmentPolicy;
   rng?: Rng;
+  /** Label smoothing ε: targets (1 − ε)·one-hot + ε/classes (training batches). */
+  labelSmoothing?: number;
 }
 
 export interface Batch {
@@ -52,10 +54,9 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, options: Ba
   const shape = { height: set.height, width: set.width, channels: set.channels };
   let bytes = gatherImages(set, indices);
   if (augment) {
-    augmentParamsSchema.parse(augment);
     if (!rng) throw new Error('makeBatch: augmentation needs a seeded rng');
     const augmented = new Uint8Array(bytes.length);
-    augmentImages(bytes, augmented, count, shape, augment, rng);
+    augmentBatch(bytes, augmented, count, shape, augment, rng);
     bytes = augmented;
   }
 
@@ -74,13 +75,7 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, options: Ba
     }
   }
 
-  const oneHot = new Float32Array(count * set.numClasses);
-  for (let k = 0; k < count; k++) {
-    const label = set.labels[indices[k] ?? 0] ?? 0;
-    if (label >= set.numClasses)
-      throw new Error(`makeBatch: label ${label} ≥ numClasses ${set.numClasses}`);
-    oneHot[k * set.numClasses + label] = 1;
-  }
+  const targets = labelTargets(set, indices, options.labelSmoothing ?? 0);
 
   const stored = tf.tensor4d(floats, [count, set.height, set.width, 3]);
   let xs = stored;
@@ -89,7 +84,26 @@ export function makeBatch(set: ImageSet, indices: ArrayLike<number>, options: Ba
     xs = tf.tidy(() => tf.image.resizeBilinear(stored, [inputSize, inputSize]));
     stored.dispose();
   }
-  return { xs, ys: tf.tensor2d(oneHot, [count, set.numClasses]) };
+  return { xs, ys: tf.tensor2d(targets, [count, set.numClasses]) };
+}
+
+/** Row-major [indices × classes] targets: one-hot, or (1 − ε)·one-hot + ε/classes with smoothing ε. */
+export function labelTargets(
+  set: ImageSet,
+  indices: ArrayLike<number>,
+  labelSmoothing = 0,
+): Float32Array {
+  if (!(labelSmoothing >= 0 && labelSmoothing < 1))
+    throw new Error(`labelSmoothing must be in [0, 1), got ${labelSmoothing}`);
+  const classes = set.numClasses;
+  const off = labelSmoothing / classes;
+  const targets = new Float32Array(indices.length * classes).fill(off);
+  for (let k = 0; k < indices.length; k++) {
+    const label = set.labels[indices[k] ?? 0] ?? 0;
+    if (label >= classes) throw new Error(`makeBatch: label ${label} ≥ numClasses ${classes}`);
+    targets[k * classes + label] = 1 - labelSmoothing + off;
+  }
+  return targets;
 }
 
 export interface EpochBatchOptions {

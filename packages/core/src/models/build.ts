@@ -9,7 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { PresetName, RunConfig } from '../config/schema.ts';
 import { FastAdamOptimizer } from '../backend/wasm-kernels/adam.ts';
 import { deriveSeed } from '../data/random.ts';
-import { buildCnnPlus, buildSeedCnn, buildTinyCnn } from './cnn.ts';
+import {
+  buildCnnPlus,
+  buildCnnPlusV1,
+  buildSeedCnn,
+  buildTinyCnn,
+  WHITENING_LAYER,
+} from './cnn.ts';
 import { fuseBackbone, loadMobileNetV2 } from './mobilenet.ts';
 
 export interface TransferParts {
@@ -29,6 +35,8 @@ export interface ConvlabModel {
   inputSize: number;
   inputScaling: RunConfig['inputScaling'];
   transfer: TransferParts | null;
+  /** A frozen patch-whitening stem to initialise from the training images (initPatchWhitening), or null. */
+  whiteningLayer: string | null;
 }
 
 export interface BuildModelOptions {
@@ -43,12 +51,43 @@ export function isTransferPreset(preset: PresetName): boolean {
 }
 
 /**
- * Adam at `learningRate` (tf.train.adam's defaults; one fused SIMD pass per variable on wasm) with
- * categorical cross-entropy: what every preset trains with.
+ * adam: tf.train.adam's defaults (one fused SIMD pass per variable on wasm). sgd: Nesterov momentum 0.9.
+ * The learning rate is a starting value: schedules set it before every step (setLearningRate).
  */
-export function compileForTraining(model: tf.LayersModel, learningRate: number): void {
+export function createOptimizer(kind: RunConfig['optimizer'], learningRate: number): tf.Optimizer {
+  return kind === 'sgd'
+    ? new NesterovOptimizer(learningRate, 0.9, true)
+    : new FastAdamOptimizer(learningRate, 0.9, 0.999);
+}
+
+/** tfjs's MomentumOptimizer, whose dispose() forgets its −learningRate scalar (one tensor per run). */
+class NesterovOptimizer extends tf.MomentumOptimizer {
+  override dispose(): void {
+    super.dispose();
+    (this as unknown as { c: tf.Tensor | null }).c?.dispose();
+  }
+}
+
+/** Sets an optimizer's learning rate for the next steps (Adam and momentum SGD). */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  if (optimizer instanceof tf.MomentumOptimizer || optimizer instanceof tf.SGDOptimizer) {
+    optimizer.setLearningRate(learningRate);
+  } else if (optimizer instanceof tf.AdamOptimizer) {
+    // AdamOptimizer reads its (protected) learningRate field on every applyGradients.
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+  } else {
+    throw new Error(`setLearningRate: unsupported optimizer ${optimizer.getClassName()}`);
+  }
+}
+
+/** The run's optimizer with categorical cross-entropy: what every preset trains with. */
+export function compileForTraining(
+  model: tf.LayersModel,
+  optimizer: RunConfig['optimizer'],
+  learningRate: number,
+): void {
   model.compile({
-    optimizer: new FastAdamOptimizer(learningRate, 0.9, 0.999),
+    optimizer: createOptimizer(optimizer, learningRate),
     loss: 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });
@@ -71,6 +110,7 @@ export async function buildModel(
     numClasses,
     seed: config.seed,
     dropout: config.dropout,
+    weightDecay: config.weightDecay,
   };
   switch (config.preset) {
     case 'seed-cnn':
@@ -81,16 +121,19 @@ export async function buildModel(
           ? buildSeedCnn
           : config.preset === 'tiny-cnn'
             ? buildTinyCnn
-            : buildCnnPlus;
+            : config.presetVersion === 1
+              ? buildCnnPlusV1
+              : buildCnnPlus;
       const model = build(cnnOptions);
-      compileForTraining(model, config.learningRate);
-      return { ...base, model, transfer: null };
+      compileForTraining(model, config.optimizer, config.learningRate);
+      const whitening = model.layers.some((layer) => layer.name === WHITENING_LAYER);
+      return { ...base, model, transfer: null, whiteningLayer: whitening ? WHITENING_LAYER : null };
     }
     case 'seed-transfer':
     case 'transfer-plus': {
       const transfer = await buildTransfer(config, numClasses, options);
-      compileForTraining(transfer.parts.head, config.learningRate);
-      return { ...base, model: transfer.model, transfer: transfer.parts };
+      compileForTraining(transfer.parts.head, config.optimizer, config.learningRate);
+      return { ...base, model: transfer.model, transfer: transfer.parts, whiteningLayer: null };
     }
   }
 }
@@ -152,16 +195,23 @@ async function buildTransfer(
 }
 
 /**
- * Phase 2 of transfer learning: unfreeze the last `layers` backbone layers and recompile the whole
- * model with a fresh Adam at `learningRate` (tfjs reads `trainable` only when compiling).
+ * Phase 2 of transfer learning: unfreeze the last `layers` backbone layers and compile the model that
+ * fine-tuning trains (the whole model, or the part above a cached trunk, which shares its layers) with a
+ * fresh optimizer at `learningRate` (tfjs reads `trainable` only when compiling).
  */
-export function prepareFineTuning(built: ConvlabModel, layers: number, learningRate: number): void {
+export function prepareFineTuning(
+  built: ConvlabModel,
+  layers: number,
+  optimizer: RunConfig['optimizer'],
+  learningRate: number,
+  trainModel: tf.LayersModel = built.model,
+): void {
   if (!built.transfer) throw new Error('prepareFineTuning: not a transfer model');
   const { backboneLayers } = built.transfer;
   backboneLayers.forEach((layer, i) => {
     layer.trainable = i >= backboneLayers.length - layers;
   });
-  compileForTraining(built.model, learningRate);
+  compileForTraining(trainModel, optimizer, learningRate);
 }
 
 /** Parameters of a model (trainable and not), as Keras's model.summary() counts them. */

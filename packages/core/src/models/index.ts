@@ -3,3 +3,6 @@ export * from './build.ts';
 export * from './cnn.ts';
 export * from './mobilenet.ts';
 export * from './file-io.ts';
+export * from './patch-whitening.ts';
+export * from './fast-layers.ts';
+export * from './split-model.ts';

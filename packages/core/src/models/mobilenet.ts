@@ -13,6 +13,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../config/schema.ts';
 import { sharedAssetsDir } from '../paths.ts';
+import { leanConv2d } from './fast-layers.ts';
 import { loadLayersModelFrom, modelJsonPath } from './file-io.ts';
 
 const ALPHA: Record<Backbone, string> = {
@@ -189,7 +190,7 @@ export function fuseBackbone(source: tf.LayersModel, name = 'backbone'): tf.Laye
       };
       const fused = depthwise
         ? tf.layers.depthwiseConv2d({ ...common, depthMultiplier: config.depthMultiplier ?? 1 })
-        : tf.layers.conv2d({ ...common, filters: config.filters ?? 0 });
+        : leanConv2d({ ...common, filters: config.filters ?? 0 });
       let y = fused.apply(x as tf.SymbolicTensor) as tf.SymbolicTensor;
       fused.setWeights(weights);
       if (activation === 'relu6') {

@@ -1,3 +1,7 @@
 // Public API of training (re-exported from @convlab/core).
 export * from './train-run.ts';
 export * from './checkpoint.ts';
+export * from './schedule.ts';
+export * from './caching.ts';
+export * from './activation-cache.ts';
+export * from './phases.ts';

@@ -4,16 +4,18 @@
  * seed), validate, early-stop with best-weights restore, checkpoint every epoch, evaluate on the test
  * set and write the final model and report into the run's folder.
  *
- * Transfer presets train in two phases: 'frozen' (only the head learns; without augmentation the
- * backbone's features are computed once and cached) and 'fine-tune' (the last backbone layers unfrozen,
- * a fresh Adam at the lower rate, features computed on the fly).
+ * Transfer presets train in two phases (see phases.ts): 'frozen' (only the head learns) and 'fine-tune'
+ * (the last backbone layers unfrozen, a fresh optimizer at the lower rate). Without augmentation nothing
+ * below the trained layers changes, so their output is computed once per image and cached: the pooled
+ * features for the frozen phase, and — when fine-tuning follows — the trunk's output at the first
+ * fine-tuned layer, from which both the features and the fine-tuning batches are made.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/schema.ts';
-import { DEFAULT_AUGMENT } from '../data/augment.ts';
-import { epochBatchIndices, makeBatch } from '../data/batch.ts';
+import { augmentPolicy } from '../data/augment.ts';
+import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
 import { deriveSeed, mulberry32 } from '../data/random.ts';
 import type { ImageSet, LoadedDataset } from '../data/types.ts';
 import {
@@ -34,18 +36,28 @@ import {
   buildModel,
   disposeConvlabModel,
   prepareFineTuning,
+  setLearningRate,
   type BuildModelOptions,
-  type ConvlabModel,
 } from '../models/build.ts';
 import { saveModelToDir } from '../models/file-io.ts';
+import { initPatchWhitening } from '../models/patch-whitening.ts';
+import {
+  cachePrecision,
+  DEFAULT_CACHE_BUDGET_BYTES,
+  gatherRows,
+  type ActivationCache,
+} from './activation-cache.ts';
+import { cacheActivations, planTrunkCache, type CacheKind, type TrunkPlan } from './caching.ts';
 import {
   loadCheckpoint,
   restoreOptimizer,
   saveCheckpoint,
   type CheckpointState,
 } from './checkpoint.ts';
+import { planPhases, type EpochPhase } from './phases.ts';
+import { learningRateAt } from './schedule.ts';
 
-export type EpochPhase = 'train' | 'frozen' | 'fine-tune';
+export type { EpochPhase } from './phases.ts';
 
 export interface EpochMetrics {
   /** 1-based, counted across phases. */
@@ -55,19 +67,36 @@ export interface EpochMetrics {
   acc: number;
   valLoss: number;
   valAcc: number;
+  /** The learning rate of the epoch's last step. */
   lr: number;
   seconds: number;
 }
 
-export interface TrainProgress {
-  epoch: number;
-  totalEpochs: number;
-  batch: number;
-  totalBatches: number;
-  etaSeconds: number;
-  loss: number;
-  acc: number;
-}
+/** Live progress: a training batch, or images done while a cache is filled. */
+export type TrainProgress =
+  | {
+      stage: 'train';
+      epoch: number;
+      totalEpochs: number;
+      batch: number;
+      totalBatches: number;
+      etaSeconds: number;
+      loss: number;
+      acc: number;
+    }
+  | {
+      stage: 'cache';
+      /** What is being cached, and for which image set. */
+      cache: CacheKind;
+      set: 'train' | 'val';
+      /** The epoch that starts once caching is done. */
+      epoch: number;
+      totalEpochs: number;
+      imagesDone: number;
+      imagesTotal: number;
+      /** Until this cache is filled. */
+      etaSeconds: number;
+    };
 
 export interface TrainReport {
   testLoss: number;
@@ -113,6 +142,10 @@ export interface TrainRunOptions {
   model?: BuildModelOptions;
   /** How many misclassified test images the report lists. */
   misclassifiedCount?: number;
+  /** Memory for one kind of activation cache (train + validation rows); default 3 GiB. */
+  cacheBudgetBytes?: number;
+  /** false: fine-tune through the whole network even where a trunk cache would do (for comparisons). */
+  trunkCache?: boolean;
 }
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -120,55 +153,28 @@ const PROGRESS_INTERVAL_MS = 1000;
 const NO_BEST = { epoch: 0, valAcc: -1, epochsSinceBest: 0 };
 const EVAL_BATCH_SIZE = 128;
 
-interface PhasePlan {
-  phase: EpochPhase;
-  epochs: number;
-  learningRate: number;
-}
-
-function planPhases(config: RunConfig, built: ConvlabModel): PhasePlan[] {
-  if (!built.transfer)
-    return [{ phase: 'train', epochs: config.epochs, learningRate: config.learningRate }];
-  const phases: PhasePlan[] = [
-    { phase: 'frozen', epochs: config.epochs, learningRate: config.learningRate },
-  ];
-  if (config.fineTuneEpochs > 0 && config.fineTuneLayers > 0) {
-    phases.push({
-      phase: 'fine-tune',
-      epochs: config.fineTuneEpochs,
-      learningRate: config.learningRate * config.fineTuneLearningRateFactor,
-    });
-  }
-  return phases;
-}
-
-/** Cached backbone features of an image set (row-major [count × featureSize]). */
-interface FeatureSet {
-  values: Float32Array;
-  size: number;
-}
-
-function gatherFeatures(features: FeatureSet, indices: Int32Array): tf.Tensor2D {
-  const out = new Float32Array(indices.length * features.size);
-  indices.forEach((index, k) =>
-    out.set(
-      features.values.subarray(index * features.size, (index + 1) * features.size),
-      k * features.size,
-    ),
-  );
-  return tf.tensor2d(out, [indices.length, features.size]);
-}
-
-function oneHot(set: ImageSet, indices: Int32Array): tf.Tensor2D {
-  const out = new Float32Array(indices.length * set.numClasses);
-  indices.forEach((index, k) => (out[k * set.numClasses + (set.labels[index] ?? 0)] = 1));
-  return tf.tensor2d(out, [indices.length, set.numClasses]);
-}
-
 function snapshotWeights(model: tf.LayersModel): tf.NamedTensorMap {
   const snapshot: tf.NamedTensorMap = {};
   for (const weight of model.weights) snapshot[weight.originalName] = weight.read().clone();
   return snapshot;
+}
+
+/** Calls `report` at most once per interval (the first call always goes through). */
+function throttled<T>(report: ((value: T) => void | Promise<void>) | undefined) {
+  let last = -Infinity;
+  return async (value: () => T, force = false): Promise<void> => {
+    const now = performance.now();
+    if (!report || (!force && now - last < PROGRESS_INTERVAL_MS)) return;
+    last = now;
+    await report(value());
+  };
+}
+
+/** The inputs of one phase's batches and validation: images, or rows of a cache. */
+interface PhaseInputs {
+  /** Model input for training batch `indices` (null: make image batches). */
+  train: ActivationCache | null;
+  val: ActivationCache | null;
 }
 
 export async function trainRun(config: RunConfig, options: TrainRunOptions): Promise<TrainResult> {
@@ -179,13 +185,14 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   if (dataset.val.count === 0) throw new Error('the validation set is empty');
   const built = await buildModel(config, numClasses, options.model);
   let bestWeights: tf.NamedTensorMap | null = null;
+  let trunk: TrunkPlan | null = null;
   try {
     const batchOptions = {
       inputSize: built.inputSize,
       scaling: built.inputScaling,
       channels: 3 as const,
     };
-    const phases = planPhases(config, built);
+    const phases = planPhases(config);
     let history: EpochMetrics[] = [];
     let completedPhases: EpochPhase[] = [];
     let best = { ...NO_BEST };
@@ -201,6 +208,9 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       tf.dispose(Object.values(modelWeights));
       bestWeights = resumed.bestWeights;
       log.info(`resuming after epoch ${state.epoch}`);
+    } else if (built.whiteningLayer) {
+      // A data-dependent init: a resumed run has these weights in its checkpoint.
+      initPatchWhitening(built.model, built.whiteningLayer, dataset.train, batchOptions);
     }
     const startedAt = performance.now();
     const elapsedSeconds = () => previousSeconds + (performance.now() - startedAt) / 1000;
@@ -209,32 +219,6 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       phases
         .filter((p) => !completedPhases.includes(p.phase))
         .reduce((sum, p) => sum + p.epochs - history.filter((e) => e.phase === p.phase).length, 0);
-
-    // Validation features are reused by every frozen epoch; training features only without augmentation.
-    let valFeatures: FeatureSet | null = null;
-    let trainFeatures: FeatureSet | null = null;
-    const computeFeatures = async (set: ImageSet): Promise<FeatureSet> => {
-      const extractor = built.transfer?.features;
-      if (!extractor) throw new Error('no feature extractor');
-      const started = performance.now();
-      // Features of a large set take minutes: a stop request must not wait for them.
-      const values = await predictInBatches(
-        extractor,
-        set.count,
-        EVAL_BATCH_SIZE,
-        (indices) => {
-          const { xs, ys } = makeBatch(set, indices, batchOptions);
-          ys.dispose();
-          return xs;
-        },
-        options.shouldStop,
-      );
-      log.info(
-        `computed features of ${set.count} images in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      return { values, size: built.transfer?.featureSize ?? 0 };
-    };
-
     const stoppedResult = (): TrainResult => ({
       stopped: true,
       epochs: history,
@@ -243,19 +227,150 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       report: null,
       trainSeconds: elapsedSeconds(),
     });
+    const progress = throttled(options.onProgress);
 
-    let lastProgressAt = -Infinity; // the first batch always reports
-    let batchesDone = 0;
+    // Trunk caching (fine-tuning without augmentation): the trunk's output is cached once and serves
+    // both phases; the frozen phase's features are computed from it.
+    const fineTunes = phases.some((p) => p.phase === 'fine-tune');
+    trunk =
+      fineTunes && options.trunkCache !== false
+        ? planTrunkCache(built, config.fineTuneLayers, config.augment)
+        : null;
+    const budget = options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES;
+    const cached: { trunk: PhaseInputs | null; features: PhaseInputs | null } = {
+      trunk: null,
+      features: null,
+    };
+    const imageInput = (set: ImageSet) => (indices: Int32Array) => {
+      const { xs, ys } = makeBatch(set, indices, batchOptions);
+      ys.dispose();
+      return xs;
+    };
+    const cacheSet = async (
+      kind: CacheKind,
+      which: 'train' | 'val',
+      model: tf.LayersModel,
+      makeInput: (indices: Int32Array) => tf.Tensor,
+      rows: number,
+    ): Promise<ActivationCache> => {
+      const shape = (model.outputs[0]?.shape.slice(1) ?? []) as number[];
+      const precision = cachePrecision(dataset.train.count + dataset.val.count, shape, budget);
+      const started = performance.now();
+      const cache = await cacheActivations(model, rows, EVAL_BATCH_SIZE, makeInput, precision, {
+        shouldStop: options.shouldStop,
+        onBatch: (done, total) =>
+          progress(
+            () => ({
+              stage: 'cache',
+              cache: kind,
+              set: which,
+              epoch: history.length + 1,
+              totalEpochs: plannedEpochs(),
+              imagesDone: done,
+              imagesTotal: total,
+              etaSeconds: ((performance.now() - started) / 1000 / done) * (total - done),
+            }),
+            done === total,
+          ),
+      });
+      log.info(
+        `cached ${kind} of ${rows} ${which} images as ${precision} [${shape.join('×')}] in ` +
+          `${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return cache;
+    };
+    const cacheTrunk = async (): Promise<PhaseInputs> => {
+      if (!trunk) throw new Error('no trunk to cache');
+      return {
+        train: await cacheSet(
+          'trunk',
+          'train',
+          trunk.split.trunk,
+          imageInput(dataset.train),
+          dataset.train.count,
+        ),
+        val: await cacheSet(
+          'trunk',
+          'val',
+          trunk.split.trunk,
+          imageInput(dataset.val),
+          dataset.val.count,
+        ),
+      };
+    };
+    const cacheFeatures = async (): Promise<PhaseInputs> => {
+      const extractor = built.transfer?.features;
+      if (!extractor) throw new Error('no feature extractor');
+      if (trunk) {
+        cached.trunk ??= await cacheTrunk();
+        const { train, val } = cached.trunk;
+        const fromRows = (cache: ActivationCache | null) => (indices: Int32Array) => {
+          if (!cache) throw new Error('trunk cache missing');
+          return gatherRows(cache, indices);
+        };
+        return {
+          train: await cacheSet(
+            'features',
+            'train',
+            trunk.features,
+            fromRows(train),
+            dataset.train.count,
+          ),
+          val: await cacheSet('features', 'val', trunk.features, fromRows(val), dataset.val.count),
+        };
+      }
+      // Training features only without augmentation; validation features are reused every epoch.
+      return {
+        train: config.augment
+          ? null
+          : await cacheSet(
+              'features',
+              'train',
+              extractor,
+              imageInput(dataset.train),
+              dataset.train.count,
+            ),
+        val: await cacheSet(
+          'features',
+          'val',
+          extractor,
+          imageInput(dataset.val),
+          dataset.val.count,
+        ),
+      };
+    };
+
+    let trainBatches = 0;
+    let trainMs = 0;
     for (const plan of phases) {
       if (completedPhases.includes(plan.phase)) continue;
       const frozen = plan.phase === 'frozen';
-      if (plan.phase === 'fine-tune') {
-        prepareFineTuning(built, config.fineTuneLayers, plan.learningRate);
-        valFeatures = null;
-        trainFeatures = null;
+      let inputs: PhaseInputs = { train: null, val: null };
+      try {
+        if (frozen) inputs = cached.features ??= await cacheFeatures();
+        else if (plan.phase === 'fine-tune' && trunk) inputs = cached.trunk ??= await cacheTrunk();
+      } catch (error) {
+        if (error instanceof PredictionStopped) return stoppedResult();
+        throw error;
       }
-      const trainModel = frozen ? built.transfer?.head : built.model;
-      if (!trainModel) throw new Error('no model to train');
+      if (plan.phase === 'fine-tune') cached.features = null;
+      // The model this phase trains, and the one whose weights early stopping snapshots.
+      const trainModel = frozen
+        ? built.transfer?.head
+        : plan.phase === 'fine-tune' && trunk
+          ? trunk.predictions
+          : built.model;
+      const weightsModel = frozen ? built.transfer?.head : built.model;
+      if (!trainModel || !weightsModel) throw new Error('no model to train');
+      if (plan.phase === 'fine-tune') {
+        prepareFineTuning(
+          built,
+          config.fineTuneLayers,
+          config.optimizer,
+          plan.learningRate,
+          trainModel,
+        );
+      }
       const optimizer = trainModel.optimizer;
       if (resumed) {
         // The checkpoint's optimizer belongs to this phase only if the phase had already begun.
@@ -264,23 +379,33 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
         tf.dispose(resumed.optimizerWeights.map((w) => w.tensor));
         resumed = null;
       }
-      if (frozen) {
-        try {
-          valFeatures = await computeFeatures(dataset.val);
-          if (!config.augment) trainFeatures = await computeFeatures(dataset.train);
-        } catch (error) {
-          if (error instanceof PredictionStopped) return stoppedResult();
-          throw error;
-        }
-      }
+      const train = dataset.train;
+      const totalBatches = Math.ceil(train.count / config.batchSize);
+      const phaseSteps = plan.epochs * totalBatches;
+      const trainBatch = (indices: Int32Array, augmentRng: () => number) =>
+        inputs.train
+          ? {
+              xs: gatherRows(inputs.train, indices),
+              ys: tf.tensor2d(labelTargets(train, indices, config.labelSmoothing), [
+                indices.length,
+                numClasses,
+              ]),
+            }
+          : imageBatch(
+              train,
+              indices,
+              batchOptions,
+              config,
+              augmentRng,
+              frozen ? built.transfer?.features : null,
+            );
       const phaseDoneEpochs = history.filter((e) => e.phase === plan.phase).length;
       for (let phaseEpoch = phaseDoneEpochs + 1; phaseEpoch <= plan.epochs; phaseEpoch++) {
         const epoch = history.length + 1;
         const epochStarted = performance.now();
         const shuffleRng = mulberry32(deriveSeed(config.seed, `shuffle:${epoch}`));
         const augmentRng = mulberry32(deriveSeed(config.seed, `augment:${epoch}`));
-        const train = dataset.train;
-        const totalBatches = Math.ceil(train.count / config.batchSize);
+        let learningRate = plan.learningRate;
         let lossSum = 0;
         let accSum = 0;
         let seen = 0;
@@ -291,25 +416,15 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           rng: shuffleRng,
         })) {
           if (await options.shouldStop?.()) return stoppedResult();
-          let xs: tf.Tensor;
-          let ys: tf.Tensor;
-          if (frozen && trainFeatures) {
-            xs = gatherFeatures(trainFeatures, indices);
-            ys = oneHot(train, indices);
-          } else {
-            const made = makeBatch(train, indices, {
-              ...batchOptions,
-              ...(config.augment ? { augment: DEFAULT_AUGMENT, rng: augmentRng } : {}),
-            });
-            ys = made.ys;
-            if (frozen) {
-              const extractor = built.transfer?.features;
-              xs = tf.tidy(() => extractor?.predict(made.xs) as tf.Tensor);
-              made.xs.dispose();
-            } else {
-              xs = made.xs;
-            }
-          }
+          const batchStarted = performance.now();
+          learningRate = learningRateAt(
+            config.lrSchedule,
+            plan.learningRate,
+            (phaseEpoch - 1) * totalBatches + batch,
+            phaseSteps,
+          );
+          if (config.lrSchedule !== 'constant') setLearningRate(optimizer, learningRate);
+          const { xs, ys } = trainBatch(indices, augmentRng);
           const result = (await trainModel.trainOnBatch(xs, ys)) as number[];
           tf.dispose([xs, ys]);
           const [loss = NaN, acc = NaN] = result;
@@ -319,38 +434,37 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           accSum += acc * indices.length;
           seen += indices.length;
           batch++;
-          batchesDone++;
-          const now = performance.now();
-          if (options.onProgress && now - lastProgressAt >= PROGRESS_INTERVAL_MS) {
-            lastProgressAt = now;
-            const secondsPerBatch = (now - startedAt) / 1000 / batchesDone;
+          trainBatches++;
+          trainMs += performance.now() - batchStarted;
+          // The first batch of an epoch always reports (the stage may just have changed from caching).
+          await progress(() => {
             const remainingBatches =
               totalBatches - batch + (plannedEpochs() - epoch) * totalBatches;
-            await options.onProgress({
+            return {
+              stage: 'train',
               epoch,
               totalEpochs: plannedEpochs(),
               batch,
               totalBatches,
-              etaSeconds: Math.max(0, secondsPerBatch * remainingBatches),
+              etaSeconds: Math.max(0, (trainMs / 1000 / trainBatches) * remainingBatches),
               loss: lossSum / seen,
               acc: accSum / seen,
-            });
-          }
+            };
+          }, batch === 1);
         }
 
-        const validation =
-          frozen && valFeatures
-            ? scoreProbabilities(
-                await predictInBatches(trainModel, dataset.val.count, EVAL_BATCH_SIZE, (indices) =>
-                  gatherFeatures(valFeatures as FeatureSet, indices),
-                ),
-                dataset.val.labels.subarray(0, dataset.val.count),
-                numClasses,
-              )
-            : await evaluateModel(built.model, dataset.val, {
-                ...batchOptions,
-                batchSize: EVAL_BATCH_SIZE,
-              });
+        const validation = inputs.val
+          ? scoreProbabilities(
+              await predictInBatches(trainModel, dataset.val.count, EVAL_BATCH_SIZE, (indices) =>
+                gatherRows(inputs.val as ActivationCache, indices),
+              ),
+              dataset.val.labels.subarray(0, dataset.val.count),
+              numClasses,
+            )
+          : await evaluateModel(built.model, dataset.val, {
+              ...batchOptions,
+              batchSize: EVAL_BATCH_SIZE,
+            });
         const metrics: EpochMetrics = {
           epoch,
           phase: plan.phase,
@@ -358,7 +472,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           acc: accSum / seen,
           valLoss: validation.loss,
           valAcc: validation.acc,
-          lr: plan.learningRate,
+          lr: learningRate,
           seconds: (performance.now() - epochStarted) / 1000,
         };
         history = [...history, metrics];
@@ -369,7 +483,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           best = { epoch, valAcc: metrics.valAcc, epochsSinceBest: 0 };
           if (patience > 0) {
             tf.dispose(Object.values(bestWeights ?? {}));
-            bestWeights = snapshotWeights(trainModel);
+            bestWeights = snapshotWeights(weightsModel);
           }
         } else {
           best = { ...best, epochsSinceBest: best.epochsSinceBest + 1 };
@@ -378,7 +492,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
         const phaseEnds = earlyStop || phaseEpoch === plan.epochs;
         if (phaseEnds) {
           if (bestWeights) {
-            trainModel.loadWeights(bestWeights);
+            weightsModel.loadWeights(bestWeights);
             tf.dispose(Object.values(bestWeights));
             bestWeights = null;
             log.info(`restored the weights of epoch ${best.epoch}`);
@@ -402,6 +516,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
         if (earlyStop) break;
       }
     }
+    cached.trunk = null;
 
     const trainSeconds = elapsedSeconds();
     const test = await evaluateModel(built.model, dataset.test, {
@@ -429,8 +544,33 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     return result;
   } finally {
     tf.dispose(Object.values(bestWeights ?? {}));
+    // The top above a cached trunk shares the model's weights; only its optimizer is its own.
+    trunk?.predictions.optimizer?.dispose();
     disposeConvlabModel(built);
   }
+}
+
+/**
+ * One training batch made from images (augmented when the config says so), passed through the frozen
+ * feature extractor when the phase trains only the head.
+ */
+function imageBatch(
+  set: ImageSet,
+  indices: Int32Array,
+  batchOptions: BatchOptions,
+  config: RunConfig,
+  augmentRng: () => number,
+  extractor: tf.LayersModel | null | undefined,
+): { xs: tf.Tensor; ys: tf.Tensor } {
+  const made = makeBatch(set, indices, {
+    ...batchOptions,
+    labelSmoothing: config.labelSmoothing,
+    ...(config.augment ? { augment: augmentPolicy(config.augmentation), rng: augmentRng } : {}),
+  });
+  if (!extractor) return made;
+  const xs = tf.tidy(() => extractor.predict(made.xs) as tf.Tensor);
+  made.xs.dispose();
+  return { xs, ys: made.ys };
 }
 
 function buildReport(

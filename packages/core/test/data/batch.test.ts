@@ -4,7 +4,9 @@ import {
   DEFAULT_AUGMENT,
   epochBatchIndices,
   epochBatches,
+  flipTranslateImages,
   generateSynthetic,
+  labelTargets,
   makeBatch,
   mulberry32,
   resizeBilinear,
@@ -93,7 +95,7 @@ describe('makeBatch', () => {
       inputSize: 4,
       scaling: 'unit',
       channels: 3,
-      augment: { ...noAugment, horizontalFlip: true },
+      augment: { kind: 'affine', params: { ...noAugment, horizontalFlip: true } },
       rng: mulberry32(1),
     });
     const values = flipped.xs.dataSync();
@@ -111,7 +113,7 @@ describe('makeBatch', () => {
       inputSize: 32,
       scaling: 'unit',
       channels: 3,
-      augment: noAugment,
+      augment: { kind: 'affine', params: noAugment },
       rng: mulberry32(2),
     });
     const plain = makeBatch(set, [0, 1], { inputSize: 32, scaling: 'unit', channels: 3 });
@@ -124,7 +126,7 @@ describe('makeBatch', () => {
       inputSize: 32,
       scaling: 'unit' as const,
       channels: 3 as const,
-      augment: DEFAULT_AUGMENT,
+      augment: { kind: 'affine' as const, params: DEFAULT_AUGMENT },
     };
     const a = makeBatch(set, [0, 1, 2, 3], { ...options, rng: mulberry32(5) });
     const b = makeBatch(set, [0, 1, 2, 3], { ...options, rng: mulberry32(5) });
@@ -141,6 +143,50 @@ describe('makeBatch', () => {
     expect(Array.from(a.ys.dataSync())).toEqual(Array.from(plain.ys.dataSync()));
     tf.dispose([a.xs, a.ys, b.xs, b.ys, c.xs, c.ys, plain.xs, plain.ys]);
     expect(() => makeBatch(set, [0], { ...options })).toThrow(/rng/);
+  });
+
+  it('flip-translate shifts by at most 2 pixels with a reflected border, seeded', () => {
+    // One 5×5 grey image whose pixel value is 10·row + column: each output pixel names its source.
+    const images = Uint8Array.from({ length: 25 }, (_, p) => 10 * Math.floor(p / 5) + (p % 5));
+    const source: ImageSet = { ...gradientSet(), images, count: 1, height: 5, width: 5 };
+    const outputs = new Set<string>();
+    for (let seed = 0; seed < 40; seed++) {
+      const out = new Uint8Array(25);
+      flipTranslateImages(images, out, 1, source, 2, mulberry32(seed));
+      const again = new Uint8Array(25);
+      flipTranslateImages(images, again, 1, source, 2, mulberry32(seed));
+      expect(Array.from(again)).toEqual(Array.from(out));
+      outputs.add(out.join());
+      // Rows and columns of the output are whole rows/columns of the source, in a shifted order.
+      const rowOf = (y: number) => Math.floor(out[y * 5]! / 10);
+      const colOf = (x: number) => out[x]! % 10;
+      for (let y = 0; y < 5; y++) {
+        for (let x = 0; x < 5; x++) expect(out[y * 5 + x]).toBe(10 * rowOf(y) + colOf(x));
+      }
+      // A shift d maps row y to reflect(y + d): the middle row moves by |d| ≤ 2.
+      expect(Math.abs(rowOf(2) - 2)).toBeLessThanOrEqual(2);
+      expect(Math.abs(colOf(2) - 2)).toBeLessThanOrEqual(2);
+      // Reflection, not edge repetition: row -1 is row 1 (so rows 0 and 1 both appear near the top).
+      const rows = [0, 1, 2, 3, 4].map(rowOf);
+      if (rows[0] === 1 && rows[1] === 0) expect(rows.slice(2)).toEqual([1, 2, 3]);
+    }
+    expect(outputs.size).toBeGreaterThan(10);
+  });
+
+  it('smooths labels: (1 − ε)·one-hot + ε/classes', () => {
+    const smoothed = makeBatch(set, [0, 1], {
+      inputSize: 32,
+      scaling: 'unit',
+      channels: 3,
+      labelSmoothing: 0.2,
+    });
+    const rows = smoothed.ys.arraySync();
+    for (const [k, row] of rows.entries()) {
+      const label = set.labels[k]!;
+      row.forEach((v, c) => expect(v).toBeCloseTo(c === label ? 0.82 : 0.02, 6));
+    }
+    tf.dispose([smoothed.xs, smoothed.ys]);
+    expect(() => labelTargets(set, [0], 1)).toThrow(/labelSmoothing/);
   });
 
   it('refuses out-of-range indices', () => {

@@ -16,8 +16,12 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-async function layersOf(input: RunConfigInput, numClasses = 10) {
-  const built = await buildModel(resolveRunConfig(input), numClasses);
+async function layersOf(input: RunConfigInput, numClasses = 10, presetVersion?: number) {
+  const config = resolveRunConfig(input);
+  const built = await buildModel(
+    { ...config, presetVersion: presetVersion ?? config.presetVersion },
+    numClasses,
+  );
   const layers = built.model.layers.map((l) => l.getClassName());
   const params = built.model.countParams();
   const outputShape = built.model.outputs[0]?.shape;
@@ -48,8 +52,8 @@ describe('CNN presets', () => {
     expect(outputShape).toEqual([null, 10]);
   });
 
-  it('cnn-plus: 3 blocks of (conv+BN+ReLU)×2, pool, dropout, and a dense head (815,914 params)', async () => {
-    const { layers, params } = await layersOf({ preset: 'cnn-plus' });
+  it('cnn-plus v1 (runs queued before v2): 3 blocks of (conv+BN+ReLU)×2, pool, dropout, and a dense head (815,914 params)', async () => {
+    const { layers, params } = await layersOf({ preset: 'cnn-plus', dropout: 0.3 }, 10, 1);
     const block = ['Conv2D', 'BatchNormalization', 'ReLU', 'Conv2D', 'BatchNormalization', 'ReLU'];
     expect(layers).toEqual([
       ...[...block, 'MaxPooling2D', 'Dropout'],
@@ -79,6 +83,45 @@ describe('CNN presets', () => {
       (256 * 10 + 10);
     expect(expected).toBe(815_914);
     expect(params).toBe(expected);
+  });
+
+  it('cnn-plus v2: whitening stem, 3 blocks of conv→pool→BN→ReLU→conv→BN→ReLU, max pool, dense', async () => {
+    const { layers, params, outputShape } = await layersOf({ preset: 'cnn-plus' });
+    const block = [
+      'Conv2D',
+      'MaxPooling2D',
+      'BatchNormalization',
+      'ReLU',
+      'Conv2D',
+      'BatchNormalization',
+      'ReLU',
+    ];
+    expect(layers).toEqual([
+      'Conv2D',
+      'ReLU',
+      ...block,
+      ...block,
+      ...block,
+      'GlobalMaxPooling2D',
+      'Dense',
+    ]);
+    // No conv or dense biases; BN 4·channels. The stem is 2·2·3·24 frozen weights.
+    const conv = (cin: number, cout: number) => 9 * cin * cout;
+    const bn = (channels: number) => 2 * 4 * channels;
+    const expected =
+      2 * 2 * 3 * 24 +
+      conv(24, 32) +
+      conv(32, 32) +
+      bn(32) +
+      conv(32, 64) +
+      conv(64, 64) +
+      bn(64) +
+      conv(64, 64) +
+      conv(64, 64) +
+      bn(64) +
+      64 * 10;
+    expect(params).toBe(expected);
+    expect(outputShape).toEqual([null, 10]);
   });
 
   it('builds the same initial weights from the same seed', async () => {

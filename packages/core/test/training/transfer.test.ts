@@ -13,6 +13,7 @@ import {
   type EpochMetrics,
   type LoadedDataset,
   type RunConfigInput,
+  type TrainProgress,
 } from '../../src/index.ts';
 
 const haveAssets = existsSync(localMobileNetV2Dir('mobilenet_v2_0.35'));
@@ -101,6 +102,53 @@ describe.skipIf(!haveAssets)('transfer learning runs', { timeout: 120_000 }, () 
       resume: true,
     });
     expect(resumed.epochs.map(comparable)).toEqual(uninterrupted.map(comparable));
+  });
+
+  it('fine-tunes on the cached trunk with exactly the metrics of fine-tuning the whole network', async () => {
+    const progress: TrainProgress[] = [];
+    const logs: string[] = [];
+    const cached = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir: path.join(workDir, 'cached'),
+      onProgress: (p) => void progress.push(p),
+      log: { info: (message) => void logs.push(message) },
+    });
+    const uncached = await trainRun(resolveRunConfig(transferInput), {
+      dataset,
+      runDir: path.join(workDir, 'uncached'),
+      trunkCache: false,
+    });
+    expect(cached.epochs.map(comparable)).toEqual(uncached.epochs.map(comparable));
+    expect(cached.report?.testAcc).toBe(uncached.report?.testAcc);
+    expect(logs.some((m) => /^cached trunk of \d+ train images as float32/.test(m))).toBe(true);
+    // Caching reports its progress through the same channel as batches, ending at all images done.
+    const trunkTrain = progress.filter(
+      (p) => p.stage === 'cache' && p.cache === 'trunk' && p.set === 'train',
+    );
+    expect(trunkTrain.at(-1)).toMatchObject({
+      imagesDone: dataset.train.count,
+      imagesTotal: dataset.train.count,
+    });
+    expect(progress.some((p) => p.stage === 'train')).toBe(true);
+  });
+
+  it('stores a cache as float16 when float32 would exceed the budget, and refuses beyond', async () => {
+    const logs: string[] = [];
+    const config = resolveRunConfig({ ...transferInput, epochs: 1, fineTuneEpochs: 1 });
+    // 1280 pooled features per image fit only as float16; the [1×1×56] trunk fits as float32.
+    const rows = dataset.train.count + dataset.val.count;
+    const result = await trainRun(config, {
+      dataset,
+      runDir: path.join(workDir, 'half'),
+      cacheBudgetBytes: rows * 1280 * 3,
+      log: { info: (message) => void logs.push(message) },
+    });
+    expect(logs.some((m) => /^cached features of \d+ train images as float16/.test(m))).toBe(true);
+    expect(logs.some((m) => /^cached trunk of \d+ train images as float32/.test(m))).toBe(true);
+    expect(result.epochs[0]?.valAcc).toBeGreaterThan(0);
+    await expect(
+      trainRun(config, { dataset, runDir: path.join(workDir, 'refused'), cacheBudgetBytes: 1000 }),
+    ).rejects.toThrow(/CONVLAB_CACHE_BUDGET_MB/);
   });
 
   it('computes features on the fly when augmenting', async () => {

@@ -29,6 +29,9 @@ export const workersRouter = {
           batch: true,
           totalBatches: true,
           etaSeconds: true,
+          stage: true,
+          cacheDone: true,
+          cacheTotal: true,
         },
         orderBy: { startedAt: 'asc' },
       });

@@ -50,7 +50,7 @@ function depthwiseInfo(
 
 type DepthwiseInfo = ReturnType<typeof depthwiseInfo>;
 
-/** Geometry arguments of the SIMD kernels: n, hp, wp, c, oh, ow, kh, kw, sh, sw. */
+/** Geometry arguments of the SIMD filter-gradient kernel: n, hp, wp, c, oh, ow, kh, kw, sh, sw. */
 function simdGeometry(i: DepthwiseInfo) {
   return [
     i.batchSize,
@@ -110,59 +110,26 @@ export function makeDepthwiseBackpropInput(simd: SimdKernels) {
     const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropInputAttrs;
     const i = depthwiseInfo(attrs.inputShape, filter.shape as Shape4, attrs);
     if (!i.simdShape) return depthwiseBackpropInputJs(backend, dy, filter, i, attrs.inputShape);
-    const dxp = padded(backend, i);
-    heapF32(backend, dxp).fill(0);
+    const out = backend.makeOutput(attrs.inputShape, 'float32');
     simd.depthwiseInputGrad(
       heapPtr(backend, dy),
       heapPtr(backend, filter),
-      heapPtr(backend, dxp),
-      ...simdGeometry(i),
-    );
-    const out = backend.makeOutput(attrs.inputShape, 'float32');
-    // Input rows/columns no window reaches ('valid' padding of an odd size) get no gradient.
-    const rows = Math.min(i.inHeight, i.paddedHeight - i.padTop);
-    const cols = Math.min(i.inWidth, i.paddedWidth - i.padLeft);
-    if (rows < i.inHeight || cols < i.inWidth) heapF32(backend, out).fill(0);
-    cropInto(simd, backend, dxp, out, i, rows, cols);
-    disposeTemp(backend, dxp);
-    return out;
-  };
-}
-
-function cropInto(
-  simd: SimdKernels,
-  backend: WasmBackend,
-  dxp: TensorInfo,
-  out: TensorInfo,
-  i: DepthwiseInfo,
-  rows: number,
-  cols: number,
-): void {
-  if (rows === i.inHeight && cols === i.inWidth) {
-    simd.cropNhwc(
-      heapPtr(backend, dxp),
       heapPtr(backend, out),
       i.batchSize,
-      i.paddedHeight,
-      i.paddedWidth,
-      i.inChannels,
-      i.padTop,
-      i.padLeft,
       i.inHeight,
       i.inWidth,
+      i.inChannels,
+      i.outHeight,
+      i.outWidth,
+      i.filterHeight,
+      i.filterWidth,
+      i.strideHeight,
+      i.strideWidth,
+      i.padTop,
+      i.padLeft,
     );
-    return;
-  }
-  const src = heapF32(backend, dxp);
-  const dst = heapF32(backend, out);
-  const c = i.inChannels;
-  for (let n = 0; n < i.batchSize; n++) {
-    for (let h = 0; h < rows; h++) {
-      const from = ((n * i.paddedHeight + h + i.padTop) * i.paddedWidth + i.padLeft) * c;
-      const to = (n * i.inHeight + h) * i.inWidth * c;
-      dst.set(src.subarray(from, from + cols * c), to);
-    }
-  }
+    return out;
+  };
 }
 
 function depthwiseBackpropFilterJs(

@@ -1,11 +1,5 @@
-/** seed-cnn as users run it: built by core's model zoo from the resolved preset config. */
+/** A fixed random batch (images in [0,1), one-hot labels) for timing training steps. */
 import * as tf from '@tensorflow/tfjs';
-import { buildModel, resolveRunConfig } from '@convlab/core';
-
-export async function buildSeedCnn(): Promise<tf.LayersModel> {
-  const built = await buildModel(resolveRunConfig({ preset: 'seed-cnn' }), 10);
-  return built.model;
-}
 
 export function randomBatch(
   batch: number,

@@ -1,0 +1,36 @@
+/**
+ * A run's training phases, from its config alone: CNN presets train in one 'train' phase; transfer
+ * presets in a 'frozen' phase (head only) and, with fineTuneEpochs and fineTuneLayers, a 'fine-tune'
+ * phase at learningRate × fineTuneLearningRateFactor. The trainer, the bench and trainRun share this.
+ */
+import { isTransferPreset } from '../models/build.ts';
+import type { RunConfig } from '../config/schema.ts';
+
+export type EpochPhase = 'train' | 'frozen' | 'fine-tune';
+
+export interface PhasePlan {
+  phase: EpochPhase;
+  epochs: number;
+  learningRate: number;
+}
+
+export function planPhases(config: RunConfig): PhasePlan[] {
+  if (!isTransferPreset(config.preset))
+    return [{ phase: 'train', epochs: config.epochs, learningRate: config.learningRate }];
+  const phases: PhasePlan[] = [
+    { phase: 'frozen', epochs: config.epochs, learningRate: config.learningRate },
+  ];
+  if (config.fineTuneEpochs > 0 && config.fineTuneLayers > 0) {
+    phases.push({
+      phase: 'fine-tune',
+      epochs: config.fineTuneEpochs,
+      learningRate: config.learningRate * config.fineTuneLearningRateFactor,
+    });
+  }
+  return phases;
+}
+
+/** Epochs the run trains when no phase stops early. */
+export function totalEpochs(config: RunConfig): number {
+  return planPhases(config).reduce((sum, phase) => sum + phase.epochs, 0);
+}

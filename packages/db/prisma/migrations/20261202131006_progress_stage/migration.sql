@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "cacheDone" INTEGER;
+ALTER TABLE "Run" ADD COLUMN "cacheTotal" INTEGER;
+ALTER TABLE "Run" ADD COLUMN "stage" TEXT;
