@@ -18,6 +18,19 @@ const nextConfig: NextConfig = {
     'tar',
   ],
   poweredByHeader: false,
+  // No other site may frame the dashboard (clickjacking its buttons).
+  headers: () =>
+    Promise.resolve([
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'X-Frame-Options', value: 'DENY' },
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+        ],
+      },
+    ]),
   reactStrictMode: true,
 };
 

@@ -3,6 +3,7 @@
  * they are a contract: queue, runs, show, cancel, retry, trainer, migrate (plus data, workers).
  */
 import { CliError } from './cli-error.ts';
+import { printable } from './text-table.ts';
 
 // Each verb loads only what it needs: `queue` and `runs` must not pay for loading TensorFlow.js.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
@@ -37,6 +38,11 @@ Commands:
 Environment: DATABASE_URL (default file:./data/convlab.db under the repo), CONVLAB_DATA_DIR,
 CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND.`;
 
+/** The first line of a message, control characters escaped. */
+function oneLine(message: string): string {
+  return printable(message.split('\n')[0] ?? '');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -63,9 +69,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`convlab: ${error.message}`);
       return 2;
     }
-    console.error(
-      `convlab: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
+    // Anything else (a run in the wrong state, a database error) is still one line; the stack only
+    // with CONVLAB_DEBUG=1.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`convlab: ${oneLine(message)}`);
+    if (process.env.CONVLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);
     return 1;
   }
 }

@@ -1,7 +1,8 @@
 /** Trainer settings from the environment, validated once. */
+import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
 import { z } from 'zod';
 
-const envSchema = z.object({
+const envSchema = dataPolicyEnvSchema.extend({
   /** How long a claimed run stays ours without a heartbeat before any daemon may requeue it. */
   CONVLAB_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** How often the daemon polls for queued runs and requeues stale ones. */
@@ -15,7 +16,10 @@ const envSchema = z.object({
   CONVLAB_CACHE_BUDGET_MB: z.coerce.number().int().min(16).max(1_048_576).default(3072),
 });
 
-export type TrainerEnv = z.infer<typeof envSchema>;
+export type TrainerEnv = z.infer<typeof envSchema> & {
+  /** Where folder datasets and local weights may live, allowed weights hosts, image size limits. */
+  policy: DataPolicy;
+};
 
 export function readTrainerEnv(env: NodeJS.ProcessEnv = process.env): TrainerEnv {
   const result = envSchema.safeParse(env);
@@ -23,5 +27,5 @@ export function readTrainerEnv(env: NodeJS.ProcessEnv = process.env): TrainerEnv
     const issue = result.error.issues[0];
     throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return result.data;
+  return { ...result.data, policy: dataPolicyFromEnv(result.data) };
 }

@@ -84,8 +84,11 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     runConfigSchema.parse(JSON.parse(run.config)),
   );
   const env = readTrainerEnv();
-  const { backend, kernels } = await initBackend(env.CONVLAB_BACKEND);
-  logger.info({ event: 'run.backend', backend, kernels: kernels.length }, `training on ${backend}`);
+  const { backend, kernels, simd } = await initBackend(env.CONVLAB_BACKEND);
+  logger.info(
+    { event: 'run.backend', backend, kernels: kernels.length, simd },
+    `training on ${backend}${simd ? ` (${simd} SIMD kernels)` : ''}`,
+  );
   const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
     loadDataset(config.dataset, {
       seed: config.seed,
@@ -93,8 +96,19 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       trainLimit: config.trainLimit,
       testLimit: config.testLimit,
       inputSize: config.inputSize,
+      policy: env.policy,
     }),
   );
+  if (dataset.skipped.count > 0) {
+    logger.warn(
+      {
+        event: 'run.dataset_skipped',
+        skipped: dataset.skipped.count,
+        byKind: dataset.skipped.byKind,
+      },
+      `skipped ${dataset.skipped.count} files of the dataset`,
+    );
+  }
   const dir = runDir(id);
   const checkpointEpoch = await resumableCheckpointEpoch(db, id, dir);
   // Epoch rows past the checkpoint belong to work that is about to be redone.
@@ -103,6 +117,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     backend,
     totalEpochs: totalEpochs(config),
     resumedFromEpoch: checkpointEpoch,
+    skipped: dataset.skipped,
   });
   if (checkpointEpoch !== null)
     logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
@@ -112,6 +127,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     runDir: dir,
     resume: checkpointEpoch !== null,
     cacheBudgetBytes: env.CONVLAB_CACHE_BUDGET_MB * 1024 * 1024,
+    model: { weightsPolicy: env.policy.weights },
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },
     onEpoch: async (metric) => {

@@ -42,6 +42,18 @@ describe('convlab CLI', () => {
       [['--preset', 'tiny-cnn', '--learning-rate', '5'], /--learning-rate/],
       [['--dataset', 'synthetic'], /--preset is required/],
       [['--preset', 'tiny-cnn', '--bogus', '1'], /bogus/],
+      // Not read as 16: only decimal numbers are numbers.
+      [['--preset', 'tiny-cnn', '--epochs', '0x10'], /--epochs: expected a decimal number/],
+      [['--preset', 'tiny-cnn', '--epochs', ''], /--epochs/],
+      // Checked when queued, not when a trainer gets to it.
+      [['--preset', 'tiny-cnn', '--dataset', 'folder:/nonexistent'], /--dataset: .*(exist|inside)/],
+      [['--preset', 'tiny-cnn', '--dataset', 'folder:/etc'], /--dataset: .*inside a dataset root/],
+      [
+        ['--preset', 'transfer-plus', '--weights-url', 'http://127.0.0.1:9/m.json'],
+        /--weights-url/,
+      ],
+      [['--preset', 'tiny-cnn', '--group', 'bad group!'], /--group/],
+      [['--preset', 'tiny-cnn', '--train-limit', '1e15'], /--train-limit/],
     ];
     for (const [args, field] of cases) {
       const result = await sandbox.cli(['queue', ...args, '--json']);
@@ -85,6 +97,37 @@ describe('convlab CLI', () => {
     const missing = await sandbox.cli(['show', 'r-does-not-exist']);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/no run/);
+  });
+
+  it('reports failing actions in exactly one line, and prints names from others safely', async () => {
+    const id = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic']);
+    const cases: [string[], RegExp][] = [
+      [['cancel', 'rdoesnotexist0000'], /no run with id/],
+      [['retry', 'rdoesnotexist0000'], /no run with id/],
+      [['retry', id], /cannot retry run .* it is queued/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await sandbox.cli(args);
+      expect(result.code, args.join(' ')).not.toBe(0);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+    }
+    // A name with terminal escape sequences is shown escaped, never interpreted.
+    const named = await sandbox.queue([
+      '--preset',
+      'tiny-cnn',
+      '--dataset',
+      'synthetic',
+      '--name',
+      'evil \u001b[2J\u001b]0;pwned\u0007 name',
+    ]);
+    const shown = await sandbox.cli(['show', named]);
+    expect(shown.stdout).not.toMatch(/\u001b|\u0007/);
+    expect(shown.stdout).toContain('evil \\u001b[2J');
+    const listed = await sandbox.cli(['runs']);
+    expect(listed.stdout).not.toMatch(/\u001b|\u0007/);
+    for (const run of [id, named]) await sandbox.cli(['cancel', run]);
   });
 
   it('trains a queued run end to end with trainer --once', async () => {

@@ -1,8 +1,10 @@
 /**
  * The dashboard's settings, read from the environment and validated once. A dashboard reachable from
  * other machines (HOST not loopback) must have a token: without one anyone on the network could queue,
- * cancel and delete runs.
+ * cancel and delete runs. The server refuses to start on an invalid environment, or when HOST says
+ * loopback but the server listens on every interface (instrumentation.ts).
  */
+import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
 import { z } from 'zod';
 
 /** Empty strings in the environment mean "not set". */
@@ -11,8 +13,8 @@ const optionalString = z.preprocess(
   z.string().optional(),
 );
 
-const envSchema = z
-  .object({
+const envSchema = dataPolicyEnvSchema
+  .extend({
     HOST: optionalString.transform((host) => host ?? '127.0.0.1'),
     PORT: optionalString
       .transform((port) => Number(port ?? 3000))
@@ -34,7 +36,10 @@ const envSchema = z
     }
   });
 
-export type WebEnv = z.infer<typeof envSchema>;
+export type WebEnv = z.infer<typeof envSchema> & {
+  /** Where folder datasets and local weights may live, allowed weights hosts, image size limits. */
+  policy: DataPolicy;
+};
 
 /** Validates `env`; throws one line naming the first bad variable. */
 export function parseWebEnv(env: Record<string, string | undefined>): WebEnv {
@@ -43,7 +48,35 @@ export function parseWebEnv(env: Record<string, string | undefined>): WebEnv {
     const issue = result.error.issues[0];
     throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
   }
-  return result.data;
+  return { ...result.data, policy: dataPolicyFromEnv(result.data) };
+}
+
+/**
+ * The address a `next start` / `next dev` process listens on, from its command line: the -H/--hostname
+ * value, or every interface ('0.0.0.0') without one. Null when the process is not the Next.js CLI.
+ */
+export function listeningHost(argv: string[]): string | null {
+  const command = argv.findIndex((arg) => arg === 'start' || arg === 'dev');
+  if (command < 0 || !argv.slice(0, command).some((arg) => /(^|[\\/])next(\.js)?$/.test(arg)))
+    return null;
+  for (let i = command + 1; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '-H' || arg === '--hostname') return argv[i + 1] ?? '0.0.0.0';
+    const inline = /^(?:--hostname=|-H=?)(.+)$/.exec(arg)?.[1];
+    if (inline) return inline;
+  }
+  return '0.0.0.0';
+}
+
+/** Throws when HOST and the address the server really listens on disagree about loopback. */
+export function checkListeningHost(env: Pick<WebEnv, 'HOST'>, bound: string | null): void {
+  if (bound === null || isLoopbackHost(bound) === isLoopbackHost(env.HOST)) return;
+  throw new Error(
+    isLoopbackHost(env.HOST)
+      ? `HOST is ${env.HOST} but the server listens on ${bound} (every interface without -H): ` +
+          'start it with `npm start`, or pass -H and set HOST (and CONVLAB_TOKEN) to match'
+      : `HOST is ${env.HOST} but the server listens only on ${bound}: pass -H ${env.HOST}`,
+  );
 }
 
 let cached: WebEnv | undefined;

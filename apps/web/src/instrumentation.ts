@@ -1,6 +1,14 @@
-/** Runs once when the server starts: refuse to serve with an invalid environment (e.g. no token off loopback). */
+/**
+ * Runs once when the server starts: refuse to serve (exit 1 with one line) on an invalid environment
+ * (e.g. no token off loopback), or when HOST and the address the server listens on disagree.
+ */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { webEnv } = await import('./env.ts');
-  webEnv();
+  const { checkListeningHost, listeningHost, webEnv } = await import('./env.ts');
+  try {
+    checkListeningHost(webEnv(), listeningHost(process.argv));
+  } catch (error) {
+    console.error(`convlab dashboard: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, parseWebEnv } from '~/env.ts';
+import { checkListeningHost, isLoopbackHost, listeningHost, parseWebEnv } from '~/env.ts';
 import {
   accessPolicyFromEnv,
   decideAccess,
+  isSameOriginRequest,
   presentedToken,
   safeNextPath,
 } from '~/server/access.ts';
@@ -26,6 +27,19 @@ describe('env', () => {
       parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: TOKEN, CONVLAB_PUBLIC_READS: '1' })
         .CONVLAB_PUBLIC_READS,
     ).toBe(true);
+  });
+
+  it('takes the listening address from the next command line and refuses a mismatch', () => {
+    const next = ['node', '/repo/node_modules/next/dist/bin/next'];
+    expect(listeningHost([...next, 'start', '-H', '127.0.0.1', '-p', '3000'])).toBe('127.0.0.1');
+    expect(listeningHost([...next, 'start', '--hostname=::1'])).toBe('::1');
+    expect(listeningHost([...next, 'start', '-p', '3000'])).toBe('0.0.0.0'); // every interface
+    expect(listeningHost(['node', '/repo/server.js'])).toBeNull();
+    const loopback = parseWebEnv({});
+    expect(() => checkListeningHost(loopback, '127.0.0.1')).not.toThrow();
+    expect(() => checkListeningHost(loopback, '0.0.0.0')).toThrow(/listens on 0\.0\.0\.0/);
+    const remote = parseWebEnv({ HOST: '0.0.0.0', CONVLAB_TOKEN: TOKEN });
+    expect(() => checkListeningHost(remote, '0.0.0.0')).not.toThrow();
   });
 
   it('knows loopback hosts', () => {
@@ -83,8 +97,38 @@ describe('access decisions', () => {
 
   it('only redirects to same-site paths after login', () => {
     expect(safeNextPath('/runs/abc')).toBe('/runs/abc');
+    expect(safeNextPath('/compare?ids=a,b#top')).toBe('/compare?ids=a,b#top');
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', null, 3]) {
       expect(safeNextPath(bad)).toBe('/');
     }
+  });
+
+  it('the redirect variants a URL parser would resolve to another origin all land on /', () => {
+    // As the login form posts them: `next=/%09/evil.com` arrives decoded, with a real TAB.
+    for (const encoded of [
+      '/%09/evil.com',
+      '/%0a/evil.com',
+      '/%0d%0a/evil.com',
+      '/\\evil.com',
+      '//evil.com',
+      '/%5C/evil.com',
+      '/\\/evil.com',
+    ]) {
+      const next = new URLSearchParams(`next=${encoded}`).get('next');
+      expect(safeNextPath(next), encoded).toBe('/');
+      // What a browser makes of whatever we return stays on our origin.
+      expect(new URL(safeNextPath(next), 'http://127.0.0.1:3000').origin).toBe(
+        'http://127.0.0.1:3000',
+      );
+    }
+  });
+
+  it('form posts from other sites are refused (login, logout)', () => {
+    const headers = (h: Record<string, string>) => new Headers({ host: '127.0.0.1:3000', ...h });
+    expect(isSameOriginRequest(headers({ origin: 'http://127.0.0.1:3000' }))).toBe(true);
+    expect(isSameOriginRequest(headers({}))).toBe(true); // curl, scripts
+    expect(isSameOriginRequest(headers({ origin: 'https://evil.example' }))).toBe(false);
+    expect(isSameOriginRequest(headers({ 'sec-fetch-site': 'cross-site' }))).toBe(false);
+    expect(isSameOriginRequest(headers({ origin: 'null' }))).toBe(false);
   });
 });

@@ -2,16 +2,23 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defaultDataPolicy } from '@convlab/core/policy';
 import { applyMigrations, createDb, type PrismaClient } from '@convlab/db';
 import type { AccessPolicy } from '~/server/access.ts';
 import { createCaller } from '~/server/root.ts';
-import { createTRPCContext } from '~/server/trpc.ts';
+import { createTRPCContext, type TRPCContext } from '~/server/trpc.ts';
 
 export const LOOPBACK_POLICY: AccessPolicy = {
   loopback: true,
   token: undefined,
   publicReads: false,
 };
+
+/** Folder datasets of the web tests live under <dir>/datasets; weights under the shared assets. */
+export function dataPolicy(dir: string): TRPCContext['dataPolicy'] {
+  const defaults = defaultDataPolicy();
+  return { datasetRoots: [path.join(dir, 'datasets')], weights: defaults.weights };
+}
 
 export interface TestDatabase {
   dir: string;
@@ -37,7 +44,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     db,
     caller({ policy = LOOPBACK_POLICY, headers = {} } = {}) {
-      return createCaller(createTRPCContext({ db, policy, headers: new Headers(headers) }));
+      return createCaller(
+        createTRPCContext({
+          db,
+          policy,
+          headers: new Headers(headers),
+          dataPolicy: dataPolicy(dir),
+        }),
+      );
     },
     async cleanup() {
       await db.$disconnect();

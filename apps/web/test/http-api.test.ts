@@ -1,11 +1,9 @@
 /** The API as the browser sees it: HTTP requests through tRPC's fetch adapter, errors formatted. */
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessPolicy } from '~/server/access.ts';
-import { appRouter } from '~/server/root.ts';
-import { createTRPCContext } from '~/server/trpc.ts';
-import { createTestDatabase, LOOPBACK_POLICY, type TestDatabase } from './harness.ts';
+import { handleTRPCRequest, MAX_BATCH_SIZE } from '~/server/trpc-handler.ts';
+import { createTestDatabase, dataPolicy, LOOPBACK_POLICY, type TestDatabase } from './harness.ts';
 
 const TOKEN = 'a-long-enough-token';
 const REMOTE: AccessPolicy = { loopback: false, token: TOKEN, publicReads: false };
@@ -44,11 +42,10 @@ async function call(
     headers: { 'content-type': 'application/json', host: '127.0.0.1:3000', ...options.headers },
     body: method === 'POST' ? encoded : undefined,
   });
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: request,
-    router: appRouter,
-    createContext: () => createTRPCContext({ db: t.db, headers: request.headers, policy }),
+  return handleTRPCRequest(request, {
+    db: () => Promise.resolve(t.db),
+    policy,
+    dataPolicy: dataPolicy(t.dir),
   });
 }
 
@@ -123,5 +120,29 @@ describe('token enforcement off loopback', () => {
       canRead: true,
       canWrite: false,
     });
+  });
+});
+
+describe('batched requests', () => {
+  const batch = (count: number) => {
+    const paths = Array.from({ length: count }, () => 'presets.list').join(',');
+    const input = Object.fromEntries(
+      Array.from({ length: count }, (_, i) => [i, superjson.serialize(undefined)]),
+    );
+    const request = new Request(
+      `http://127.0.0.1:3000/api/trpc/${paths}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      { headers: { host: '127.0.0.1:3000' } },
+    );
+    return handleTRPCRequest(request, {
+      db: () => Promise.resolve(t.db),
+      policy: LOOPBACK_POLICY,
+      dataPolicy: dataPolicy(t.dir),
+    });
+  };
+
+  it(`runs up to ${MAX_BATCH_SIZE} procedures in one request and refuses 300 with a 400`, async () => {
+    expect((await batch(MAX_BATCH_SIZE)).status).toBe(200);
+    const refused = await batch(300);
+    expect(refused.status).toBe(400);
   });
 });

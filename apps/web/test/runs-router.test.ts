@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PRESET_NAMES } from '@convlab/core/schema';
 import { TRPCError } from '@trpc/server';
@@ -79,6 +81,97 @@ describe('runs.queue', () => {
     await trpcError(t.caller().runs.queue({ config: { preset: 'seed-cnn', batchSize: 0 } }));
     await trpcError(t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 10_000 }));
     expect(await t.db.run.count()).toBe(before);
+  });
+});
+
+describe('runs.queue refuses what a hostile input could do', () => {
+  const folder = (dir: string, classes: string[]) => {
+    for (const name of classes) mkdirSync(path.join(dir, name), { recursive: true });
+  };
+  const fieldOf = (error: TRPCError) =>
+    JSON.stringify((error.cause as { issues?: unknown })?.issues);
+
+  it('keeps folder datasets inside the dataset roots, checked when queued', async () => {
+    const root = path.join(t.dir, 'datasets');
+    folder(path.join(root, 'pets'), ['cat', 'dog']);
+    folder(path.join(root, 'one'), ['only']);
+    const { id } = await t
+      .caller()
+      .runs.queue({ config: { preset: 'tiny-cnn', dataset: 'folder:pets' } });
+    expect(id).toMatch(/^r/);
+    const before = await t.db.run.count();
+    for (const dataset of [
+      'folder:/etc',
+      'folder:/',
+      'folder:../..',
+      `folder:${root}/../..`,
+      'folder:/nonexistent',
+      'folder:one',
+    ]) {
+      const error = await trpcError(
+        t.caller().runs.queue({ config: { preset: 'tiny-cnn', dataset } }),
+      );
+      expect(error.code, dataset).toBe('BAD_REQUEST');
+      expect(fieldOf(error)).toContain('dataset');
+      expect(error.message).not.toMatch(/\/etc|\/tmp|convlab-web-test/);
+    }
+    const experiment = await trpcError(t.caller().runs.queueExperiment({ dataset: 'folder:/etc' }));
+    expect(experiment.code).toBe('BAD_REQUEST');
+    expect(await t.db.run.count()).toBe(before);
+  });
+
+  it('refuses weightsUrl outside the weights roots and hosts, sending no request anywhere', async () => {
+    let requests = 0;
+    const server = createServer((_, res) => {
+      requests++;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const weightsUrl of [
+        'file:///etc/passwd',
+        `http://127.0.0.1:${port}/internal/model.json`,
+        `https://127.0.0.1:${port}/model.json`,
+        'https://evil.example/model.json',
+      ]) {
+        const error = await trpcError(
+          t.caller().runs.queue({ config: { preset: 'transfer-plus', weightsUrl } }),
+        );
+        expect(error.code, weightsUrl).toBe('BAD_REQUEST');
+        expect(fieldOf(error)).toContain('weightsUrl');
+      }
+      expect(requests).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers out-of-range sizes with BAD_REQUEST naming the field, never a 500', async () => {
+    const long = `folder:${'x'.repeat(300)}`;
+    const experiment = await trpcError(t.caller().runs.queueExperiment({ dataset: long }));
+    expect(experiment.code).toBe('BAD_REQUEST'); // the folder does not exist (and the name would be cut)
+    for (const [config, field] of [
+      [{ preset: 'tiny-cnn', trainLimit: 1e15 }, 'trainLimit'],
+      [{ preset: 'tiny-cnn', testLimit: 1e15 }, 'testLimit'],
+      [{ preset: 'tiny-cnn', dataset: `folder:${'y'.repeat(5000)}` }, 'dataset'],
+    ] as const) {
+      const error = await trpcError(t.caller().runs.queue({ config }));
+      expect(error.code, field).toBe('BAD_REQUEST');
+      expect(fieldOf(error)).toContain(field);
+    }
+    // A default name from a long (valid) folder path is shortened to the 200-character limit.
+    const deep = path.join(t.dir, 'datasets', 'd'.repeat(180), 'e'.repeat(60));
+    folder(deep, ['a', 'b']);
+    const { id } = await t.caller().runs.queue({
+      config: {
+        preset: 'tiny-cnn',
+        dataset: `folder:${path.relative(path.join(t.dir, 'datasets'), deep)}`,
+      },
+    });
+    const { run } = await t.caller().runs.detail({ id });
+    expect(run.name.length).toBe(200);
+    expect(run.name.endsWith('…')).toBe(true);
   });
 });
 

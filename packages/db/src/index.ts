@@ -23,6 +23,8 @@ export {
   claimNextRun,
   completeRun,
   defaultRunName,
+  fitRunName,
+  MAX_RUN_NAME,
   deleteRun,
   enqueueRun,
   failRun,

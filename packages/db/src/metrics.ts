@@ -86,6 +86,14 @@ export async function deleteEpochMetricsAfter(
 
 export const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
 
+/** Files of an image folder a run did not train on (core's SkippedFiles), as stored on the run. */
+export const skippedFilesSchema = z.object({
+  count: z.number().int().min(0),
+  byKind: z.record(z.string(), z.number().int().min(0)),
+  examples: z.array(z.object({ file: z.string().max(4096), reason: z.string().max(500) })).max(100),
+});
+export type SkippedFilesInput = z.input<typeof skippedFilesSchema>;
+
 export const runProgressSchema = z.object({
   currentEpoch: z.number().int().min(0).optional(),
   totalEpochs: z.number().int().min(1).optional(),

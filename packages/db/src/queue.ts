@@ -10,9 +10,14 @@ import { z } from 'zod';
 import type { RunConfig } from '@convlab/core/schema';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import type { PrismaClient, Run } from './generated/prisma/client.ts';
-import { runResultsSchema, type RunResultsInput } from './metrics.ts';
+import {
+  runResultsSchema,
+  skippedFilesSchema,
+  type RunResultsInput,
+  type SkippedFilesInput,
+} from './metrics.ts';
 import { newRunId } from './run-id.ts';
-import { resolveRunConfigOrThrow } from './run-config.ts';
+import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
 import { runFromRow } from './run-row.ts';
 
 const enqueueOptionsSchema = z.object({
@@ -37,8 +42,17 @@ export interface EnqueueRunInput {
   maxAttempts?: number;
 }
 
+/** Run names are at most this long; a longer default (a long folder path) is shortened. */
+export const MAX_RUN_NAME = 200;
+
+/** `text` cut to MAX_RUN_NAME characters (ending in "…" when cut). */
+export function fitRunName(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= MAX_RUN_NAME ? trimmed : `${trimmed.slice(0, MAX_RUN_NAME - 1)}…`;
+}
+
 export function defaultRunName(config: RunConfig): string {
-  return `${config.preset} on ${config.dataset}`;
+  return fitRunName(`${config.preset} on ${config.dataset}`);
 }
 
 /** Validates and queues a run. Throws InvalidRunConfigError (one line naming the field) on bad config. */
@@ -52,7 +66,10 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid ${issue?.path.join('.') ?? 'run'}: ${issue?.message ?? 'invalid'}`);
+    throw new InvalidRunConfigError(
+      `invalid ${issue?.path.join('.') ?? 'run'}: ${issue?.message ?? 'invalid'}`,
+      parsed.error,
+    );
   }
   const options = parsed.data;
   return db.run.create({
@@ -132,11 +149,23 @@ export async function renewLease(
 export async function setRunStarted(
   db: PrismaClient,
   runId: string,
-  info: { backend: string; totalEpochs?: number; resumedFromEpoch?: number | null },
+  info: {
+    backend: string;
+    totalEpochs?: number;
+    resumedFromEpoch?: number | null;
+    /** Image-folder files the dataset load skipped (core's SkippedFiles). */
+    skipped?: SkippedFilesInput;
+  },
 ): Promise<void> {
+  const skipped = info.skipped ? skippedFilesSchema.parse(info.skipped) : null;
   await db.run.updateMany({
     where: { id: runId, status: 'running' },
     data: {
+      skippedFiles: skipped?.count ?? null,
+      skippedReport:
+        skipped && skipped.count > 0
+          ? JSON.stringify({ byKind: skipped.byKind, examples: skipped.examples })
+          : null,
       backend: info.backend,
       totalEpochs: info.totalEpochs,
       resumedFromEpoch: info.resumedFromEpoch ?? null,

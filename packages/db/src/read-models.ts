@@ -1,5 +1,6 @@
 /** What the CLI and the dashboard read: run listings and one run in full, JSON columns parsed. */
 import { runConfigSchema, type RunConfig } from '@convlab/core/schema';
+import { skippedFilesSchema } from './metrics.ts';
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
 import { RUN_STATUSES, type RunStatus } from './run-status.ts';
@@ -62,10 +63,16 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
   return counts;
 }
 
-export type RunDetail = Omit<Run, 'config'> & {
+export type RunDetail = Omit<Run, 'config' | 'skippedReport'> & {
   /** Null when the stored config no longer validates (the run then failed with configError). */
   config: RunConfig | null;
   configError: string | null;
+  /** What the dataset load skipped and why (image folders), or null. */
+  skipped: {
+    count: number;
+    byKind: Record<string, number>;
+    examples: { file: string; reason: string }[];
+  } | null;
   epochs: EpochMetric[];
   report: StoredRunReport | null;
 };
@@ -94,7 +101,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     include: { epochs: { orderBy: { epoch: 'asc' } }, report: true },
   });
   if (!run) return null;
-  const { epochs, report, config, ...fields } = run;
+  const { epochs, report, config, skippedReport, ...fields } = run;
   // A run whose stored config is invalid must still be shown, with the reason it failed.
   let parsedConfig: RunConfig | null = null;
   let configError: string | null = null;
@@ -103,10 +110,17 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
   } catch (error) {
     configError = error instanceof Error ? error.message : String(error);
   }
+  const skippedDetail = skippedReport
+    ? parseJsonColumn(skippedFilesSchema.omit({ count: true }), skippedReport, 'Run.skippedReport')
+    : null;
   return {
     ...fields,
     config: parsedConfig,
     configError,
+    skipped:
+      skippedDetail && fields.skippedFiles !== null
+        ? { count: fields.skippedFiles, ...skippedDetail }
+        : null,
     epochs,
     report: report && {
       runId: report.runId,

@@ -4,10 +4,13 @@ import {
   runConfigInputSchema,
   type RunConfigInput,
 } from '@convlab/core/schema';
+import { checkRunLocations, RunLocationError } from '@convlab/core/policy';
+import { resolveRunConfig } from '@convlab/core/schema';
 import { enqueueRun } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
+import { readTrainerEnv } from '../env.ts';
 
 /** CLI flag → run config field, so errors can name the flag the user typed. */
 const NUMERIC_FLAGS = {
@@ -32,6 +35,10 @@ const FLAG_FOR_FIELD = new Map<string, string>(
 const queueExtrasSchema = z.object({
   priority: z.number().int().min(-1000).max(1000).optional(),
   name: z.string().trim().min(1).max(200).optional(),
+  group: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
+    .optional(),
 });
 
 export async function queueCommand(args: string[]): Promise<number> {
@@ -74,25 +81,43 @@ export async function queueCommand(args: string[]): Promise<number> {
   const extras = queueExtrasSchema.safeParse({
     priority: values.priority === undefined ? undefined : parseNumber('priority', values.priority),
     name: values.name,
+    group: values.group,
   });
-  if (!extras.success) throw new CliError(`invalid ${describeConfigError(extras.error)}`);
+  if (!extras.success) {
+    const issue = extras.error.issues[0];
+    throw new CliError(`invalid --${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? ''}`);
+  }
+  // A folder dataset or weights location is checked now (exists, allowed), not when a trainer runs it.
+  try {
+    await checkRunLocations(resolveRunConfig(configResult.data), readTrainerEnv().policy);
+  } catch (error) {
+    if (error instanceof RunLocationError) {
+      throw new CliError(
+        `invalid --${error.field === 'dataset' ? 'dataset' : 'weights-url'}: ${error.message}`,
+      );
+    }
+    throw error;
+  }
 
   const run = await withDatabase((db) =>
     enqueueRun(db, {
       config: configResult.data,
       priority: extras.data.priority,
       name: extras.data.name,
-      groupId: values.group,
+      groupId: extras.data.group,
     }),
   );
   console.log(values.json ? JSON.stringify({ id: run.id }) : run.id);
   return 0;
 }
 
+/** Decimal numbers only: Number() would also read "0x10" as 16 and "" as 0. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function parseNumber(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) {
-    throw new CliError(`invalid --${flag}: expected a number, got "${raw}"`);
+  if (!DECIMAL.test(raw.trim()) || !Number.isFinite(value)) {
+    throw new CliError(`invalid --${flag}: expected a decimal number, got "${raw}"`);
   }
   return value;
 }

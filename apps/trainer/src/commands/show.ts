@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
-import { formatPercent, formatTable } from '../text-table.ts';
+import { formatPercent, formatTable, printable } from '../text-table.ts';
 
 export async function showCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,17 +20,24 @@ export async function showCommand(args: string[]): Promise<number> {
     return 0;
   }
   const { epochs, report } = detail;
-  console.log(`${detail.id}  ${detail.name}`);
+  console.log(`${detail.id}  ${printable(detail.name)}`);
   console.log(`status:   ${detail.status}${detail.cancelRequested ? ' (cancel requested)' : ''}`);
-  console.log(`preset:   ${detail.preset} v${detail.presetVersion} on ${detail.dataset}`);
+  console.log(
+    `preset:   ${detail.preset} v${detail.presetVersion} on ${printable(detail.dataset)}`,
+  );
   console.log(
     `backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
   const progress = progressLine(detail);
   if (progress) console.log(`progress: ${progress}`);
-  if (detail.error) console.log(`error:    ${detail.error}`);
-  if (detail.configError) console.log(`config:   invalid (${detail.configError})`);
-  else console.log(`config:   ${JSON.stringify(detail.config)}`);
+  if (detail.error) console.log(`error:    ${printable(detail.error)}`);
+  if (detail.configError) console.log(`config:   invalid (${printable(detail.configError)})`);
+  if (detail.skipped) {
+    const kinds = Object.entries(detail.skipped.byKind).map(([kind, n]) => `${n} ${kind}`);
+    console.log(`skipped:  ${detail.skipped.count} dataset files (${kinds.join(', ')})`);
+    for (const e of detail.skipped.examples)
+      console.log(`          ${printable(e.file)}: ${printable(e.reason)}`);
+  } else console.log(`config:   ${JSON.stringify(detail.config)}`);
   if (epochs.length > 0) {
     console.log('');
     console.log(

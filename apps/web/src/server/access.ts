@@ -111,15 +111,41 @@ export function describeAccess(policy: AccessPolicy, headers: Headers) {
   };
 }
 
-/** Only same-site paths: never redirect to another origin (`//evil.example`, `/\evil.example`). */
+const PLACEHOLDER_ORIGIN = 'http://convlab.invalid';
+
+/**
+ * Only a path on this site: what a browser would resolve `value` to must stay on our origin. URL
+ * parsers drop tabs and newlines and read `\` as `/`, so `/\t/evil.example` and `/\\evil.example`
+ * would leave it: anything with control characters or backslashes, or resolving elsewhere, becomes `/`.
+ */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const UNSAFE_IN_PATH = /[\u0000-\u001f\u007f\\]/;
+
 export function safeNextPath(value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
-  ) {
+  if (typeof value !== 'string' || !value.startsWith('/') || UNSAFE_IN_PATH.test(value)) return '/';
+  let url: URL;
+  try {
+    url = new URL(value, PLACEHOLDER_ORIGIN);
+  } catch {
     return '/';
   }
-  return value;
+  if (url.origin !== PLACEHOLDER_ORIGIN) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/**
+ * Whether a request comes from one of our own pages (or from a non-browser client): a browser's Origin
+ * must name our host, and Sec-Fetch-Site, where sent, must be same-origin or none. Form posts (login,
+ * logout) check it, so another site cannot sign a visitor in or out.
+ */
+export function isSameOriginRequest(headers: Headers): boolean {
+  const site = headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') return false;
+  const origin = headers.get('origin');
+  if (origin === null) return true;
+  try {
+    return new URL(origin).host === headers.get('host');
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,8 @@
 /** Maps the database layer's errors onto tRPC error codes, so clients see 404/409/400, not 500. */
+import { RunLocationError } from '@convlab/core/policy';
 import { InvalidRunConfigError, RunNotFoundError, RunStateError } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 
 export function toTRPCError(error: unknown): unknown {
   if (error instanceof TRPCError) {
@@ -17,6 +18,9 @@ export function toTRPCError(error: unknown): unknown {
   if (error instanceof InvalidRunConfigError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error.zodError });
   }
+  if (error instanceof RunLocationError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: fieldError(error) });
+  }
   if (error instanceof ZodError) {
     return new TRPCError({
       code: 'BAD_REQUEST',
@@ -25,4 +29,14 @@ export function toTRPCError(error: unknown): unknown {
     });
   }
   return error;
+}
+
+/** A ZodError naming the run-config field, so the queue form shows the message next to that input. */
+function fieldError(error: RunLocationError): ZodError | undefined {
+  return z
+    .unknown()
+    .superRefine((_, ctx) => {
+      ctx.addIssue({ code: 'custom', path: ['config', error.field], message: error.message });
+    })
+    .safeParse(null).error;
 }

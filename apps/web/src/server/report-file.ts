@@ -4,30 +4,58 @@ import path from 'node:path';
 import { runDir } from '@convlab/core/paths';
 import { z } from 'zod';
 
-const predictionsSchema = z.array(z.number().int().min(0));
-/** `predictions` at the top level of report.json, or inside its `report` object. */
-const storedPredictionsSchema = z.union([
-  z.object({ predictions: predictionsSchema }),
-  z
-    .object({ report: z.object({ predictions: predictionsSchema }) })
-    .transform((file) => file.report),
-]);
+const indices = z.array(z.number().int().min(0));
+
+/**
+ * report.json's per-test-image lists: the predicted class (`predictions`, at the top level or, in older
+ * files, inside `report`), the true class (`testLabels`) and, for image folders, the file relative to
+ * the folder (`testSources`).
+ */
+const reportExtrasSchema = z.object({
+  predictions: indices.optional(),
+  report: z.object({ predictions: indices.optional() }).optional(),
+  testLabels: indices.optional(),
+  testSources: z.array(z.string().max(4096)).optional(),
+});
+
+export interface ReportExtras {
+  predictions: number[] | null;
+  testLabels: number[] | null;
+  testSources: string[] | null;
+}
+
+/** The lists report.json has (null for each it lacks, or for a missing or unreadable file). */
+export async function readReportExtras(runId: string): Promise<ReportExtras> {
+  const none: ReportExtras = { predictions: null, testLabels: null, testSources: null };
+  let text: string;
+  try {
+    text = await readFile(path.join(runDir(runId), 'report.json'), 'utf8');
+  } catch {
+    return none;
+  }
+  try {
+    const parsed = reportExtrasSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return none;
+    const file = parsed.data;
+    return {
+      predictions: file.predictions ?? file.report?.predictions ?? null,
+      testLabels: file.testLabels ?? null,
+      testSources: file.testSources ?? null,
+    };
+  } catch {
+    return none;
+  }
+}
 
 /**
  * One predicted class per test image, if the run's report.json lists them; null otherwise (then the
  * confusion-matrix drill-down falls back to the report's misclassified examples).
  */
 export async function readStoredPredictions(runId: string): Promise<number[] | null> {
-  let text: string;
-  try {
-    text = await readFile(path.join(runDir(runId), 'report.json'), 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const parsed = storedPredictionsSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.predictions : null;
-  } catch {
-    return null;
-  }
+  return (await readReportExtras(runId)).predictions;
+}
+
+/** For a run on an image folder: each test image's file, relative to the folder; null when none. */
+export async function readStoredTestSources(runId: string): Promise<string[] | null> {
+  return (await readReportExtras(runId)).testSources;
 }

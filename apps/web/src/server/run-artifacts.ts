@@ -5,7 +5,7 @@
  * unchecked.
  */
 import { existsSync } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { runDir } from '@convlab/core/paths';
 
@@ -51,6 +51,41 @@ export function artifactFilePath(runId: string, segments: string[]): string | nu
     return first === REPORT_FILE ? path.join(runDir(runId), REPORT_FILE) : null;
   if (first !== MODEL_DIR || !SAFE_FILE_NAME.test(second)) return null;
   return path.join(runDir(runId), MODEL_DIR, second);
+}
+
+/**
+ * A downloadable artifact as a regular file inside the run's folder: never through a symlink (a run
+ * folder is written by the trainer, but a link planted there must not expose other files). Null when
+ * `segments` name no artifact or the file is missing or not plain.
+ */
+export async function artifactFile(
+  runId: string,
+  segments: string[],
+): Promise<{ file: string; size: number } | null> {
+  const file = artifactFilePath(runId, segments);
+  if (!file) return null;
+  try {
+    const info = await lstat(file);
+    if (!info.isFile()) return null;
+    const [real, root] = await Promise.all([realpath(file), realpath(runDir(runId))]);
+    if (!real.startsWith(root + path.sep)) return null;
+    return { file: real, size: info.size };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the run's model folder is a real folder (not a link) holding model.json. */
+export async function hasModelFolder(runId: string): Promise<boolean> {
+  try {
+    const dir = path.join(runDir(runId), MODEL_DIR);
+    return (
+      (await lstat(dir)).isDirectory() &&
+      (await artifactFile(runId, [MODEL_DIR, 'model.json'])) !== null
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Removes the run's folder (model, report, checkpoints). Missing folders are fine. */

@@ -1,12 +1,19 @@
 /**
  * The test images a run was evaluated on, for the misclassified gallery and the confusion-matrix
- * drill-down. They are re-loaded with the run's own dataset options (same seed and limits → same
- * images in the same order, so the report's indices point at the right pictures) and kept in memory:
- * a few loaded test sets, least recently used dropped first.
+ * drill-down.
+ * - Built-in datasets are re-loaded with the run's own dataset options (same seed and limits → same
+ *   images in the same order, so the report's indices point at the right pictures) and kept in memory:
+ *   a few loaded test sets, least recently used dropped first.
+ * - Image folders are never loaded whole: report.json names each test image's file, and a request
+ *   decodes that one file (size limits first, see core's image-decode.ts) into a bounded cache of PNGs.
  */
-import { loadDataset, type ImageSet } from '@convlab/core';
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { loadDataset, loadFolderImage, resolveFolderDataset, type ImageSet } from '@convlab/core';
+import type { DataPolicy } from '@convlab/core/policy';
 import type { RunConfig } from '@convlab/core/schema';
 import { PNG } from 'pngjs';
+import { readStoredTestSources } from './report-file.ts';
 
 export interface TestSet {
   classNames: string[];
@@ -27,8 +34,10 @@ function cacheKey(config: RunConfig): string {
   ]);
 }
 
-/** The run's test set (loaded once, then served from memory). */
+/** The test set of a run on a built-in dataset (loaded once, then served from memory). */
 export function loadTestSet(config: RunConfig): Promise<TestSet> {
+  if (config.dataset.startsWith('folder:'))
+    throw new Error('image folders are served one image at a time (folderTestImagePng)');
   const key = cacheKey(config);
   const cached = cache.get(key);
   if (cached) {
@@ -55,6 +64,82 @@ export function loadTestSet(config: RunConfig): Promise<TestSet> {
     cache.delete(oldest);
   }
   return loading;
+}
+
+/** Why a test image cannot be shown, in words fit for any reader (no server paths). */
+export class TestImageUnavailable extends Error {
+  override name = 'TestImageUnavailable';
+  constructor(
+    readonly status: 404 | 409,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_CACHED_IMAGES = 256;
+const imageCache = new Map<string, Buffer>();
+
+/**
+ * Test image `index` of a run on an image folder, as a PNG: its one file, resolved inside the dataset
+ * root, never through a symlink, decoded within the image limits and resized as training saw it.
+ */
+export async function folderTestImagePng(
+  runId: string,
+  config: RunConfig,
+  index: number,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
+): Promise<Buffer> {
+  const key = `${runId}/${index}`;
+  const cached = imageCache.get(key);
+  if (cached) {
+    imageCache.delete(key);
+    imageCache.set(key, cached);
+    return cached;
+  }
+  const sources = await readStoredTestSources(runId);
+  if (!sources)
+    throw new TestImageUnavailable(404, 'the test images are listed once the run completes');
+  const source = sources[index];
+  if (source === undefined)
+    throw new TestImageUnavailable(
+      404,
+      `the test set has ${sources.length} images; no image ${index}`,
+    );
+  let root: string;
+  try {
+    root = await resolveFolderDataset(config.dataset, policy.datasetRoots);
+  } catch {
+    throw new TestImageUnavailable(409, "the run's image folder is no longer available");
+  }
+  const file = path.resolve(root, source);
+  const info = await lstat(file).catch(() => null);
+  const real = info?.isFile() ? await realpath(file).catch(() => null) : null;
+  if (!real || !real.startsWith(root + path.sep))
+    throw new TestImageUnavailable(409, 'this test image is no longer available');
+  let pixels: Uint8Array;
+  try {
+    pixels = await loadFolderImage(real, config.inputSize, policy.images);
+  } catch {
+    throw new TestImageUnavailable(409, 'this test image can no longer be decoded');
+  }
+  const set: ImageSet = {
+    images: pixels,
+    labels: new Uint8Array(1),
+    count: 1,
+    height: config.inputSize,
+    width: config.inputSize,
+    channels: 3,
+    numClasses: 1,
+  };
+  const png = encodeImagePng(set, 0);
+  imageCache.set(key, png);
+  while (imageCache.size > MAX_CACHED_IMAGES) {
+    const oldest = imageCache.keys().next().value;
+    if (oldest === undefined) break;
+    imageCache.delete(oldest);
+  }
+  return png;
 }
 
 /** One HWC uint8 image of the set as a PNG (grey images are expanded to RGB). */

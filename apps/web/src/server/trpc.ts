@@ -3,6 +3,7 @@
  * the queue form can show them next to the inputs) and the procedures, which differ only in the access
  * they need (see access.ts).
  */
+import type { DataPolicy } from '@convlab/core/policy';
 import type { PrismaClient } from '@convlab/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
@@ -14,6 +15,8 @@ export interface TRPCContext {
   db: PrismaClient;
   headers: Headers;
   policy: AccessPolicy;
+  /** Where queued folder datasets and weights may point (the environment's, see env.ts). */
+  dataPolicy: Pick<DataPolicy, 'datasetRoots' | 'weights'>;
 }
 
 export function createTRPCContext(options: TRPCContext): TRPCContext {

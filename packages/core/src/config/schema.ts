@@ -19,7 +19,10 @@ export const BUILTIN_DATASETS = ['synthetic', 'cifar10', 'mnist', 'fashion-mnist
 /** A built-in dataset name, or `folder:<path>` for a user's image folder (`root/<class>/*.png`). */
 export const datasetNameSchema = z.union([
   z.enum(BUILTIN_DATASETS),
-  z.string().regex(/^folder:.+/, 'a folder dataset is written folder:<path>'),
+  z
+    .string()
+    .max(1024, 'a folder dataset path is at most 1024 characters')
+    .regex(/^folder:[^\0]+$/, 'a folder dataset is written folder:<path>'),
 ]);
 export type DatasetName = z.infer<typeof datasetNameSchema>;
 
@@ -38,6 +41,8 @@ export const LR_SCHEDULES = ['constant', 'one-cycle'] as const;
 export const AUGMENTATIONS = ['affine', 'flip-translate'] as const;
 
 const MAX_SEED = 2 ** 31 - 1;
+/** The most images a train or test limit may name (more than any dataset convlab can hold). */
+const MAX_IMAGES = 10_000_000;
 
 /** Every field of a run config (no defaults: what a user may override). */
 const runConfigFields = z
@@ -60,15 +65,15 @@ const runConfigFields = z
     dropout: z.number().min(0).max(0.95),
     /** Transfer presets only: the pretrained backbone and where its weights come from. */
     backbone: backboneSchema.nullable(),
-    weightsUrl: z.string().min(1).nullable(),
+    weightsUrl: z.string().min(1).max(2048).nullable(),
     /** Phase 2 of transfer learning: unfreeze the last N backbone layers (0 = no fine-tuning). */
     fineTuneLayers: z.number().int().min(0).max(500),
     fineTuneEpochs: z.number().int().min(0).max(500),
     /** Fine-tuning runs at learningRate × this factor (the lab's 10× lower rate). */
     fineTuneLearningRateFactor: z.number().positive().max(1),
     /** Optional caps on how many training / test images are used (quick experiments and tests). */
-    trainLimit: z.number().int().min(10).nullable(),
-    testLimit: z.number().int().min(10).nullable(),
+    trainLimit: z.number().int().min(10).max(MAX_IMAGES).nullable(),
+    testLimit: z.number().int().min(10).max(MAX_IMAGES).nullable(),
     optimizer: z.enum(OPTIMIZERS),
     lrSchedule: z.enum(LR_SCHEDULES),
     /** L2 penalty on conv and dense kernels (as SGD weight decay: the gradient gains weightDecay·w). */

@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyMd5s } from './file-checksums.ts';
 import type { RawDataset } from './load-dataset.ts';
-import type { ImageSet } from './types.ts';
+import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
 
 export const CIFAR10_BATCHES_DIR = 'cifar-10-batches-bin';
 export const CIFAR10_TRAIN_FILES = [
@@ -151,5 +151,10 @@ export async function loadCifar10(dir: string, expected = OFFICIAL_CIFAR10): Pro
     await Promise.all(CIFAR10_TRAIN_FILES.map((name) => readFile(path.join(batchesDir, name)))),
   );
   const test = parseCifar10Records([await readFile(path.join(batchesDir, CIFAR10_TEST_FILE))]);
-  return { classNames: await readClassNames(batchesDir), train, test, skippedFiles: 0 };
+  return {
+    classNames: await readClassNames(batchesDir),
+    train,
+    test,
+    skipped: NO_SKIPPED_FILES,
+  };
 }

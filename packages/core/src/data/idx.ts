@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RawDataset } from './load-dataset.ts';
-import type { ImageSet } from './types.ts';
+import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
 
 export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;
@@ -128,7 +128,7 @@ export async function loadIdxDataset(
     classNames: name === 'mnist' ? [...MNIST_CLASS_NAMES] : [...FASHION_MNIST_CLASS_NAMES],
     train: await loadIdxPair(trainImages, trainLabels),
     test: await loadIdxPair(testImages, testLabels),
-    skippedFiles: 0,
+    skipped: NO_SKIPPED_FILES,
   };
 }
 

@@ -1,64 +1,84 @@
 /**
  * A user's image folder: `root/<class>/*.{png,jpg,jpeg}`, or `root/train/<class>` + `root/test/<class>`.
- * Decoded in JS (pngjs, jpeg-js), flattened to RGB (alpha composited over white), resized bilinearly to
- * a square size. Unreadable files are skipped and counted; class names are the sorted folder names.
+ * Decoded in JS (pngjs, jpeg-js) after a header check against size limits (image-decode.ts), flattened
+ * to RGB (alpha composited over white), resized bilinearly to a square size. Refused and unreadable
+ * files are skipped, counted and named with the reason; class names are the sorted folder names. Errors
+ * and skip reports name files relative to the folder, never by their server path.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import {
+  checkImageFileSize,
+  DEFAULT_IMAGE_LIMITS,
+  decodeImage,
+  ImageRejected,
+  rgbaToRgb,
+  type ImageLimits,
+} from './image-decode.ts';
 import { resizeBilinear } from './image-ops.ts';
 import type { RawDataset } from './load-dataset.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { stratifiedSelect, subsetImageSet } from './split.ts';
-import type { ImageSet } from './types.ts';
+import type { ImageSet, SkippedFiles } from './types.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 /** Share of the images held out for testing when the folder has no train/test split of its own. */
 export const FOLDER_TEST_FRACTION = 0.2;
+/** How many skipped files a dataset names (all are counted). */
+const SKIPPED_EXAMPLES = 20;
 
 export interface ImageFolderOptions {
   /** Square side every image is resized to. */
   size: number;
   /** Seeds the carved test split. */
   seed: number;
+  /** Files over these limits are skipped (default DEFAULT_IMAGE_LIMITS). */
+  limits?: ImageLimits;
 }
 
-export interface DecodedImage {
-  width: number;
-  height: number;
-  /** RGBA bytes, row-major. */
-  rgba: Uint8Array;
+/**
+ * One image file as the model sees it: checked against the limits, decoded, flattened to RGB and
+ * resized to size × size. Throws ImageRejected (with a reason fit for a reader) when refused.
+ */
+export async function loadFolderImage(
+  file: string,
+  size: number,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    checkImageFileSize((await stat(file)).size, limits);
+    bytes = await readFile(file);
+  } catch (error) {
+    if (error instanceof ImageRejected) throw error;
+    throw new ImageRejected('the file cannot be read', 'unreadable');
+  }
+  const decoded = decodeImage(bytes, limits);
+  return resizeBilinear(
+    rgbaToRgb(decoded),
+    { height: decoded.height, width: decoded.width, channels: 3 },
+    size,
+    size,
+  );
 }
 
-/** Decode a PNG or JPEG by its signature bytes; throws on anything else. */
-export function decodeImage(bytes: Buffer): DecodedImage {
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
-    const png = PNG.sync.read(bytes);
-    return { width: png.width, height: png.height, rgba: png.data };
+/** Skipped files: counted by kind, the first few named (relative to the dataset's root). */
+class SkipLog {
+  count = 0;
+  byKind: Record<string, number> = {};
+  examples: { file: string; reason: string }[] = [];
+  add(file: string, error: unknown): void {
+    const rejected =
+      error instanceof ImageRejected ? error : new ImageRejected('cannot be decoded', 'corrupt');
+    this.count++;
+    this.byKind[rejected.kind] = (this.byKind[rejected.kind] ?? 0) + 1;
+    if (this.examples.length < SKIPPED_EXAMPLES)
+      this.examples.push({ file, reason: rejected.message });
   }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    const image = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      maxMemoryUsageInMB: 256,
-    });
-    return { width: image.width, height: image.height, rgba: image.data };
+  summary(): SkippedFiles {
+    return { count: this.count, byKind: this.byKind, examples: this.examples };
   }
-  throw new Error('not a PNG or JPEG file');
-}
-
-/** RGBA → RGB, compositing transparent pixels over white. */
-export function rgbaToRgb({ width, height, rgba }: DecodedImage): Uint8Array {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0; p < width * height; p++) {
-    const alpha = (rgba[p * 4 + 3] ?? 255) / 255;
-    for (let c = 0; c < 3; c++) {
-      rgb[p * 3 + c] = Math.round((rgba[p * 4 + c] ?? 0) * alpha + 255 * (1 - alpha));
-    }
-  }
-  return rgb;
 }
 
 async function listDirs(dir: string): Promise<string[]> {
@@ -79,71 +99,66 @@ async function listImages(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Decode every image under `dir/<class>/` for the given classes. */
+/** Decode every image under `dir/<class>/` for the given classes (paths named relative to `root`). */
 async function loadSplit(
+  root: string,
   dir: string,
   classNames: string[],
-  size: number,
-): Promise<{ set: ImageSet; skipped: number }> {
+  options: ImageFolderOptions,
+  skipped: SkipLog,
+): Promise<ImageSet> {
+  const { size } = options;
   const imageBytes = size * size * 3;
   const chunks: Uint8Array[] = [];
   const labels: number[] = [];
-  let skipped = 0;
+  const sources: string[] = [];
   for (const [label, className] of classNames.entries()) {
     const classDir = path.join(dir, className);
     const files = existsSync(classDir) ? await listImages(classDir) : [];
     let loaded = 0;
     for (const file of files) {
+      const relative = path.relative(root, file);
       try {
-        const decoded = decodeImage(await readFile(file));
-        if (decoded.width < 1 || decoded.height < 1) throw new Error('empty image');
-        const rgb = rgbaToRgb(decoded);
-        chunks.push(
-          resizeBilinear(
-            rgb,
-            { height: decoded.height, width: decoded.width, channels: 3 },
-            size,
-            size,
-          ),
-        );
+        chunks.push(await loadFolderImage(file, size, options.limits));
         labels.push(label);
+        sources.push(relative);
         loaded++;
-      } catch {
-        skipped++;
+      } catch (error) {
+        skipped.add(relative, error);
       }
     }
     if (loaded === 0) {
+      const where = path.relative(root, classDir) || className;
       throw new Error(
-        `class folder ${classDir} has no readable images (.png, .jpg, .jpeg)` +
-          (files.length > 0 ? `: all ${files.length} failed to decode` : ''),
+        `class folder ${where} has no readable images (.png, .jpg, .jpeg)` +
+          (files.length > 0 ? `: all ${files.length} were skipped` : ''),
       );
     }
   }
   const images = new Uint8Array(labels.length * imageBytes);
   chunks.forEach((chunk, i) => images.set(chunk, i * imageBytes));
   return {
-    set: {
-      images,
-      labels: Uint8Array.from(labels),
-      count: labels.length,
-      height: size,
-      width: size,
-      channels: 3,
-      numClasses: classNames.length,
-    },
-    skipped,
+    images,
+    labels: Uint8Array.from(labels),
+    count: labels.length,
+    height: size,
+    width: size,
+    channels: 3,
+    numClasses: classNames.length,
+    sources,
   };
 }
 
-function checkClasses(classNames: string[], dir: string): void {
+/** `where` names the folder for a reader: "the folder", or its train/ or test/ part. */
+function checkClasses(classNames: string[], where: string): void {
   if (classNames.length < 2) {
     throw new Error(
-      `${dir} needs at least 2 class folders (root/<class>/*.png), found ${classNames.length}` +
+      `${where} needs at least 2 class folders (<class>/*.png), found ${classNames.length}` +
         (classNames.length === 1 ? ` (${classNames[0]})` : ''),
     );
   }
   if (classNames.length > 256)
-    throw new Error(`${dir} has ${classNames.length} classes; at most 256 are supported`);
+    throw new Error(`${where} has ${classNames.length} classes; at most 256 are supported`);
 }
 
 export async function loadImageFolder(
@@ -154,41 +169,38 @@ export async function loadImageFolder(
     (s) => s.isDirectory(),
     () => false,
   );
-  if (!isDir) throw new Error(`image folder ${root} does not exist or is not a folder`);
+  if (!isDir) throw new Error('the image folder does not exist or is not a folder');
   const trainDir = path.join(root, 'train');
   const testDir = path.join(root, 'test');
   if (existsSync(trainDir) && existsSync(testDir)) {
     const classNames = await listDirs(trainDir);
-    checkClasses(classNames, trainDir);
+    checkClasses(classNames, 'train/');
     const extra = (await listDirs(testDir)).filter((name) => !classNames.includes(name));
     if (extra.length > 0)
-      throw new Error(`${testDir} has classes missing from ${trainDir}: ${extra.join(', ')}`);
-    const train = await loadSplit(trainDir, classNames, options.size);
-    const test = await loadSplit(testDir, classNames, options.size);
-    return {
-      classNames,
-      train: train.set,
-      test: test.set,
-      skippedFiles: train.skipped + test.skipped,
-    };
+      throw new Error(`test/ has classes missing from train/: ${extra.join(', ')}`);
+    const skipped = new SkipLog();
+    const train = await loadSplit(root, trainDir, classNames, options, skipped);
+    const test = await loadSplit(root, testDir, classNames, options, skipped);
+    return { classNames, train, test, skipped: skipped.summary() };
   }
   const classNames = await listDirs(root);
-  checkClasses(classNames, root);
-  const all = await loadSplit(root, classNames, options.size);
-  const testCount = Math.round(all.set.count * FOLDER_TEST_FRACTION);
-  if (testCount < 1 || testCount >= all.set.count) {
-    throw new Error(`${root} has too few images (${all.set.count}) to carve a test split`);
+  checkClasses(classNames, 'the folder');
+  const skipped = new SkipLog();
+  const all = await loadSplit(root, root, classNames, options, skipped);
+  const testCount = Math.round(all.count * FOLDER_TEST_FRACTION);
+  if (testCount < 1 || testCount >= all.count) {
+    throw new Error(`the folder has too few images (${all.count}) to carve a test split`);
   }
   const { selected, rest } = stratifiedSelect(
-    all.set.labels,
+    all.labels,
     classNames.length,
     testCount,
     mulberry32(deriveSeed(options.seed, 'folder-test-split')),
   );
   return {
     classNames,
-    train: subsetImageSet(all.set, rest),
-    test: subsetImageSet(all.set, selected),
-    skippedFiles: all.skipped,
+    train: subsetImageSet(all, rest),
+    test: subsetImageSet(all, selected),
+    skipped: skipped.summary(),
   };
 }

@@ -14,3 +14,5 @@ export * from './download.ts';
 export * from './image-folder.ts';
 export * from './load-dataset.ts';
 export { md5OfFile, VERIFIED_MARKER } from './file-checksums.ts';
+export * from './image-decode.ts';
+export * from './dataset-location.ts';

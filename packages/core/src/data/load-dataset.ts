@@ -13,6 +13,8 @@ import {
 } from '../config/schema.ts';
 import { datasetsDir } from '../paths.ts';
 import { loadCifar10 } from './cifar10.ts';
+import { defaultDataPolicy, type DataPolicy } from '../data-policy.ts';
+import { resolveFolderDataset } from './dataset-location.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { loadIdxDataset } from './idx.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
@@ -23,7 +25,7 @@ import {
   SYNTHETIC_DEFAULT_TEST_COUNT,
   SYNTHETIC_DEFAULT_TRAIN_COUNT,
 } from './synthetic.ts';
-import type { ImageSet, LoadedDataset } from './types.ts';
+import { NO_SKIPPED_FILES, type ImageSet, type LoadedDataset, type SkippedFiles } from './types.ts';
 
 export const loadDatasetOptionsSchema = z.object({
   seed: z.number().int().min(0),
@@ -40,14 +42,17 @@ export const loadDatasetOptionsSchema = z.object({
   syntheticTrainCount: z.number().int().min(10).optional(),
   syntheticTestCount: z.number().int().min(10).optional(),
 });
-export type LoadDatasetOptions = z.input<typeof loadDatasetOptionsSchema>;
+export type LoadDatasetOptions = z.input<typeof loadDatasetOptionsSchema> & {
+  /** Where folder datasets may live and how large their images may be (default defaultDataPolicy()). */
+  policy?: Pick<DataPolicy, 'datasetRoots' | 'images'>;
+};
 
 /** A dataset as stored: its own train/test split, before limits and the validation split. */
 export interface RawDataset {
   classNames: string[];
   train: ImageSet;
   test: ImageSet;
-  skippedFiles: number;
+  skipped: SkippedFiles;
 }
 
 function loadSynthetic(seed: number, trainCount: number, testCount: number): RawDataset {
@@ -55,13 +60,14 @@ function loadSynthetic(seed: number, trainCount: number, testCount: number): Raw
     classNames: [...SYNTHETIC_CLASS_NAMES],
     train: generateSynthetic(trainCount, deriveSeed(seed, 'synthetic-train')),
     test: generateSynthetic(testCount, deriveSeed(seed, 'synthetic-test')),
-    skippedFiles: 0,
+    skipped: NO_SKIPPED_FILES,
   };
 }
 
 async function loadRaw(
   name: DatasetName,
   options: z.output<typeof loadDatasetOptionsSchema>,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
 ): Promise<RawDataset> {
   const dataDir = path.resolve(options.dataDir ?? datasetsDir());
   if (name === 'synthetic') {
@@ -77,8 +83,12 @@ async function loadRaw(
   if (name === 'cifar10') return loadCifar10(path.join(dataDir, 'cifar10'));
   if (name === 'mnist' || name === 'fashion-mnist')
     return loadIdxDataset(name, path.join(dataDir, name));
-  const root = name.slice('folder:'.length);
-  return loadImageFolder(path.resolve(root), { size: options.inputSize ?? 32, seed: options.seed });
+  const root = await resolveFolderDataset(name, policy.datasetRoots);
+  return loadImageFolder(root, {
+    size: options.inputSize ?? 32,
+    seed: options.seed,
+    limits: policy.images,
+  });
 }
 
 export async function loadDataset(
@@ -96,7 +106,7 @@ export async function loadDataset(
   if (!optionsCheck.success)
     throw new Error(`loadDataset ${describeConfigError(optionsCheck.error)}`);
   const parsed = optionsCheck.data;
-  const raw = await loadRaw(datasetName, parsed);
+  const raw = await loadRaw(datasetName, parsed, options.policy ?? defaultDataPolicy());
   const trainPool = limitImageSet(
     raw.train,
     parsed.trainLimit,
@@ -118,6 +128,6 @@ export async function loadDataset(
     train,
     val,
     test,
-    skippedFiles: raw.skippedFiles,
+    skipped: raw.skipped,
   };
 }

@@ -76,7 +76,10 @@ export function subsetImageSet(set: ImageSet, indices: ArrayLike<number>): Image
     images.set(set.images.subarray(index * imageBytes, (index + 1) * imageBytes), k * imageBytes);
     labels[k] = set.labels[index] ?? 0;
   }
-  return { ...set, images, labels, count: indices.length };
+  const sources = set.sources
+    ? Array.from({ length: indices.length }, (_, k) => set.sources?.[indices[k] ?? 0] ?? '')
+    : undefined;
+  return { ...set, images, labels, count: indices.length, ...(sources ? { sources } : {}) };
 }
 
 /** A stratified seeded subset of at most `limit` images (the whole set when it is smaller). */

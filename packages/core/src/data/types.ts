@@ -10,7 +10,20 @@ export interface ImageSet {
   channels: 1 | 3;
   /** Number of classes of the dataset (the one-hot width), even if this subset lacks some of them. */
   numClasses: number;
+  /** Image folders: each image's file, relative to the dataset's root (so one image can be re-read). */
+  sources?: string[];
 }
+
+/** Files of an image folder that were not trained on: how many, why, and the first few by name. */
+export interface SkippedFiles {
+  count: number;
+  /** Counts per reason: too-many-pixels, file-too-large, not-an-image, corrupt, unreadable. */
+  byKind: Record<string, number>;
+  /** Paths relative to the dataset's root, with the reason each was skipped. */
+  examples: { file: string; reason: string }[];
+}
+
+export const NO_SKIPPED_FILES: SkippedFiles = { count: 0, byKind: {}, examples: [] };
 
 export interface LoadedDataset {
   name: string;
@@ -21,6 +34,6 @@ export interface LoadedDataset {
   val: ImageSet;
   /** Only used for the final evaluation. */
   test: ImageSet;
-  /** Files that could not be decoded (image folders); they are skipped, not trained on. */
-  skippedFiles: number;
+  /** Files that could not be used (image folders); they are skipped, not trained on. */
+  skipped: SkippedFiles;
 }

@@ -16,7 +16,9 @@ import {
   buildTinyCnn,
   WHITENING_LAYER,
 } from './cnn.ts';
-import { fuseBackbone, loadMobileNetV2 } from './mobilenet.ts';
+import { defaultDataPolicy } from '../data-policy.ts';
+import { fuseBackbone, loadMobileNetV2, PretrainedWeightsError } from './mobilenet.ts';
+import { checkWeightsUrl, type WeightsPolicy } from './weights-location.ts';
 
 export interface TransferParts {
   /** The pretrained backbone plus the pooling: image → feature vector. Frozen unless fine-tuning. */
@@ -40,8 +42,10 @@ export interface ConvlabModel {
 }
 
 export interface BuildModelOptions {
-  /** Where the backbone weights are (overrides config.weightsUrl; see resolveMobileNetV2Location). */
+  /** Where the backbone weights are (a trusted override of config.weightsUrl; see resolveMobileNetV2Location). */
   weightsUrl?: string | null;
+  /** What a run's own weightsUrl may point at (default defaultDataPolicy().weights). */
+  weightsPolicy?: WeightsPolicy;
   /** Rebuild the backbone with batch norm folded and ReLU6 fused (default true; same outputs). */
   fuseBackbone?: boolean;
 }
@@ -68,15 +72,19 @@ class NesterovOptimizer extends tf.MomentumOptimizer {
   }
 }
 
-/** Sets an optimizer's learning rate for the next steps (Adam and momentum SGD). */
+/**
+ * Sets an optimizer's learning rate for the next steps (Adam and momentum SGD). By class name: tfjs's
+ * Optimizer overrides `instanceof` so that every optimizer is an instance of every optimizer class.
+ */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (optimizer instanceof tf.MomentumOptimizer || optimizer instanceof tf.SGDOptimizer) {
-    optimizer.setLearningRate(learningRate);
-  } else if (optimizer instanceof tf.AdamOptimizer) {
+  const kind = optimizer.getClassName();
+  if (kind === 'Momentum' || kind === 'SGD') {
+    (optimizer as tf.SGDOptimizer).setLearningRate(learningRate);
+  } else if (kind === 'Adam') {
     // AdamOptimizer reads its (protected) learningRate field on every applyGradients.
     (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
   } else {
-    throw new Error(`setLearningRate: unsupported optimizer ${optimizer.getClassName()}`);
+    throw new Error(`setLearningRate: unsupported optimizer ${kind}`);
   }
 }
 
@@ -144,9 +152,22 @@ async function buildTransfer(
   options: BuildModelOptions,
 ): Promise<{ model: tf.LayersModel; parts: TransferParts }> {
   if (!config.backbone) throw new Error(`backbone: the ${config.preset} preset needs a backbone`);
+  // A run's weightsUrl is user input: checked against the policy before anything is read or fetched.
+  const url =
+    options.weightsUrl ??
+    (config.weightsUrl
+      ? await checkWeightsUrl(
+          config.weightsUrl,
+          options.weightsPolicy ?? defaultDataPolicy().weights,
+        ).catch((error: unknown) => {
+          throw new PretrainedWeightsError(
+            `weightsUrl: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+      : null);
   const loaded = await loadMobileNetV2({
     backbone: config.backbone,
-    url: options.weightsUrl ?? config.weightsUrl,
+    url,
     inputSize: config.inputSize,
   });
   let backbone = loaded;

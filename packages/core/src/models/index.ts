@@ -6,3 +6,4 @@ export * from './file-io.ts';
 export * from './patch-whitening.ts';
 export * from './fast-layers.ts';
 export * from './split-model.ts';
+export * from './weights-location.ts';

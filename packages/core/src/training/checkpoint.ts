@@ -123,7 +123,8 @@ interface AdamInternals {
 }
 
 function adamInternals(optimizer: tf.Optimizer): AdamInternals | null {
-  if (!(optimizer instanceof tf.AdamOptimizer)) return null;
+  // By class name: tfjs optimizers answer instanceof for every optimizer class.
+  if (optimizer.getClassName() !== 'Adam') return null;
   const internals = optimizer as unknown as Partial<AdamInternals>;
   return internals.accBeta1 instanceof tf.Variable && internals.accBeta2 instanceof tf.Variable
     ? (internals as AdamInternals)

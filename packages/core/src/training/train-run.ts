@@ -537,9 +537,17 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     };
     await writeFile(
       path.join(runDir, 'report.json'),
-      // Every test prediction (one class index per test image) lets the dashboard show the images
-      // behind any confusion-matrix cell; they stay in the file, not the database.
-      JSON.stringify({ config, ...result, predictions: Array.from(test.predicted) }),
+      // Every test prediction and true label (one class index per test image) let the dashboard show
+      // the images behind any confusion-matrix cell; they stay in the file, not the database. For image
+      // folders each test image's file (relative to the folder) lets it re-read one image, not the set.
+      JSON.stringify({
+        config,
+        ...result,
+        predictions: Array.from(test.predicted),
+        testLabels: Array.from(dataset.test.labels.subarray(0, dataset.test.count)),
+        ...(dataset.test.sources ? { testSources: dataset.test.sources } : {}),
+        skipped: dataset.skipped,
+      }),
     );
     return result;
   } finally {

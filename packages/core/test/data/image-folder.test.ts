@@ -1,12 +1,47 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, loadImageFolder } from '../../src/index.ts';
+import {
+  checkFolderDataset,
+  DEFAULT_IMAGE_LIMITS,
+  loadDataset,
+  loadImageFolder,
+  readImageHeader,
+  type LoadDatasetOptions,
+} from '../../src/index.ts';
 
 let tmp: string;
+/** Folder datasets of these tests live under tmp, their dataset root. */
+const inTmp = (): LoadDatasetOptions['policy'] => ({
+  datasetRoots: [tmp],
+  images: DEFAULT_IMAGE_LIMITS,
+});
+
+/** A PNG whose header claims width × height but whose pixel data is a few bytes (a decompression bomb). */
+function bombPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 function png(
   width: number,
@@ -68,9 +103,20 @@ describe('image folders', () => {
       seed: 1,
       validationSplit: 0.25,
       inputSize: 16,
+      policy: inTmp(),
     });
     expect(data.classNames).toEqual(['apple', 'mango', 'zebra']);
-    expect(data.skippedFiles).toBe(2);
+    expect(data.skipped.count).toBe(2);
+    expect(data.skipped.byKind).toEqual({ 'not-an-image': 1, corrupt: 1 });
+    expect(data.skipped.examples.map((e) => e.file).sort()).toEqual([
+      path.join('apple', 'broken.png'),
+      path.join('apple', 'cut.jpg'),
+    ]);
+    // Each image remembers its file (relative to the folder), so one image can be re-read later.
+    expect(data.test.sources).toHaveLength(data.test.count);
+    expect(data.test.sources?.every((f) => !path.isAbsolute(f) && /\.(png|jpg)$/.test(f))).toBe(
+      true,
+    );
     const total = data.train.count + data.val.count + data.test.count;
     expect(total).toBe(32);
     expect(data.test.count).toBe(6); // 20%
@@ -104,7 +150,11 @@ describe('image folders', () => {
     const root = path.join(tmp, 'presplit');
     await writeClasses(path.join(root, 'train'), { cat: [200, 100, 0], dog: [0, 100, 200] }, 6);
     await writeClasses(path.join(root, 'test'), { cat: [200, 100, 0], dog: [0, 100, 200] }, 2);
-    const data = await loadDataset(`folder:${root}`, { seed: 1, validationSplit: 0.5 });
+    const data = await loadDataset(`folder:${root}`, {
+      seed: 1,
+      validationSplit: 0.5,
+      policy: inTmp(),
+    });
     expect(data.classNames).toEqual(['cat', 'dog']);
     expect(data.test.count).toBe(4);
     expect(data.train.count + data.val.count).toBe(12);
@@ -129,5 +179,60 @@ describe('image folders', () => {
     await expect(loadImageFolder(path.join(tmp, 'nope'), { size: 8, seed: 1 })).rejects.toThrow(
       /does not exist/,
     );
+  });
+
+  it('refuses a decompression bomb from its header, fast and without the memory', async () => {
+    const root = path.join(tmp, 'bomb');
+    await writeClasses(root, { a: [10, 20, 30], b: [30, 20, 10] }, 5);
+    const bomb = bombPng(20000, 20000);
+    expect(bomb.length).toBeLessThan(400);
+    expect(readImageHeader(bomb)).toEqual({ format: 'png', width: 20000, height: 20000 });
+    await writeFile(path.join(root, 'a', 'bomb.png'), bomb);
+    const noise = Buffer.alloc(96 * 96 * 4);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 251;
+    const big = jpeg.encode({ data: noise, width: 96, height: 96 }, 95).data;
+    expect(big.length).toBeGreaterThan(4000);
+    await writeFile(path.join(root, 'b', 'big.jpg'), big);
+    const rss = process.memoryUsage().rss;
+    const started = performance.now();
+    const data = await loadDataset(`folder:${root}`, {
+      seed: 1,
+      validationSplit: 0.25,
+      inputSize: 8,
+      policy: { datasetRoots: [tmp], images: { maxPixels: 4096 * 4096, maxBytes: 4000 } },
+    });
+    const ms = performance.now() - started;
+    console.log(
+      `bomb refused: ${ms.toFixed(1)} ms, rss +${((process.memoryUsage().rss - rss) / 2 ** 20).toFixed(1)} MB`,
+    );
+    expect(ms).toBeLessThan(100 + 10 * 5); // the bomb itself is refused from 24 header bytes
+    expect(process.memoryUsage().rss - rss).toBeLessThan(50 * 2 ** 20);
+    expect(data.skipped.byKind).toEqual({ 'too-many-pixels': 1, 'file-too-large': 1 });
+    const reasons = data.skipped.examples.map((e) => `${e.file}: ${e.reason}`).join('\n');
+    expect(reasons).toMatch(/bomb\.png: image too large: 20000×20000 pixels/);
+    expect(reasons).toMatch(/big\.jpg: file too large/);
+  });
+
+  it('keeps folder datasets inside the dataset roots', async () => {
+    const root = path.join(tmp, 'rooted');
+    await writeClasses(root, { a: [1, 1, 1], b: [2, 2, 2] }, 3);
+    const roots = [path.join(tmp, 'rooted')];
+    expect(await checkFolderDataset(`folder:${root}`, roots)).toEqual(['a', 'b']);
+    expect(await checkFolderDataset('folder:.', roots)).toEqual(['a', 'b']); // relative to the first root
+    for (const outside of ['folder:/etc', 'folder:/', 'folder:../..', `folder:${root}/../bomb`]) {
+      await expect(checkFolderDataset(outside, roots)).rejects.toThrow(/inside a dataset root/);
+    }
+    // A symlink that leads out of the root is followed, and refused.
+    await symlink(path.join(tmp, 'bomb'), path.join(root, 'escape'));
+    await expect(checkFolderDataset('folder:escape', roots)).rejects.toThrow(
+      /inside a dataset root/,
+    );
+    // Inside a dataset, symlinked class folders are ignored: still 2 classes.
+    expect(await checkFolderDataset(`folder:${root}`, roots)).toEqual(['a', 'b']);
+    await expect(checkFolderDataset('folder:nope', roots)).rejects.toThrow(/does not exist/);
+    await expect(checkFolderDataset('folder:a', roots)).rejects.toThrow(/at least 2 class folders/);
+    // The errors never name a server path.
+    const error = await checkFolderDataset('folder:/etc', roots).catch((e: Error) => e);
+    expect(String(error)).not.toMatch(/\/etc|\/tmp/);
   });
 });

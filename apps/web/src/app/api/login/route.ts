@@ -3,7 +3,7 @@
  * cookie, then redirects back. Only needed when the dashboard listens on a non-loopback address.
  */
 import { webEnv } from '~/env.ts';
-import { safeNextPath, TOKEN_COOKIE, tokenMatches } from '~/server/access.ts';
+import { isSameOriginRequest, safeNextPath, TOKEN_COOKIE, tokenMatches } from '~/server/access.ts';
 import { textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -17,6 +17,8 @@ function redirect(location: string, cookie?: string): Response {
 }
 
 export async function POST(request: Request): Promise<Response> {
+  if (!isSameOriginRequest(request.headers))
+    return textResponse(403, 'sign in from the dashboard itself');
   let form: FormData;
   try {
     form = await request.formData();

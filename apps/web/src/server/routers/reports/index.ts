@@ -2,7 +2,7 @@ import { getRunDetail, RunNotFoundError } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cellExamples } from '../../confusion-cell.ts';
-import { readStoredPredictions } from '../../report-file.ts';
+import { readReportExtras } from '../../report-file.ts';
 import { loadTestSet } from '../../test-images.ts';
 import { readProcedure } from '../../trpc.ts';
 import { runIdSchema } from '../runs/run-id.ts';
@@ -41,20 +41,28 @@ export const reportsRouter = {
           message: `class index out of range (0–${classes - 1})`,
         });
       }
-      let testLabels: Uint8Array | null = null;
+      // The true labels: report.json lists them (any dataset); older runs on a built-in dataset
+      // re-load its test set. An image folder is never decoded whole for this.
+      const extras = await readReportExtras(input.runId);
+      let testLabels: ArrayLike<number> | null = extras.testLabels;
       let datasetError: string | null = null;
-      try {
-        if (!run.config) throw new Error(run.configError ?? 'the run has no valid config');
-        testLabels = (await loadTestSet(run.config)).images.labels;
-      } catch (error) {
-        datasetError = error instanceof Error ? error.message : String(error);
+      if (!testLabels) {
+        try {
+          if (!run.config) throw new Error('the run has no valid config');
+          if (run.config.dataset.startsWith('folder:'))
+            throw new Error('this run did not record its test labels');
+          testLabels = (await loadTestSet(run.config)).images.labels;
+        } catch (error) {
+          console.error(`test labels of run ${input.runId}:`, error);
+          datasetError = "the run's test images cannot be loaded";
+        }
       }
       const result = cellExamples({
         classNames: report.classNames,
         confusionMatrix: report.confusionMatrix,
         misclassified: report.misclassified,
         testLabels,
-        predictions: await readStoredPredictions(input.runId),
+        predictions: extras.predictions,
         actual: input.actual,
         predicted: input.predicted,
         limit: input.limit,

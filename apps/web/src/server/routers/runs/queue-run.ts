@@ -1,5 +1,6 @@
+import { checkRunLocations } from '@convlab/core/policy';
 import { runConfigInputSchema } from '@convlab/core/schema';
-import { enqueueRun } from '@convlab/db';
+import { enqueueRun, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';
 
@@ -17,6 +18,8 @@ export type QueueRunInput = z.infer<typeof queueRunInputSchema>;
 export const queueRunProcedure = writeProcedure
   .input(queueRunInputSchema)
   .mutation(async ({ ctx, input }) => {
+    // Bad fields first (400 naming the field), then where a folder dataset or weightsUrl points.
+    await checkRunLocations(resolveRunConfigOrThrow(input.config), ctx.dataPolicy);
     const run = await enqueueRun(ctx.db, {
       config: input.config,
       name: input.name,

@@ -1,28 +1,16 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { webEnv } from '~/env.ts';
 import { accessPolicyFromEnv } from '~/server/access.ts';
 import { getDb } from '~/server/db.ts';
-import { appRouter } from '~/server/root.ts';
-import { createTRPCContext } from '~/server/trpc.ts';
+import { handleTRPCRequest } from '~/server/trpc-handler.ts';
 
 export const dynamic = 'force-dynamic';
 
 function handler(request: Request): Promise<Response> {
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: request,
-    router: appRouter,
-    createContext: async () =>
-      createTRPCContext({
-        db: await getDb(),
-        headers: request.headers,
-        policy: accessPolicyFromEnv(webEnv()),
-      }),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
-      }
-    },
+  const env = webEnv();
+  return handleTRPCRequest(request, {
+    db: getDb,
+    policy: accessPolicyFromEnv(env),
+    dataPolicy: env.policy,
   });
 }
 

@@ -1,9 +1,9 @@
 /** GET /api/runs/:id/model.tar → the trained model folder (model.json + weight shards) as one tar. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { runDir } from '@convlab/core/paths';
 import * as tar from 'tar';
+import { getDb } from '~/server/db.ts';
+import { hasModelFolder } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -16,12 +16,15 @@ export async function GET(
   if (refused) return refused;
   const { id } = await params;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
+  if (!(await (await getDb()).run.findUnique({ where: { id }, select: { id: true } })))
+    return textResponse(404, `no run with id ${id}`);
   const dir = runDir(id);
-  if (!existsSync(path.join(dir, 'model', 'model.json'))) {
+  if (!(await hasModelFolder(id))) {
     return textResponse(404, `run ${id} has no trained model (not finished, or deleted)`);
   }
   // The archive holds model/…; `tf.loadLayersModel('file://…/model/model.json')` loads it unpacked.
-  const archive = tar.create({ cwd: dir, portable: true }, ['model']);
+  // Links inside are stored as links (tar does not follow them), never as the files they point at.
+  const archive = tar.create({ cwd: dir, portable: true, follow: false }, ['model']);
   const body = Readable.toWeb(Readable.from(archive)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {

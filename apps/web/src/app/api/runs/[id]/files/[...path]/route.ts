@@ -3,10 +3,10 @@
  * downloads (the trained model is TensorFlow.js's layers format: model.json + weight shards).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { artifactFilePath } from '~/server/run-artifacts.ts';
+import { getDb } from '~/server/db.ts';
+import { artifactFile, artifactFilePath } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -19,16 +19,15 @@ export async function GET(
   if (refused) return refused;
   const { id, path: segments } = await params;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
-  const file = artifactFilePath(id, segments);
-  if (!file) return textResponse(404, 'only report.json and model/<file> can be downloaded');
-  let size: number;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) throw new Error('not a file');
-    size = info.size;
-  } catch {
+  if (!artifactFilePath(id, segments))
+    return textResponse(404, 'only report.json and model/<file> can be downloaded');
+  // Only folders of runs the database knows: a leftover folder of a deleted run is not served.
+  if (!(await (await getDb()).run.findUnique({ where: { id }, select: { id: true } })))
+    return textResponse(404, `no run with id ${id}`);
+  const artifact = await artifactFile(id, segments);
+  if (!artifact)
     return textResponse(404, `run ${id} has no ${segments.join('/')} (not finished, or deleted)`);
-  }
+  const { file, size } = artifact;
   const name = path.basename(file);
   const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
   return new Response(body, {

@@ -1,8 +1,14 @@
 /** GET /api/runs/:id/images/:index → the run's test image `index` as a PNG. */
 import { getRunDetail } from '@convlab/db';
+import { webEnv } from '~/env.ts';
 import { getDb } from '~/server/db.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
-import { encodeImagePng, loadTestSet } from '~/server/test-images.ts';
+import {
+  encodeImagePng,
+  folderTestImagePng,
+  loadTestSet,
+  TestImageUnavailable,
+} from '~/server/test-images.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,20 +25,26 @@ export async function GET(
   if (!run) return textResponse(404, `no run with id ${id}`);
   const config = run.config;
   if (!config) return textResponse(409, `run ${id} has no valid config: ${run.configError}`);
+  const index = Number(rawIndex);
   let png: Buffer;
   try {
-    const testSet = await loadTestSet(config);
-    const index = Number(rawIndex);
-    if (index >= testSet.images.count) {
-      return textResponse(
-        404,
-        `the test set has ${testSet.images.count} images; no image ${index}`,
-      );
+    if (config.dataset.startsWith('folder:')) {
+      png = await folderTestImagePng(id, config, index, webEnv().policy);
+    } else {
+      const testSet = await loadTestSet(config);
+      if (index >= testSet.images.count) {
+        return textResponse(
+          404,
+          `the test set has ${testSet.images.count} images; no image ${index}`,
+        );
+      }
+      png = encodeImagePng(testSet.images, index);
     }
-    png = encodeImagePng(testSet.images, index);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return textResponse(500, `cannot load dataset "${config.dataset}": ${message}`);
+    if (error instanceof TestImageUnavailable) return textResponse(error.status, error.message);
+    // The reason may name server paths: it goes to the server's log, the reader gets a plain message.
+    console.error(`test image ${index} of run ${id}:`, error);
+    return textResponse(500, "the run's test images cannot be loaded");
   }
   return new Response(new Uint8Array(png), {
     headers: {

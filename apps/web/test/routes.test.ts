@@ -1,0 +1,102 @@
+/** Plain route handlers (downloads, images, sign-out) against a real SQLite file and runs folder. */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './harness.ts';
+
+let t: TestDatabase;
+let files: typeof import('~/app/api/runs/[id]/files/[...path]/route.ts');
+let images: typeof import('~/app/api/runs/[id]/images/[index]/route.ts');
+let logout: typeof import('~/app/api/logout/route.ts');
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  // The routes open the database from the environment, as the server does.
+  process.env.DATABASE_URL = t.url;
+  process.env.CONVLAB_DATASET_ROOTS = path.join(t.dir, 'datasets');
+  files = await import('~/app/api/runs/[id]/files/[...path]/route.ts');
+  images = await import('~/app/api/runs/[id]/images/[index]/route.ts');
+  logout = await import('~/app/api/logout/route.ts');
+});
+afterAll(async () => {
+  await t.cleanup();
+});
+
+const request = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
+  new Request(`http://127.0.0.1:3000${url}`, {
+    method,
+    headers: { host: '127.0.0.1:3000', ...headers },
+  });
+
+async function queuedRun(): Promise<string> {
+  const { id } = await t.caller().runs.queue({ config: { preset: 'tiny-cnn' } });
+  return id;
+}
+
+describe('run file downloads', () => {
+  const get = (id: string, ...segments: string[]) =>
+    files.GET(request(`/api/runs/${id}/files/${segments.join('/')}`), {
+      params: Promise.resolve({ id, path: segments }),
+    });
+
+  it('serves a run’s report.json, but no file through a symlink', async () => {
+    const id = await queuedRun();
+    const dir = path.join(t.dir, 'runs', id);
+    mkdirSync(path.join(dir, 'model'), { recursive: true });
+    writeFileSync(path.join(dir, 'report.json'), '{"ok":true}');
+    writeFileSync(path.join(t.dir, 'secret.txt'), 'secret');
+    symlinkSync(path.join(t.dir, 'secret.txt'), path.join(dir, 'model', 'weights.bin'));
+    const report = await get(id, 'report.json');
+    expect(report.status).toBe(200);
+    expect(await report.text()).toBe('{"ok":true}');
+    const linked = await get(id, 'model', 'weights.bin');
+    expect(linked.status).toBe(404);
+    expect(await linked.text()).not.toContain('secret');
+  });
+
+  it('serves nothing from a run folder without a database row', async () => {
+    const orphan = 'rorphan000000000';
+    mkdirSync(path.join(t.dir, 'runs', orphan), { recursive: true });
+    writeFileSync(path.join(t.dir, 'runs', orphan, 'report.json'), '{}');
+    expect((await get(orphan, 'report.json')).status).toBe(404);
+  });
+});
+
+describe('test images', () => {
+  it('never echoes server paths when a dataset cannot be loaded', async () => {
+    const { id } = await t
+      .caller()
+      .runs.queue({ config: { preset: 'tiny-cnn', dataset: 'cifar10' } });
+    process.env.CONVLAB_DATA_DIR = path.join(t.dir, 'no-such-datasets');
+    const response = await images.GET(request(`/api/runs/${id}/images/0`), {
+      params: Promise.resolve({ id, index: '0' }),
+    });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).not.toContain(t.dir);
+    expect(text).not.toMatch(/\/(tmp|work|home)\//);
+  });
+});
+
+describe('sign-out', () => {
+  it('refuses a cross-site post and signs out from our own page', async () => {
+    const crossSite = await logout.POST(
+      request(
+        '/api/logout',
+        { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+        'POST',
+      ),
+    );
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get('set-cookie')).toBeNull();
+    const own = await logout.POST(
+      request(
+        '/api/logout',
+        { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' },
+        'POST',
+      ),
+    );
+    expect(own.status).toBe(303);
+    expect(own.headers.get('set-cookie')).toContain('Max-Age=0');
+  });
+});
