@@ -36,7 +36,8 @@ Commands:
   data fetch cifar10           download (or rebuild offline) and verify CIFAR-10
 
 Environment: DATABASE_URL (default file:./data/convlab.db under the repo), CONVLAB_DATA_DIR,
-CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND.`;
+CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND, CONVLAB_DATASET_ROOTS, CONVLAB_WEIGHTS_ROOTS,
+CONVLAB_WEIGHTS_HOSTS (see the README).`;
 
 /** The first line of a message, control characters escaped. */
 function oneLine(message: string): string {

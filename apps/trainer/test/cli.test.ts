@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from './harness.ts';
 
@@ -160,5 +163,50 @@ describe('convlab CLI', () => {
     const text = await sandbox.cli(['show', id]);
     expect(text.stdout).toContain('completed');
     expect(text.stdout).toMatch(/test acc/);
+  });
+
+  it('trains an image folder inside the dataset roots and reports the files it skipped', async () => {
+    const datasets = path.join(sandbox.dir, 'datasets');
+    const root = path.join(datasets, 'shapes');
+    const colours: Record<string, [number, number, number]> = {
+      red: [220, 30, 30],
+      blue: [30, 30, 220],
+    };
+    for (const [name, rgb] of Object.entries(colours)) {
+      mkdirSync(path.join(root, name), { recursive: true });
+      for (let i = 0; i < 30; i++) {
+        const image = new PNG({ width: 12, height: 12 });
+        for (let p = 0; p < 144; p++)
+          image.data.set([...rgb.map((c) => c + ((p * 7 + i) % 20)), 255], p * 4);
+        writeFileSync(path.join(root, name, `${i}.png`), PNG.sync.write(image));
+      }
+    }
+    // A header claiming 20000×20000 (decoding it would take gigabytes) and a file that is no image.
+    const bomb = PNG.sync.write(new PNG({ width: 1, height: 1 }));
+    bomb.writeUInt32BE(20000, 16);
+    bomb.writeUInt32BE(20000, 20);
+    writeFileSync(path.join(root, 'red', 'bomb.png'), bomb);
+    writeFileSync(path.join(root, 'blue', 'notes.png'), 'not an image');
+    const env = { CONVLAB_DATASET_ROOTS: datasets };
+    const queued = await sandbox.cli(
+      ['queue', '--preset', 'tiny-cnn', '--dataset', 'folder:shapes', '--epochs', '1', '--json'],
+      env,
+    );
+    expect(queued.code, queued.stderr).toBe(0);
+    const { id } = JSON.parse(queued.stdout) as { id: string };
+    const trainer = sandbox.startTrainer(['--once', '--concurrency', '1'], env);
+    expect((await trainer.exited).code, trainer.output()).toBe(0);
+    const shown = JSON.parse((await sandbox.cli(['show', id, '--json'])).stdout) as ShowJson & {
+      skipped: { count: number; byKind: Record<string, number>; examples: { file: string }[] };
+    };
+    expect(shown.status).toBe('completed');
+    expect(shown.skipped.count).toBe(2);
+    expect(shown.skipped.byKind).toEqual({ 'too-many-pixels': 1, 'not-an-image': 1 });
+    expect(shown.skipped.examples.map((e) => e.file).sort()).toEqual([
+      path.join('blue', 'notes.png'),
+      path.join('red', 'bomb.png'),
+    ]);
+    const text = await sandbox.cli(['show', id]);
+    expect(text.stdout).toMatch(/skipped: +2 dataset files/);
   });
 });

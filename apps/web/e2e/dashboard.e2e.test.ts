@@ -308,3 +308,43 @@ describe('dashboard in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the dashboard server refuses to start unsafely', () => {
+  /** Starts `next start` with `args` and `extra` env; resolves with its exit code and stderr. */
+  function startServer(
+    args: string[],
+    extra: Record<string, string>,
+  ): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [NEXT_BIN, 'start', ...args], {
+        cwd: WEB_DIR,
+        env: { ...env, ...extra, NODE_ENV: 'production' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the server kept running: ${stderr}`));
+      }, 60_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+  }
+
+  it('exits non-zero with one line off loopback without a token, or when HOST and the bind disagree', async () => {
+    const port = String(await freePort());
+    // Listening on every interface (no -H) while HOST says loopback: refused.
+    const unbound = await startServer(['-p', port], { HOST: '127.0.0.1' });
+    expect(unbound.code).not.toBe(0);
+    expect(unbound.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unbound.stderr).toMatch(/listens on 0\.0\.0\.0/);
+    // Asked to bind a non-loopback address with no CONVLAB_TOKEN: refused (it never sends a byte).
+    const noToken = await startServer(['-H', '0.0.0.0', '-p', port], { HOST: '0.0.0.0' });
+    expect(noToken.code).not.toBe(0);
+    expect(noToken.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noToken.stderr).toMatch(/CONVLAB_TOKEN: required/);
+  });
+});
