@@ -31,7 +31,10 @@ describe('phases', () => {
     ]);
     const transfer = resolveRunConfig({ preset: 'transfer-plus' });
     expect(planPhases(transfer).map((p) => p.phase)).toEqual(['frozen', 'fine-tune']);
-    expect(planPhases(transfer)[1]?.learningRate).toBeCloseTo(transfer.learningRate * 0.1, 12);
+    expect(planPhases(transfer)[1]?.learningRate).toBeCloseTo(
+      transfer.learningRate * transfer.fineTuneLearningRateFactor,
+      12,
+    );
     expect(totalEpochs(transfer)).toBe(transfer.epochs + transfer.fineTuneEpochs);
     expect(totalEpochs(resolveRunConfig({ preset: 'transfer-plus', fineTuneLayers: 0 }))).toBe(
       transfer.epochs,

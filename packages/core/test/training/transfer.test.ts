@@ -52,6 +52,10 @@ const transferInput: RunConfigInput = {
   fineTuneLayers: 10,
   batchSize: 32,
   earlyStoppingPatience: 0,
+  // The mechanics under test, at fixed rates: 1e-3 frozen, 1e-4 fine-tuning.
+  lrSchedule: 'constant',
+  fineTuneLearningRateFactor: 0.1,
+  labelSmoothing: 0,
 };
 
 const comparable = (e: EpochMetrics) => [
