@@ -1,5 +1,6 @@
 /**
- * `tsx bench/profile.ts [seed-cnn|cnn-plus|transfer-plus|transfer-plus-cached] [--stock] [--batch N]`: where one
+ * `tsx bench/profile.ts [seed-cnn|cnn-plus|transfer-plus|transfer-plus-cached] [--stock] [--batch N]
+ * [--fine-tune-layers N]`: where one
  * training step of a preset (at its batch size; transfer-plus: its fine-tune phase, through the whole
  * network or on the cached trunk) spends its time on wasm, per kernel. Every wasm kernel is wrapped with
  * a timer; nested stock calls made by the fast kernels are counted inside the fast kernel that made them.
@@ -29,9 +30,11 @@ async function modelAndInput(): Promise<{ model: tf.LayersModel; shape: number[]
     const built = await buildModel(config, 10);
     return { model: built.model, shape: [32, 32, 3], batch: config.batchSize };
   }
+  const layersArg = process.argv.indexOf('--fine-tune-layers');
   const config = resolveRunConfig({
     preset: 'transfer-plus',
     weightsUrl: mobileNetDir(sharedAssetsDir()),
+    ...(layersArg > 0 ? { fineTuneLayers: Number(process.argv[layersArg + 1]) } : {}),
   });
   const built = await buildModel(config, 10);
   const trunk =

@@ -13,6 +13,7 @@ import { loadDataset, loadFolderImage, resolveFolderDataset, type ImageSet } fro
 import type { DataPolicy } from '@convlab/core/policy';
 import type { RunConfig } from '@convlab/core/schema';
 import { PNG } from 'pngjs';
+import { LruCache } from './lru-cache.ts';
 import { readStoredTestSources } from './report-file.ts';
 
 export interface TestSet {
@@ -21,7 +22,7 @@ export interface TestSet {
 }
 
 const MAX_CACHED_TEST_SETS = 3;
-const cache = new Map<string, Promise<TestSet>>();
+const cache = new LruCache<string, Promise<TestSet>>(MAX_CACHED_TEST_SETS);
 
 function cacheKey(config: RunConfig): string {
   return JSON.stringify([
@@ -40,12 +41,7 @@ export function loadTestSet(config: RunConfig): Promise<TestSet> {
     throw new Error('image folders are served one image at a time (folderTestImagePng)');
   const key = cacheKey(config);
   const cached = cache.get(key);
-  if (cached) {
-    // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
-    cache.delete(key);
-    cache.set(key, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const loading = loadDataset(config.dataset, {
     seed: config.seed,
     validationSplit: config.validationSplit,
@@ -58,11 +54,6 @@ export function loadTestSet(config: RunConfig): Promise<TestSet> {
   );
   loading.catch(() => cache.delete(key));
   cache.set(key, loading);
-  while (cache.size > MAX_CACHED_TEST_SETS) {
-    const oldest = cache.keys().next().value;
-    if (oldest === undefined) break;
-    cache.delete(oldest);
-  }
   return loading;
 }
 
@@ -78,7 +69,7 @@ export class TestImageUnavailable extends Error {
 }
 
 const MAX_CACHED_IMAGES = 256;
-const imageCache = new Map<string, Buffer>();
+const imageCache = new LruCache<string, Buffer>(MAX_CACHED_IMAGES);
 
 /**
  * Test image `index` of a run on an image folder, as a PNG: its one file, resolved inside the dataset
@@ -92,11 +83,7 @@ export async function folderTestImagePng(
 ): Promise<Buffer> {
   const key = `${runId}/${index}`;
   const cached = imageCache.get(key);
-  if (cached) {
-    imageCache.delete(key);
-    imageCache.set(key, cached);
-    return cached;
-  }
+  if (cached) return cached;
   const sources = await readStoredTestSources(runId);
   if (!sources)
     throw new TestImageUnavailable(404, 'the test images are listed once the run completes');
@@ -134,11 +121,6 @@ export async function folderTestImagePng(
   };
   const png = encodeImagePng(set, 0);
   imageCache.set(key, png);
-  while (imageCache.size > MAX_CACHED_IMAGES) {
-    const oldest = imageCache.keys().next().value;
-    if (oldest === undefined) break;
-    imageCache.delete(oldest);
-  }
   return png;
 }
 

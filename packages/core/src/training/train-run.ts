@@ -170,9 +170,8 @@ function throttled<T>(report: ((value: T) => void | Promise<void>) | undefined) 
   };
 }
 
-/** The inputs of one phase's batches and validation: images, or rows of a cache. */
+/** Where a phase's training batches and validation inputs come from: cached rows, or (null) images. */
 interface PhaseInputs {
-  /** Model input for training batch `indices` (null: make image batches). */
   train: ActivationCache | null;
   val: ActivationCache | null;
 }
@@ -241,40 +240,52 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       trunk: null,
       features: null,
     };
-    const imageInput = (set: ImageSet) => (indices: Int32Array) => {
-      const { xs, ys } = makeBatch(set, indices, batchOptions);
-      ys.dispose();
-      return xs;
-    };
+    /**
+     * Runs `model` once over the `which` set — its images, or the rows of `source` (a cache of the
+     * layers below) — and caches every output row.
+     */
     const cacheSet = async (
       kind: CacheKind,
       which: 'train' | 'val',
       model: tf.LayersModel,
-      makeInput: (indices: Int32Array) => tf.Tensor,
-      rows: number,
+      source: ActivationCache | null = null,
     ): Promise<ActivationCache> => {
+      const set = dataset[which];
       const shape = (model.outputs[0]?.shape.slice(1) ?? []) as number[];
       const precision = cachePrecision(dataset.train.count + dataset.val.count, shape, budget);
+      const makeInput = (indices: Int32Array) => {
+        if (source) return gatherRows(source, indices);
+        const { xs, ys } = makeBatch(set, indices, batchOptions);
+        ys.dispose();
+        return xs;
+      };
       const started = performance.now();
-      const cache = await cacheActivations(model, rows, EVAL_BATCH_SIZE, makeInput, precision, {
-        shouldStop: options.shouldStop,
-        onBatch: (done, total) =>
-          progress(
-            () => ({
-              stage: 'cache',
-              cache: kind,
-              set: which,
-              epoch: history.length + 1,
-              totalEpochs: plannedEpochs(),
-              imagesDone: done,
-              imagesTotal: total,
-              etaSeconds: ((performance.now() - started) / 1000 / done) * (total - done),
-            }),
-            done === total,
-          ),
-      });
+      const cache = await cacheActivations(
+        model,
+        set.count,
+        EVAL_BATCH_SIZE,
+        makeInput,
+        precision,
+        {
+          shouldStop: options.shouldStop,
+          onBatch: (done, total) =>
+            progress(
+              () => ({
+                stage: 'cache',
+                cache: kind,
+                set: which,
+                epoch: history.length + 1,
+                totalEpochs: plannedEpochs(),
+                imagesDone: done,
+                imagesTotal: total,
+                etaSeconds: ((performance.now() - started) / 1000 / done) * (total - done),
+              }),
+              done === total,
+            ),
+        },
+      );
       log.info(
-        `cached ${kind} of ${rows} ${which} images as ${precision} [${shape.join('×')}] in ` +
+        `cached ${kind} of ${set.count} ${which} images as ${precision} [${shape.join('×')}] in ` +
           `${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
       return cache;
@@ -282,61 +293,24 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     const cacheTrunk = async (): Promise<PhaseInputs> => {
       if (!trunk) throw new Error('no trunk to cache');
       return {
-        train: await cacheSet(
-          'trunk',
-          'train',
-          trunk.split.trunk,
-          imageInput(dataset.train),
-          dataset.train.count,
-        ),
-        val: await cacheSet(
-          'trunk',
-          'val',
-          trunk.split.trunk,
-          imageInput(dataset.val),
-          dataset.val.count,
-        ),
+        train: await cacheSet('trunk', 'train', trunk.split.trunk),
+        val: await cacheSet('trunk', 'val', trunk.split.trunk),
       };
     };
     const cacheFeatures = async (): Promise<PhaseInputs> => {
       const extractor = built.transfer?.features;
       if (!extractor) throw new Error('no feature extractor');
       if (trunk) {
-        cached.trunk ??= await cacheTrunk();
-        const { train, val } = cached.trunk;
-        const fromRows = (cache: ActivationCache | null) => (indices: Int32Array) => {
-          if (!cache) throw new Error('trunk cache missing');
-          return gatherRows(cache, indices);
-        };
+        const { train, val } = (cached.trunk ??= await cacheTrunk());
         return {
-          train: await cacheSet(
-            'features',
-            'train',
-            trunk.features,
-            fromRows(train),
-            dataset.train.count,
-          ),
-          val: await cacheSet('features', 'val', trunk.features, fromRows(val), dataset.val.count),
+          train: await cacheSet('features', 'train', trunk.features, train),
+          val: await cacheSet('features', 'val', trunk.features, val),
         };
       }
       // Training features only without augmentation; validation features are reused every epoch.
       return {
-        train: config.augment
-          ? null
-          : await cacheSet(
-              'features',
-              'train',
-              extractor,
-              imageInput(dataset.train),
-              dataset.train.count,
-            ),
-        val: await cacheSet(
-          'features',
-          'val',
-          extractor,
-          imageInput(dataset.val),
-          dataset.val.count,
-        ),
+        train: config.augment ? null : await cacheSet('features', 'train', extractor),
+        val: await cacheSet('features', 'val', extractor),
       };
     };
 

@@ -22,6 +22,7 @@ import {
   type WasmBackend,
   type WasmKernelArgs,
 } from './wasm-heap.ts';
+import { isPointwise } from './pointwise-conv.ts';
 import { heapPtr, type SimdKernels } from './simd-module.ts';
 
 type Shape4 = [number, number, number, number];
@@ -30,25 +31,6 @@ function assertChannelsLast(dataFormat: string, kernelName: string): void {
   if (dataFormat !== 'NHWC') {
     throw new Error(`${kernelName} on wasm supports dataFormat NHWC only, got ${dataFormat}`);
   }
-}
-
-/**
- * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co] is a convolution of
- * x' = x as [ci, H', W', n] (zero-padded, cropped to the rows the windows reach) with the filter
- * dy' = dy as [oh, ow, n, co] dilated by the stride; its output [ci, kh, kw, co] is transposed into dW.
- */
-/** A 1×1, stride-1, undilated convolution: a matrix product over the pixels. */
-function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    info.padInfo.top === 0 &&
-    info.padInfo.left === 0
-  );
 }
 
 /** The same data seen with another shape (no copy; the caller must not dispose it). */
@@ -78,6 +60,11 @@ function matMul(
   return viewAs(out, shape);
 }
 
+/**
+ * dW[kh,kw,ci,co] = Σ_{n,oh,ow} x[n, oh·s+kh−pt, ow·s+kw−pl, ci] · dy[n,oh,ow,co] is a convolution of
+ * x' = x as [ci, H', W', n] (zero-padded, cropped to the rows the windows reach) with the filter
+ * dy' = dy as [oh, ow, n, co] dilated by the stride; its output [ci, kh, kw, co] is transposed into dW.
+ */
 export function makeConv2DBackpropFilter(
   conv2D: KernelFunc,
   simd: SimdKernels | null,
@@ -103,7 +90,7 @@ export function makeConv2DBackpropFilter(
     const padLeft = info.padInfo.left;
     const rows = (outHeight - 1) * strideHeight + filterHeight;
     const cols = (outWidth - 1) * strideWidth + filterWidth;
-    if (batchMatMul && isPointwise(info) && inHeight === outHeight && inWidth === outWidth) {
+    if (batchMatMul && isPointwise(info)) {
       const pixels = batchSize * outHeight * outWidth;
       const x2 = viewAs(x, [1, pixels, inChannels]);
       const dy2 = viewAs(dy, [1, pixels, outChannels]);
@@ -292,7 +279,7 @@ export function makeConv2DBackpropInput(
     );
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
     const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
-    if (batchMatMul && isPointwise(info) && inHeight === outHeight && inWidth === outWidth) {
+    if (batchMatMul && isPointwise(info)) {
       const pixels = batchSize * outHeight * outWidth;
       const dy2 = viewAs(dy, [1, pixels, outChannels]);
       const w2 = viewAs(filter, [1, inChannels, outChannels]);

@@ -1,7 +1,7 @@
 /**
  * DepthwiseConv2dNative gradients (missing on wasm). Channel multiplier 1 without dilation (MobileNetV2's
- * case) runs convlab's SIMD kernels on zero-padded tensors; anything else runs plain JS loops whose
- * innermost loop runs over channels, which are contiguous in x, dy and the filter.
+ * case) runs convlab's SIMD kernels; anything else runs plain JS loops whose innermost loop runs over
+ * channels, which are contiguous in x, dy and the filter.
  */
 import * as tf from '@tensorflow/tfjs';
 import type {
@@ -10,13 +10,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs';
 import { heapPtr, type SimdKernels } from './simd-module.ts';
-import {
-  disposeTemp,
-  heapF32,
-  wasmBackendOf,
-  type WasmBackend,
-  type WasmKernelArgs,
-} from './wasm-heap.ts';
+import { heapF32, wasmBackendOf, type WasmBackend, type WasmKernelArgs } from './wasm-heap.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -41,21 +35,18 @@ function depthwiseInfo(
     padTop,
     padLeft,
     multiplier: filterShape[3],
-    /** The zero-padded input that holds every window of every output pixel. */
-    paddedHeight: (info.outHeight - 1) * info.strideHeight + info.filterHeight,
-    paddedWidth: (info.outWidth - 1) * info.strideWidth + info.filterWidth,
     simdShape: filterShape[3] === 1 && info.dilationHeight === 1 && info.dilationWidth === 1,
   };
 }
 
 type DepthwiseInfo = ReturnType<typeof depthwiseInfo>;
 
-/** Geometry arguments of the SIMD filter-gradient kernel: n, hp, wp, c, oh, ow, kh, kw, sh, sw. */
-function simdGeometry(i: DepthwiseInfo) {
+/** Geometry arguments of the SIMD kernels: n, h, w, c, oh, ow, kh, kw, sh, sw, pad top, pad left. */
+function geometry(i: DepthwiseInfo) {
   return [
     i.batchSize,
-    i.paddedHeight,
-    i.paddedWidth,
+    i.inHeight,
+    i.inWidth,
     i.inChannels,
     i.outHeight,
     i.outWidth,
@@ -63,11 +54,9 @@ function simdGeometry(i: DepthwiseInfo) {
     i.filterWidth,
     i.strideHeight,
     i.strideWidth,
+    i.padTop,
+    i.padLeft,
   ] as const;
-}
-
-function padded(backend: WasmBackend, i: DepthwiseInfo): TensorInfo {
-  return backend.makeOutput([i.batchSize, i.paddedHeight, i.paddedWidth, i.inChannels], 'float32');
 }
 
 export function makeDepthwiseBackpropFilter(simd: SimdKernels) {
@@ -77,28 +66,14 @@ export function makeDepthwiseBackpropFilter(simd: SimdKernels) {
     const attrs = args.attrs as unknown as DepthwiseConv2dNativeBackpropFilterAttrs;
     const i = depthwiseInfo(x.shape as Shape4, attrs.filterShape, attrs);
     if (!i.simdShape) return depthwiseBackpropFilterJs(backend, x, dy, i, attrs.filterShape);
-    const xp = padded(backend, i);
-    simd.padNhwc(
-      heapPtr(backend, x),
-      heapPtr(backend, xp),
-      i.batchSize,
-      i.inHeight,
-      i.inWidth,
-      i.inChannels,
-      i.padTop,
-      i.padLeft,
-      i.paddedHeight,
-      i.paddedWidth,
-    );
     const out = backend.makeOutput(attrs.filterShape, 'float32');
     heapF32(backend, out).fill(0);
     simd.depthwiseFilterGrad(
-      heapPtr(backend, xp),
+      heapPtr(backend, x),
       heapPtr(backend, dy),
       heapPtr(backend, out),
-      ...simdGeometry(i),
+      ...geometry(i),
     );
-    disposeTemp(backend, xp);
     return out;
   };
 }
@@ -115,18 +90,7 @@ export function makeDepthwiseBackpropInput(simd: SimdKernels) {
       heapPtr(backend, dy),
       heapPtr(backend, filter),
       heapPtr(backend, out),
-      i.batchSize,
-      i.inHeight,
-      i.inWidth,
-      i.inChannels,
-      i.outHeight,
-      i.outWidth,
-      i.filterHeight,
-      i.filterWidth,
-      i.strideHeight,
-      i.strideWidth,
-      i.padTop,
-      i.padLeft,
+      ...geometry(i),
     );
     return out;
   };

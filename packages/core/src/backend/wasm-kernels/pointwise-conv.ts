@@ -11,6 +11,22 @@ import { callStock, wasmBackendOf, type WasmKernelArgs } from './wasm-heap.ts';
 
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2 };
 
+/** A 1×1, stride-1, undilated, unpadded convolution: a matrix product over the pixels. */
+export function isPointwise(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.outHeight === info.inHeight &&
+    info.outWidth === info.inWidth
+  );
+}
+
 type Shape4 = [number, number, number, number];
 
 function pointwise(args: WasmKernelArgs, simd: SimdKernels, activation: string): TensorInfo | null {
@@ -31,16 +47,7 @@ function pointwise(args: WasmKernelArgs, simd: SimdKernels, activation: string):
     attrs.pad,
     attrs.dimRoundingMode,
   );
-  const is1x1 =
-    info.filterHeight === 1 &&
-    info.filterWidth === 1 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    info.outHeight === info.inHeight &&
-    info.outWidth === info.inWidth;
-  if (!is1x1 || (bias && bias.shape.length !== 1)) return null;
+  if (!isPointwise(info) || (bias && bias.shape.length !== 1)) return null;
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const out = backend.makeOutput(info.outShape, 'float32');
   simd.gemm(

@@ -110,12 +110,12 @@ export interface SimdKernels {
     negLearningRate: number,
   ): void;
   depthwiseFilterGrad(
-    xp: Ptr,
+    x: Ptr,
     dy: Ptr,
     dw: Ptr,
     n: number,
-    hp: number,
-    wp: number,
+    h: number,
+    w: number,
     c: number,
     oh: number,
     ow: number,
@@ -123,6 +123,8 @@ export interface SimdKernels {
     kw: number,
     sh: number,
     sw: number,
+    pt: number,
+    pl: number,
   ): void;
   depthwiseInputGrad(
     dy: Ptr,
