@@ -104,19 +104,30 @@ describe('trainer daemon faults', () => {
   });
 
   it('fails poisoned runs with their message and keeps serving the queue', async () => {
-    // 1. Weights that don't exist.
-    const badWeights = await sandbox.queue([
-      '--preset',
-      'seed-transfer',
-      '--dataset',
-      'synthetic',
-      '--epochs',
-      '1',
-      '--train-limit',
-      '100',
-      '--weights-url',
-      `file://${path.join(sandbox.dir, 'missing', 'model.json')}`,
-    ]);
+    // 1. Weights in an allowed place (so queueing accepts them) that are not a model.
+    const weightsRoot = path.join(sandbox.dir, 'weights');
+    mkdirSync(path.join(weightsRoot, 'broken'), { recursive: true });
+    writeFileSync(path.join(weightsRoot, 'broken', 'model.json'), '{ not json');
+    const weightsEnv = { CONVLAB_WEIGHTS_ROOTS: weightsRoot };
+    const queued = await sandbox.cli(
+      [
+        'queue',
+        '--preset',
+        'seed-transfer',
+        '--dataset',
+        'synthetic',
+        '--epochs',
+        '1',
+        '--train-limit',
+        '100',
+        '--weights-url',
+        `file://${path.join(weightsRoot, 'broken', 'model.json')}`,
+        '--json',
+      ],
+      weightsEnv,
+    );
+    expect(queued.code, queued.stderr).toBe(0);
+    const badWeights = (JSON.parse(queued.stdout) as { id: string }).id;
     // 2. A corrupt (truncated) CIFAR-10 file.
     const dataDir = path.join(sandbox.dir, 'datasets');
     const cifarDir = path.join(dataDir, 'cifar10', 'cifar-10-batches-bin');
@@ -150,6 +161,7 @@ describe('trainer daemon faults', () => {
 
     const trainer = sandbox.startTrainer(['--once', '--concurrency', '1'], {
       CONVLAB_DATA_DIR: dataDir,
+      ...weightsEnv,
     });
     expect((await trainer.exited).code, trainer.output()).toBe(0);
 

@@ -158,16 +158,19 @@ describe('applyMigrations', () => {
     });
     await db.$disconnect();
     // What `prisma migrate dev` writes to change a column on SQLite: copy into a new table, drop, rename.
-    const createRun = readFileSync(
-      path.join(migrationsDir, readMigrations(migrationsDir)[0]?.name ?? '', 'migration.sql'),
-      'utf8',
-    )
-      .split('-- CreateTable')
-      .find((part) => part.includes('CREATE TABLE "Run"'))
-      ?.replace('CREATE TABLE "Run"', 'CREATE TABLE "new_Run"');
+    // The new table is the Run table as the migrations so far define it.
+    const schemaDb = openRaw();
+    const createRun = (
+      schemaDb
+        .prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'Run'`)
+        .get() as {
+        sql: string;
+      }
+    ).sql.replace('CREATE TABLE "Run"', 'CREATE TABLE "new_Run"');
+    schemaDb.close();
     addMigration(
       '29990101000000_redefine_run',
-      `PRAGMA defer_foreign_keys=ON;\nPRAGMA foreign_keys=OFF;\n${createRun}\n` +
+      `PRAGMA defer_foreign_keys=ON;\nPRAGMA foreign_keys=OFF;\n${createRun};\n` +
         `INSERT INTO "new_Run" SELECT * FROM "Run";\nDROP TABLE "Run";\nALTER TABLE "new_Run" RENAME TO "Run";\n` +
         `CREATE INDEX "Run_status_priority_createdAt_idx" ON "Run"("status", "priority", "createdAt");\n` +
         `CREATE INDEX "Run_createdAt_idx" ON "Run"("createdAt");\nCREATE INDEX "Run_groupId_idx" ON "Run"("groupId");\n` +
