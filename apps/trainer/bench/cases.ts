@@ -20,9 +20,13 @@ import {
   type RunConfig,
 } from '@convlab/core';
 import { findRepoRoot, sharedAssetsDir } from '@convlab/core/paths';
-import { registerFastWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
+import {
+  fastKernelsSimdVariant,
+  registerFastWasmKernels,
+} from '../../../packages/core/src/backend/wasm-kernels/index.ts';
 import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
+import { trainingFlopsPerImage } from './flops.ts';
 import { randomBatch } from './random-batch.ts';
 import { percentile, rate, rates, timeSteps } from './timing.ts';
 
@@ -82,6 +86,7 @@ async function trainCnn(
     backend: 'wasm',
     kernels,
     batch,
+    trainingFlopsPerImage: trainingFlopsPerImage(built.model),
     ...rates(batch, timing),
   };
 }
@@ -177,6 +182,43 @@ async function mobileNetFeatures(inputSize: number): Promise<BenchResult> {
   };
 }
 
+/**
+ * GFLOP/s of the SIMD GEMM (BatchMatMul) on square products and on the shapes convolutions become: the
+ * best of them is the most the fast kernels reach on this machine, against which each training case's
+ * GFLOP/s is read (fractionOfGemmPeak in results.json).
+ */
+async function simdGemmPeak(): Promise<BenchResult> {
+  const kernels = await useWasm(true);
+  const shapes = [
+    [512, 512, 512],
+    [768, 768, 768],
+    [8192, 288, 64], // seed-cnn conv2 forward: (16·16·32 images) × 3·3·32 → 64
+    [2048, 576, 96], // a MobileNetV2 1×1 projection at batch 64
+    [576, 960, 160],
+  ] as const;
+  const byShape: Record<string, number> = {};
+  for (const [m, k, n] of shapes) {
+    const [a, b] = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
+    const timing = await timeSteps(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), {
+      warmup: 2,
+      minSteps: 5,
+      minMs: 1200,
+    });
+    tf.dispose([a, b]);
+    byShape[`${m}x${k}x${n}`] =
+      Math.round((2 * m * k * n * timing.steps) / timing.wallMs / 1e5) / 10;
+  }
+  return {
+    status: 'ok',
+    backend: 'wasm',
+    kernels,
+    simd: fastKernelsSimdVariant(),
+    gflops: Math.max(...Object.values(byShape)),
+    gflopsByShape: byShape,
+    note: 'GFLOP/s by wall time, result read back included; gflops is the best shape',
+  };
+}
+
 /** transfer-plus as the trainer builds it, with the shared assets' weights. */
 async function transferPlus() {
   const dir = mobileNetDir(sharedAssetsDir());
@@ -251,6 +293,7 @@ async function transferPlusFineTune(cached: boolean): Promise<BenchResult> {
     trunkCache: cached,
     trainableLayers: config.fineTuneLayers,
     ...(trunk ? { cutShape: trunk.split.cutShape } : {}),
+    trainingFlopsPerImage: trainingFlopsPerImage(model),
     ...rates(batch, timing),
   };
 }
@@ -443,6 +486,7 @@ function pytorchTwins(): Promise<BenchResult> {
 
 export const CASES: BenchCase[] = [
   { name: 'machine', timeoutMs: 10_000, run: machine },
+  { name: 'simd-gemm-peak', timeoutMs: 60_000, run: simdGemmPeak },
   {
     name: 'seed-cnn-train-wasm-fast',
     timeoutMs: 90_000,

@@ -63,6 +63,7 @@ async function runAll(only: string[]): Promise<void> {
     console.log(JSON.stringify(outcome));
   }
   addRatios(outcomes);
+  addGemmPeakFractions(outcomes);
   const file = path.join(findRepoRoot(), 'bench', 'results.json');
   mkdirSync(path.dirname(file), { recursive: true });
   const report = {
@@ -110,6 +111,21 @@ function round(value: number): number {
 
 function ratio(value: number, reference: number): number {
   return Math.round((value / reference) * 1000) / 1000;
+}
+
+/**
+ * Training rows as GFLOP/s (img/s × FLOPs per image) and as a fraction of the SIMD GEMM's GFLOP/s in the
+ * same run: how far each case is from what 128-bit wasm SIMD gives on one core here.
+ */
+function addGemmPeakFractions(outcomes: CaseOutcome[]): void {
+  const peak = outcomes.find((o) => o.case === 'simd-gemm-peak' && o.status === 'ok')?.gflops;
+  for (const o of outcomes) {
+    const flops = o.trainingFlopsPerImage;
+    if (o.status !== 'ok' || typeof flops !== 'number' || o.imagesPerSecond === undefined) continue;
+    const gflops = (o.imagesPerSecond * flops) / 1e9;
+    o.gflops = Math.round(gflops * 10) / 10;
+    if (typeof peak === 'number') o.fractionOfGemmPeak = ratio(gflops, peak);
+  }
 }
 
 /** PyTorch's img/s for a preset, as pytorch_twins.py reports it. */

@@ -2,12 +2,16 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as FilesRoute from '~/app/api/runs/[id]/files/[...path]/route.ts';
+import type * as ImagesRoute from '~/app/api/runs/[id]/images/[index]/route.ts';
+import type * as LogoutRoute from '~/app/api/logout/route.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;
-let files: typeof import('~/app/api/runs/[id]/files/[...path]/route.ts');
-let images: typeof import('~/app/api/runs/[id]/images/[index]/route.ts');
-let logout: typeof import('~/app/api/logout/route.ts');
+// Imported after the environment below is set: the routes read it when they load.
+let files: typeof FilesRoute;
+let images: typeof ImagesRoute;
+let logout: typeof LogoutRoute;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -79,8 +83,8 @@ describe('test images', () => {
 });
 
 describe('sign-out', () => {
-  it('refuses a cross-site post and signs out from our own page', async () => {
-    const crossSite = await logout.POST(
+  it('refuses a cross-site post and signs out from our own page', () => {
+    const crossSite = logout.POST(
       request(
         '/api/logout',
         { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
@@ -89,7 +93,7 @@ describe('sign-out', () => {
     );
     expect(crossSite.status).toBe(403);
     expect(crossSite.headers.get('set-cookie')).toBeNull();
-    const own = await logout.POST(
+    const own = logout.POST(
       request(
         '/api/logout',
         { origin: 'http://127.0.0.1:3000', 'sec-fetch-site': 'same-origin' },

@@ -216,6 +216,25 @@ export function defineFastKernelTests(variant: SimdVariant): void {
     ])('Sum %j', async ({ shape, ...attrs }) => {
       expect(await maxAbsError('Sum', { x: random(shape) }, attrs)).toBeLessThan(1e-5);
     });
+
+    it.each([
+      { shape: [50, 12], begin: [7, 0], size: [9, 12] }, // rows of a matrix: one contiguous range
+      { shape: [6, 4, 4, 3], begin: [2, 0, 0, 0], size: [-1, 4, 4, 3] }, // to the end
+      { shape: [6, 4, 4, 3], begin: [1, 2, 0, 0], size: [1, 2, 4, 3] }, // contiguous inside a row
+      { shape: [6, 4, 4, 3], begin: [0, 1, 0, 0], size: [6, 2, 4, 3] }, // strided: stock kernel
+      { shape: [10, 7], begin: [3, 2], size: [4, 3] }, // strided: stock kernel
+    ])('Slice %j', async ({ shape, ...attrs }) => {
+      expect(await maxAbsError('Slice', { x: random(shape) }, attrs)).toBe(0);
+    });
+
+    it('slices int32 tensors', async () => {
+      await tf.setBackend('wasm');
+      const x = tf.range(0, 40, 1, 'int32').reshape([10, 4]);
+      const rows = x.slice([3, 0], [2, 4]);
+      expect(rows.dtype).toBe('int32');
+      expect(Array.from(await rows.data())).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+      tf.dispose([x, rows]);
+    });
   });
 
   describe('fused element-wise gradients and optimizer', () => {

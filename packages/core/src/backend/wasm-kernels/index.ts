@@ -20,6 +20,7 @@ import {
 import { makeConv2DBackpropFilter, makeConv2DBackpropInput } from './conv2d-backprop.ts';
 import { makeDepthwiseBackpropFilter, makeDepthwiseBackpropInput } from './depthwise-backprop.ts';
 import { identity } from './identity.ts';
+import { makeSlice } from './slice.ts';
 import { makeConv2D, makeFusedConv2D } from './pointwise-conv.ts';
 import { makeMaxPoolGrad } from './max-pool-grad.ts';
 import {
@@ -95,6 +96,7 @@ export function registerFastWasmKernels(options: { simd?: SimdVariant } = {}): s
     ['BatchMatMul', batchMatMul],
     ['Sum', makeSum(requireStock('Sum'), simd)],
     ['Identity', identity],
+    ['Slice', makeSlice(requireStock('Slice'))],
     ['Conv2D', makeConv2D(conv2D, simd)],
     ['FusedConv2D', makeFusedConv2D(requireStock('FusedConv2D'), simd)],
     [ADAM_UPDATE_KERNEL, makeAdamUpdate(simd)],

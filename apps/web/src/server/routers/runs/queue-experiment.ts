@@ -8,8 +8,9 @@ import { runPrioritySchema } from './queue-run.ts';
 
 /**
  * The lab's comparison: its CNN and its transfer model, and the two improved versions of each. Queued
- * longest first (as measured on CIFAR-10: cnn-plus ~24 min, transfer-plus ~11, seed-cnn ~14 after it,
- * seed-transfer ~2), so that two trainer slots finish at about the same time.
+ * longest first so that two trainer slots finish at about the same time: on full CIFAR-10 with
+ * `--concurrency 2` on 2 cores, cnn-plus took 26 min in one slot while transfer-plus (15 min), seed-cnn
+ * (16 min) and seed-transfer (1 min) ran in the other; 31 min in all (docs/PERFORMANCE.md).
  */
 export const LAB_EXPERIMENT_PRESETS = [
   'cnn-plus',
