@@ -31,7 +31,11 @@ export async function resolveFolderDataset(name: string, roots: string[]): Promi
   if (typed.length === 0 || typed.includes('\0'))
     throw new DatasetLocationError('a folder dataset is written folder:<path>');
   const allowed = await realRoots(roots);
-  if (allowed.length === 0) throw new DatasetLocationError('no dataset root exists on the server');
+  if (allowed.length === 0) {
+    throw new DatasetLocationError(
+      'folder datasets must be inside a dataset root, and none exists on the server (CONVLAB_DATASET_ROOTS; default: the data dir)',
+    );
+  }
   const candidate = path.isAbsolute(typed) ? typed : path.resolve(allowed[0]!, typed);
   let real: string;
   try {
