@@ -12,6 +12,7 @@ import type * as DbModule from '@convlab/db';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   buildModel,
+  fineTunePlan,
   fuseBackbone,
   loadMobileNetV2,
   planTrunkCache,
@@ -268,7 +269,8 @@ async function transferPlusFineTune(cached: boolean): Promise<BenchResult> {
   if (skip) return skip;
   const kernels = await useWasm(true);
   const { config, built } = await transferPlus();
-  const lr = config.learningRate * config.fineTuneLearningRateFactor;
+  const lr = fineTunePlan(config)?.learningRate;
+  if (lr === undefined) throw new Error(`${config.preset} does not fine-tune`);
   const trunk = cached ? planTrunkCache(built, config.fineTuneLayers, config.augment) : null;
   if (cached && !trunk) throw new Error('transfer-plus has no trunk cut');
   const model = trunk ? trunk.predictions : built.model;

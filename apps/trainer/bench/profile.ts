@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import {
   buildModel,
+  fineTunePlan,
   planTrunkCache,
   prepareFineTuning,
   registerFastWasmKernels,
@@ -42,7 +43,8 @@ async function modelAndInput(): Promise<{ model: tf.LayersModel; shape: number[]
       ? planTrunkCache(built, config.fineTuneLayers, config.augment)
       : null;
   const model = trunk?.predictions ?? built.model;
-  const lr = config.learningRate * config.fineTuneLearningRateFactor;
+  const lr = fineTunePlan(config)?.learningRate;
+  if (lr === undefined) throw new Error(`${config.preset} does not fine-tune`);
   prepareFineTuning(built, config.fineTuneLayers, config.optimizer, lr, model);
   const shape = trunk?.split.cutShape ?? [config.inputSize, config.inputSize, 3];
   return { model, shape, batch: config.batchSize };

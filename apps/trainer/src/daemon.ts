@@ -11,7 +11,9 @@ import {
   claimNextRun,
   createDb,
   failRun,
+  findRun,
   heartbeatWorker,
+  listCancelRequested,
   registerWorker,
   releaseRun,
   renewLease,
@@ -174,10 +176,7 @@ export class TrainerDaemon {
     signal: string | null,
   ): Promise<void> {
     const { logger } = this.options;
-    const run = await this.db.run.findUnique({
-      where: { id: runId },
-      select: { status: true, workerId: true },
-    });
+    const run = await findRun(this.db, runId);
     if (!run || run.status !== 'running' || run.workerId !== this.workerId) {
       logger.info(
         { event: 'run.exited', runId, code, signal, status: run?.status },
@@ -231,11 +230,7 @@ export class TrainerDaemon {
   /** Cancel requests are checked every poll so a run stops within about one batch. */
   private async relayCancelRequests(): Promise<void> {
     if (this.active.size === 0) return;
-    const cancelled = await this.db.run.findMany({
-      where: { id: { in: [...this.active.keys()] }, cancelRequested: true },
-      select: { id: true },
-    });
-    for (const { id } of cancelled) {
+    for (const id of await listCancelRequested(this.db, [...this.active.keys()])) {
       const active = this.active.get(id);
       if (active) this.sendStop(id, active, 'cancel');
     }

@@ -1,5 +1,6 @@
 /** Trainer settings from the environment, validated once. */
 import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
+import { backendPreferenceSchema, formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 
 const envSchema = dataPolicyEnvSchema.extend({
@@ -11,7 +12,7 @@ const envSchema = dataPolicyEnvSchema.extend({
   CONVLAB_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   /** Time a graceful shutdown waits for runs to reach a batch boundary before killing them. */
   CONVLAB_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
-  CONVLAB_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  CONVLAB_BACKEND: backendPreferenceSchema.default('auto'),
   /** Memory for one kind of activation cache of a run (pooled features, or the fine-tuning trunk). */
   CONVLAB_CACHE_BUDGET_MB: z.coerce.number().int().min(16).max(1_048_576).default(3072),
 });
@@ -24,8 +25,7 @@ export type TrainerEnv = z.infer<typeof envSchema> & {
 export function readTrainerEnv(env: NodeJS.ProcessEnv = process.env): TrainerEnv {
   const result = envSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new Error(`invalid environment: ${formatZodIssue(result.error, 'environment')}`);
   }
   return { ...result.data, policy: dataPolicyFromEnv(result.data) };
 }

@@ -19,9 +19,11 @@ import {
 } from '@convlab/core';
 import {
   completeRun,
+  countEpochMetrics,
   createDb,
   deleteEpochMetricsAfter,
   failRun,
+  findRun,
   markRunCancelled,
   recordEpochMetric,
   releaseRun,
@@ -72,7 +74,7 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
 }
 
 async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
-  const run = await db.run.findUnique({ where: { id } });
+  const run = await findRun(db, id);
   if (!run || run.status !== 'running' || run.workerId !== workerId) {
     logger.warn(
       { event: 'run.not_ours', status: run?.status },
@@ -173,7 +175,7 @@ async function resumableCheckpointEpoch(
 ): Promise<number | null> {
   const epoch = await readCheckpointEpoch(dir);
   if (epoch === null) return null;
-  if ((await db.epochMetric.count({ where: { runId: id } })) > 0) return epoch;
+  if ((await countEpochMetrics(db, id)) > 0) return epoch;
   await rm(checkpointDir(dir), { recursive: true, force: true });
   return null;
 }

@@ -5,6 +5,7 @@
  * loopback but the server listens on every interface (instrumentation.ts).
  */
 import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
+import { formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 
 /** Empty strings in the environment mean "not set". */
@@ -45,8 +46,7 @@ export type WebEnv = z.infer<typeof envSchema> & {
 export function parseWebEnv(env: Record<string, string | undefined>): WebEnv {
   const result = envSchema.safeParse(env);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new Error(`invalid environment: ${issue?.path.join('.')}: ${issue?.message}`);
+    throw new Error(`invalid environment: ${formatZodIssue(result.error, 'environment')}`);
   }
   return { ...result.data, policy: dataPolicyFromEnv(result.data) };
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isRunId } from './config/run-contract.ts';
 
 let cachedRoot: string | undefined;
 
@@ -41,7 +42,7 @@ export function runsDir(): string {
 }
 
 export function runDir(runId: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(runId)) throw new Error(`invalid run id: ${runId}`);
+  if (!isRunId(runId)) throw new Error(`invalid run id: ${runId}`);
   return path.join(runsDir(), runId);
 }
 

@@ -28,7 +28,9 @@ export {
   deleteRun,
   enqueueRun,
   failRun,
+  findRun,
   getRunOrThrow,
+  listCancelRequested,
   markRunCancelled,
   releaseRun,
   renewLease,
@@ -42,6 +44,7 @@ export {
   type RunResults,
 } from './queue.ts';
 export {
+  countEpochMetrics,
   deleteEpochMetricsAfter,
   EPOCH_PHASES,
   epochMetricInputSchema,
@@ -78,11 +81,14 @@ export {
 export {
   countRunsByStatus,
   getRunDetail,
+  listRunFilterValues,
+  listRunningRunsOf,
   listRuns,
   listRunsOptionsSchema,
   RUN_SORTS,
   type ListRunsOptions,
   type RunDetail,
+  type RunGroupSummary,
   type RunSort,
 } from './read-models.ts';
 // Generated Prisma types and client class.

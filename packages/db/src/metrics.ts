@@ -3,6 +3,7 @@
  * final report. Epoch writes are idempotent per (runId, epoch), so a run resumed from a checkpoint
  * never duplicates an epoch.
  */
+import { formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { parseRunReport, type RunReport } from './report.ts';
@@ -28,10 +29,7 @@ export type EpochMetricInput = z.input<typeof epochMetricInputSchema>;
 function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new Error(
-    `invalid ${what}: ${issue?.path.join('.') || what}: ${issue?.message ?? 'invalid'}`,
-  );
+  throw new Error(`invalid ${what}: ${formatZodIssue(parsed.error, what)}`);
 }
 
 /**
@@ -179,4 +177,9 @@ export async function saveRunResults(
 ): Promise<void> {
   const data = parseOrThrow(runResultsSchema, results, 'run results');
   await db.run.update({ where: { id: runId }, data });
+}
+
+/** How many epochs of a run are stored (0 after a manual retry, which deletes them). */
+export async function countEpochMetrics(db: PrismaClient, runId: string): Promise<number> {
+  return db.epochMetric.count({ where: { runId } });
 }

@@ -7,7 +7,7 @@
  * quoted identifiers, `?`-free tagged parameters and RETURNING, which PostgreSQL runs unchanged.
  */
 import { z } from 'zod';
-import type { RunConfig } from '@convlab/core/schema';
+import { formatZodIssue, prioritySchema, type RunConfig } from '@convlab/core/schema';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import type { PrismaClient, Run } from './generated/prisma/client.ts';
 import {
@@ -22,7 +22,7 @@ import { runFromRow } from './run-row.ts';
 
 const enqueueOptionsSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  priority: z.number().int().min(-1000).max(1000).optional(),
+  priority: prioritySchema.optional(),
   groupId: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
@@ -65,11 +65,7 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
     maxAttempts: input.maxAttempts,
   });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidRunConfigError(
-      `invalid ${issue?.path.join('.') ?? 'run'}: ${issue?.message ?? 'invalid'}`,
-      parsed.error,
-    );
+    throw new InvalidRunConfigError(`invalid ${formatZodIssue(parsed.error, 'run')}`, parsed.error);
   }
   const options = parsed.data;
   return db.run.create({
@@ -188,10 +184,7 @@ export async function completeRun(
 ): Promise<Run> {
   const parsed = runResultsSchema.safeParse(results);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `invalid run results: ${issue?.path.join('.') || 'results'}: ${issue?.message ?? ''}`,
-    );
+    throw new Error(`invalid run results: ${formatZodIssue(parsed.error, 'results')}`);
   }
   const now = new Date();
   const { count } = await db.run.updateMany({
@@ -373,9 +366,24 @@ export async function deleteRun(db: PrismaClient, runId: string): Promise<void> 
 }
 
 export async function getRunOrThrow(db: PrismaClient, runId: string): Promise<Run> {
-  const run = await db.run.findUnique({ where: { id: runId } });
+  const run = await findRun(db, runId);
   if (!run) throw new RunNotFoundError(runId);
   return run;
+}
+
+/** The run's row, or null when there is none (a deleted run, say). */
+export async function findRun(db: PrismaClient, runId: string): Promise<Run | null> {
+  return db.run.findUnique({ where: { id: runId } });
+}
+
+/** Which of `runIds` have a pending cancel request: a daemon polls this for the runs it trains. */
+export async function listCancelRequested(db: PrismaClient, runIds: string[]): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db.run.findMany({
+    where: { id: { in: runIds }, cancelRequested: true },
+    select: { id: true },
+  });
+  return rows.map((row) => row.id);
 }
 
 async function throwStateError(db: PrismaClient, runId: string, action: string): Promise<never> {

@@ -1,5 +1,5 @@
 /** What the CLI and the dashboard read: run listings and one run in full, JSON columns parsed. */
-import { runConfigSchema, type RunConfig } from '@convlab/core/schema';
+import { formatZodIssue, runConfigSchema, type RunConfig } from '@convlab/core/schema';
 import { skippedFilesSchema } from './metrics.ts';
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
@@ -37,8 +37,7 @@ const ORDER_BY: Record<RunSort, Prisma.RunOrderByWithRelationInput[]> = {
 export async function listRuns(db: PrismaClient, options: ListRunsOptions = {}): Promise<Run[]> {
   const parsed = listRunsOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid ${issue?.path.join('.') || 'filter'}: ${issue?.message ?? 'invalid'}`);
+    throw new Error(`invalid ${formatZodIssue(parsed.error, 'filter')}`);
   }
   const { status, preset, dataset, groupId, sort, limit } = parsed.data;
   return db.run.findMany({
@@ -86,10 +85,7 @@ function parseJsonColumn<T>(schema: z.ZodType<T>, text: string, column: string):
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `stored ${column} is invalid: ${issue?.path.join('.') || column}: ${issue?.message ?? ''}`,
-    );
+    throw new Error(`stored ${column} is invalid: ${formatZodIssue(parsed.error, column)}`);
   }
   return parsed.data;
 }
@@ -143,5 +139,62 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
         'Report.misclassified',
       ),
     },
+  };
+}
+
+/** The running runs of these workers, with their live progress, oldest start first. */
+export async function listRunningRunsOf(db: PrismaClient, workerIds: string[]) {
+  return db.run.findMany({
+    where: { status: 'running', workerId: { in: workerIds } },
+    select: {
+      id: true,
+      name: true,
+      preset: true,
+      dataset: true,
+      workerId: true,
+      currentEpoch: true,
+      totalEpochs: true,
+      batch: true,
+      totalBatches: true,
+      etaSeconds: true,
+      stage: true,
+      cacheDone: true,
+      cacheTotal: true,
+    },
+    orderBy: { startedAt: 'asc' },
+  });
+}
+
+export interface RunGroupSummary {
+  groupId: string;
+  runs: number;
+  createdAt: Date | null;
+}
+
+/** Values the leaderboard's filters can take: datasets and comparison groups that have runs. */
+export async function listRunFilterValues(
+  db: PrismaClient,
+): Promise<{ datasets: string[]; groups: RunGroupSummary[] }> {
+  const [datasets, groups] = await Promise.all([
+    db.run.findMany({
+      distinct: ['dataset'],
+      select: { dataset: true },
+      orderBy: { dataset: 'asc' },
+    }),
+    db.run.groupBy({
+      by: ['groupId'],
+      where: { groupId: { not: null } },
+      _count: { _all: true },
+      _min: { createdAt: true },
+      orderBy: { _min: { createdAt: 'desc' } },
+    }),
+  ]);
+  return {
+    datasets: datasets.map((row) => row.dataset),
+    groups: groups.flatMap((group) =>
+      group.groupId === null
+        ? []
+        : [{ groupId: group.groupId, runs: group._count._all, createdAt: group._min.createdAt }],
+    ),
   };
 }

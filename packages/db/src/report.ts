@@ -2,6 +2,7 @@
  * A finished run's evaluation, as stored in the Report table (JSON columns as text, so SQLite and
  * PostgreSQL agree). The same schemas validate what is written and parse what is read.
  */
+import { formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -61,8 +62,5 @@ export function parseRunReport(input: unknown): RunReport {
     }
     return report;
   }
-  const issue = parsed.error.issues[0];
-  throw new Error(
-    `invalid report: ${issue?.path.join('.') || 'report'}: ${issue?.message ?? 'invalid'}`,
-  );
+  throw new Error(`invalid report: ${formatZodIssue(parsed.error, 'report')}`);
 }

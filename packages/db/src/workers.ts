@@ -1,5 +1,6 @@
 /** Trainer processes announce themselves so the dashboard can show who is working. */
 import { randomBytes } from 'node:crypto';
+import { formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { PrismaClient, Worker } from './generated/prisma/client.ts';
 
@@ -23,10 +24,7 @@ export async function registerWorker(
 ): Promise<Worker> {
   const parsed = registerWorkerSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `invalid worker: ${issue?.path.join('.') || 'worker'}: ${issue?.message ?? 'invalid'}`,
-    );
+    throw new Error(`invalid worker: ${formatZodIssue(parsed.error, 'worker')}`);
   }
   const { id = `w${Date.now().toString(36)}${randomBytes(3).toString('hex')}`, ...info } =
     parsed.data;

@@ -5,7 +5,12 @@ import {
   type RunConfigInput,
 } from '@convlab/core/schema';
 import { checkRunLocations, RunLocationError } from '@convlab/core/policy';
-import { resolveRunConfig } from '@convlab/core/schema';
+import {
+  firstIssuePath,
+  formatZodIssue,
+  prioritySchema,
+  resolveRunConfig,
+} from '@convlab/core/schema';
 import { enqueueRun } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -33,7 +38,7 @@ const FLAG_FOR_FIELD = new Map<string, string>(
 );
 
 const queueExtrasSchema = z.object({
-  priority: z.number().int().min(-1000).max(1000).optional(),
+  priority: prioritySchema.optional(),
   name: z.string().trim().min(1).max(200).optional(),
   group: z
     .string()
@@ -73,8 +78,7 @@ export async function queueCommand(args: string[]): Promise<number> {
   }
   const configResult = runConfigInputSchema.safeParse(input);
   if (!configResult.success) {
-    const issue = configResult.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
+    const field = firstIssuePath(configResult.error);
     const flag = FLAG_FOR_FIELD.get(field) ?? field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
     throw new CliError(`invalid --${flag}: ${describeConfigError(configResult.error)}`);
   }
@@ -84,8 +88,7 @@ export async function queueCommand(args: string[]): Promise<number> {
     group: values.group,
   });
   if (!extras.success) {
-    const issue = extras.error.issues[0];
-    throw new CliError(`invalid --${issue?.path.join('.') ?? 'option'}: ${issue?.message ?? ''}`);
+    throw new CliError(`invalid --${formatZodIssue(extras.error, 'option')}`);
   }
   // A folder dataset or weights location is checked now (exists, allowed), not when a trainer runs it.
   try {

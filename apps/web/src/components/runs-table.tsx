@@ -1,4 +1,5 @@
 'use client';
+import { RUN_STATUSES } from '@convlab/core/schema';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -12,8 +13,6 @@ import { RunProgress, StatusBadge } from './status-badge.tsx';
 
 type Run = RouterOutputs['runs']['list']['runs'][number];
 type Filters = Exclude<RouterInputs['runs']['list'], void | undefined>;
-
-const STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 
 /** Wall time: training seconds when known, else elapsed since start (to now while running). */
 function wallSeconds(run: Run, now: Date): number | null {
@@ -134,7 +133,7 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
             id="filter-status"
             label="Status"
             value={filters.status}
-            options={STATUSES.map((status) => ({ value: status }))}
+            options={RUN_STATUSES.map((status) => ({ value: status }))}
             onChange={(value) => setFilter('status', value as Filters['status'])}
           />
           <FilterSelect

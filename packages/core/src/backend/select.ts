@@ -6,13 +6,19 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { fastKernelsSimdVariant, registerFastWasmKernels } from './wasm-kernels/index.ts';
 import type { SimdVariant } from './wasm-kernels/simd-module.ts';
+import {
+  BACKEND_PREFERENCES,
+  backendPreferenceSchema,
+  type BackendPreference,
+} from './backend-preference.ts';
 
-export const BACKEND_PREFERENCES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
-export const backendPreferenceSchema = z.enum(BACKEND_PREFERENCES);
+export {
+  BACKEND_PREFERENCES,
+  backendPreferenceSchema,
+  type BackendPreference,
+} from './backend-preference.ts';
 /** tfjs-node registers itself as 'tensorflow' (with or without GPU). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 

@@ -4,6 +4,26 @@
  * onto the preset's defaults and validates the result, so every stored run carries a complete config.
  */
 import { z } from 'zod';
+import { formatZodIssue } from './zod-issue.ts';
+
+export { firstIssuePath, formatZodIssue } from './zod-issue.ts';
+export {
+  BACKEND_PREFERENCES,
+  backendPreferenceSchema,
+  type BackendPreference,
+} from '../backend/backend-preference.ts';
+export {
+  FINISHED_RUN_STATUSES,
+  isRunId,
+  isRunStatus,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
+  prioritySchema,
+  RUN_STATUSES,
+  runIdSchema,
+  runStatusSchema,
+  type RunStatus,
+} from './run-contract.ts';
 
 export const PRESET_NAMES = [
   'seed-cnn',
@@ -40,7 +60,7 @@ export const LR_SCHEDULES = ['constant', 'one-cycle'] as const;
 /** affine: Keras-style rotation/shift/zoom/flip. flip-translate: horizontal flip and a ±2-pixel shift (reflected border). */
 export const AUGMENTATIONS = ['affine', 'flip-translate'] as const;
 
-const MAX_SEED = 2 ** 31 - 1;
+export const MAX_SEED = 2 ** 31 - 1;
 /** The most images a train or test limit may name (more than any dataset convlab can hold). */
 const MAX_IMAGES = 10_000_000;
 
@@ -239,8 +259,5 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 
 /** One line naming the first invalid field, for CLI errors and form messages. */
 export function describeConfigError(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid run config';
-  const field = issue.path.length > 0 ? issue.path.join('.') : 'config';
-  return `${field}: ${issue.message}`;
+  return formatZodIssue(error, 'config');
 }

@@ -34,3 +34,8 @@ export function planPhases(config: RunConfig): PhasePlan[] {
 export function totalEpochs(config: RunConfig): number {
   return planPhases(config).reduce((sum, phase) => sum + phase.epochs, 0);
 }
+
+/** The fine-tune phase of a transfer run, or null when it does not fine-tune. */
+export function fineTunePlan(config: RunConfig): PhasePlan | null {
+  return planPhases(config).find((plan) => plan.phase === 'fine-tune') ?? null;
+}

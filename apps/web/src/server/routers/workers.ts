@@ -1,4 +1,4 @@
-import { listWorkers } from '@convlab/db';
+import { listRunningRunsOf, listWorkers } from '@convlab/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { readProcedure } from '../trpc.ts';
@@ -16,25 +16,10 @@ export const workersRouter = {
       const workers = await listWorkers(ctx.db, {
         aliveWithinMs: input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS,
       });
-      const running = await ctx.db.run.findMany({
-        where: { status: 'running', workerId: { in: workers.map((worker) => worker.id) } },
-        select: {
-          id: true,
-          name: true,
-          preset: true,
-          dataset: true,
-          workerId: true,
-          currentEpoch: true,
-          totalEpochs: true,
-          batch: true,
-          totalBatches: true,
-          etaSeconds: true,
-          stage: true,
-          cacheDone: true,
-          cacheTotal: true,
-        },
-        orderBy: { startedAt: 'asc' },
-      });
+      const running = await listRunningRunsOf(
+        ctx.db,
+        workers.map((worker) => worker.id),
+      );
       return {
         now: new Date(),
         aliveWithinMs: input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS,

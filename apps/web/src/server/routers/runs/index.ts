@@ -2,6 +2,7 @@ import { PRESET_NAMES } from '@convlab/core/schema';
 import {
   cancelRun,
   getRunDetail,
+  listRunFilterValues,
   listRuns,
   RUN_SORTS,
   RUN_STATUSES,
@@ -37,29 +38,7 @@ export const runsRouter = {
 
   /** Values the leaderboard's filters can take: datasets and comparison groups that have runs. */
   filterOptions: readProcedure.query(async ({ ctx }) => {
-    const [datasets, groups] = await Promise.all([
-      ctx.db.run.findMany({
-        distinct: ['dataset'],
-        select: { dataset: true },
-        orderBy: { dataset: 'asc' },
-      }),
-      ctx.db.run.groupBy({
-        by: ['groupId'],
-        where: { groupId: { not: null } },
-        _count: { _all: true },
-        _min: { createdAt: true },
-        orderBy: { _min: { createdAt: 'desc' } },
-      }),
-    ]);
-    return {
-      presets: [...PRESET_NAMES],
-      datasets: datasets.map((row) => row.dataset),
-      groups: groups.flatMap((group) =>
-        group.groupId === null
-          ? []
-          : [{ groupId: group.groupId, runs: group._count._all, createdAt: group._min.createdAt }],
-      ),
-    };
+    return { presets: [...PRESET_NAMES], ...(await listRunFilterValues(ctx.db)) };
   }),
 
   /** One run in full: config, epochs, report, the files it left behind. */

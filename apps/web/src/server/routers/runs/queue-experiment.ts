@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { checkRunLocations } from '@convlab/core/policy';
-import { datasetNameSchema, type PresetName } from '@convlab/core/schema';
+import { datasetNameSchema, MAX_SEED, prioritySchema, type PresetName } from '@convlab/core/schema';
 import { enqueueRun, fitRunName, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';
-import { runPrioritySchema } from './queue-run.ts';
 
 /**
  * The lab's comparison: its CNN and its transfer model, and the two improved versions of each. Queued
@@ -21,15 +20,10 @@ export const LAB_EXPERIMENT_PRESETS = [
 
 export const queueExperimentInputSchema = z.object({
   dataset: datasetNameSchema,
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
   /** Caps every run's epochs (each preset's default otherwise). */
   epochs: z.number().int().min(1).max(500).optional(),
-  priority: runPrioritySchema.optional(),
+  priority: prioritySchema.optional(),
 });
 export type QueueExperimentInput = z.infer<typeof queueExperimentInputSchema>;
 

@@ -1,16 +1,14 @@
 import { checkRunLocations } from '@convlab/core/policy';
-import { runConfigInputSchema } from '@convlab/core/schema';
+import { prioritySchema, runConfigInputSchema } from '@convlab/core/schema';
 import { enqueueRun, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';
-
-export const runPrioritySchema = z.number().int().min(-1000).max(1000);
 
 export const queueRunInputSchema = z.object({
   /** Preset + overrides, exactly what `convlab queue` accepts (core's schema). */
   config: runConfigInputSchema,
   name: z.string().trim().min(1).max(200).optional(),
-  priority: runPrioritySchema.optional(),
+  priority: prioritySchema.optional(),
 });
 export type QueueRunInput = z.infer<typeof queueRunInputSchema>;
 

@@ -1,6 +1,7 @@
 /** GET /api/runs/:id/model.tar → the trained model folder (model.json + weight shards) as one tar. */
 import { Readable } from 'node:stream';
 import { runDir } from '@convlab/core/paths';
+import { isRunId } from '@convlab/core/schema';
 import * as tar from 'tar';
 import { getDb } from '~/server/db.ts';
 import { hasModelFolder } from '~/server/run-artifacts.ts';
@@ -15,7 +16,7 @@ export async function GET(
   const refused = refuseUnlessAllowed(request, 'read');
   if (refused) return refused;
   const { id } = await params;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
+  if (!isRunId(id)) return textResponse(400, 'not a run id');
   if (!(await (await getDb()).run.findUnique({ where: { id }, select: { id: true } })))
     return textResponse(404, `no run with id ${id}`);
   const dir = runDir(id);

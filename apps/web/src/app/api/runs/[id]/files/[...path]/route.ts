@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { isRunId } from '@convlab/core/schema';
 import { getDb } from '~/server/db.ts';
 import { artifactFile, artifactFilePath } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
@@ -18,7 +19,7 @@ export async function GET(
   const refused = refuseUnlessAllowed(request, 'read');
   if (refused) return refused;
   const { id, path: segments } = await params;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
+  if (!isRunId(id)) return textResponse(400, 'not a run id');
   if (!artifactFilePath(id, segments))
     return textResponse(404, 'only report.json and model/<file> can be downloaded');
   // Only folders of runs the database knows: a leftover folder of a deleted run is not served.

@@ -1,4 +1,5 @@
 /** GET /api/runs/:id/images/:index → the run's test image `index` as a PNG. */
+import { isRunId } from '@convlab/core/schema';
 import { getRunDetail } from '@convlab/db';
 import { webEnv } from '~/env.ts';
 import { getDb } from '~/server/db.ts';
@@ -19,7 +20,7 @@ export async function GET(
   const refused = refuseUnlessAllowed(request, 'read');
   if (refused) return refused;
   const { id, index: rawIndex } = await params;
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) return textResponse(400, 'not a run id');
+  if (!isRunId(id)) return textResponse(400, 'not a run id');
   if (!/^\d{1,7}$/.test(rawIndex)) return textResponse(400, 'image index must be a whole number');
   const run = await getRunDetail(await getDb(), id);
   if (!run) return textResponse(404, `no run with id ${id}`);

@@ -1,0 +1,34 @@
+/**
+ * What every layer agrees on about a run, apart from its config: its id, its statuses, its priority.
+ * Client-safe (no Node imports), so the dashboard's components can use it too.
+ */
+import { z } from 'zod';
+
+/** The lifecycle of a run: queued → running → completed | failed | cancelled (failed/cancelled can be retried). */
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const runStatusSchema = z.enum(RUN_STATUSES);
+
+/** Statuses a run never leaves on its own. */
+export const FINISHED_RUN_STATUSES = [
+  'completed',
+  'failed',
+  'cancelled',
+] as const satisfies readonly RunStatus[];
+
+export function isRunStatus(value: string): value is RunStatus {
+  return (RUN_STATUSES as readonly string[]).includes(value);
+}
+
+/** Run ids are URL- and path-safe: they name folders and appear in URLs. */
+const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const runIdSchema = z.string().regex(RUN_ID_PATTERN, 'not a run id');
+
+export function isRunId(value: string): boolean {
+  return RUN_ID_PATTERN.test(value);
+}
+
+/** Higher runs first; the range keeps ordering meaningful and the column small. */
+export const PRIORITY_MIN = -1000;
+export const PRIORITY_MAX = 1000;
+export const prioritySchema = z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX);
