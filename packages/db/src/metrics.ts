@@ -3,20 +3,19 @@
  * final report. Epoch writes are idempotent per (runId, epoch), so a run resumed from a checkpoint
  * never duplicates an epoch.
  */
-import { formatZodIssue } from '@convlab/core/schema';
+import { epochPhaseSchema, formatZodIssue } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { parseRunReport, type RunReport } from './report.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-export const EPOCH_PHASES = ['train', 'frozen', 'fine-tune'] as const;
-export type EpochPhase = (typeof EPOCH_PHASES)[number];
+export { EPOCH_PHASES, type EpochPhase } from '@convlab/core/schema';
 
 export const epochMetricInputSchema = z.object({
   /** 1-based epoch number across all phases. */
   epoch: z.number().int().min(1),
-  phase: z.enum(EPOCH_PHASES).default('train'),
+  phase: epochPhaseSchema.default('train'),
   loss: finite,
   acc: finite,
   valLoss: finite,

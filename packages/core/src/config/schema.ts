@@ -8,6 +8,13 @@ import { formatZodIssue } from './zod-issue.ts';
 
 export { firstIssuePath, formatZodIssue } from './zod-issue.ts';
 export {
+  EPOCH_PHASES,
+  epochMetricsSchema,
+  epochPhaseSchema,
+  type EpochMetrics,
+  type EpochPhase,
+} from './epoch-metrics.ts';
+export {
   BACKEND_PREFERENCES,
   backendPreferenceSchema,
   type BackendPreference,

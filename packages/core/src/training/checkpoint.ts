@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { epochMetricsSchema, epochPhaseSchema } from '../config/epoch-metrics.ts';
 import { fileSaveHandler, writeDirAtomically } from '../models/file-io.ts';
 
 /** A tensor with its name (tfjs-core's NamedTensor, which @tensorflow/tfjs does not re-export). */
@@ -21,17 +22,6 @@ const STATE_FILE = 'state.json';
 const OPTIMIZER_FILE = 'optimizer.bin';
 const BEST_FILE = 'best-weights.bin';
 
-const epochMetricsSchema = z.object({
-  epoch: z.number().int().min(1),
-  phase: z.enum(['train', 'frozen', 'fine-tune']),
-  loss: z.number(),
-  acc: z.number(),
-  valLoss: z.number(),
-  valAcc: z.number(),
-  lr: z.number(),
-  seconds: z.number(),
-});
-
 const weightSpecSchema = z.object({
   name: z.string(),
   shape: z.array(z.number().int()),
@@ -44,7 +34,7 @@ export const checkpointStateSchema = z.object({
   epoch: z.number().int().min(1),
   history: z.array(epochMetricsSchema),
   /** Phases whose epochs are all done (or that early stopping ended). */
-  completedPhases: z.array(z.enum(['train', 'frozen', 'fine-tune'])),
+  completedPhases: z.array(epochPhaseSchema),
   /** Early stopping within the current phase. */
   best: z.object({
     epoch: z.number().int(),

@@ -4,9 +4,10 @@
  * phase at learningRate × fineTuneLearningRateFactor. The trainer, the bench and trainRun share this.
  */
 import { isTransferPreset } from '../models/build.ts';
+import type { EpochPhase } from '../config/epoch-metrics.ts';
 import type { RunConfig } from '../config/schema.ts';
 
-export type EpochPhase = 'train' | 'frozen' | 'fine-tune';
+export type { EpochPhase } from '../config/epoch-metrics.ts';
 
 export interface PhasePlan {
   phase: EpochPhase;

@@ -54,23 +54,13 @@ import {
   saveCheckpoint,
   type CheckpointState,
 } from './checkpoint.ts';
-import { planPhases, type EpochPhase } from './phases.ts';
+import type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
+import { planPhases } from './phases.ts';
 import { learningRateAt } from './schedule.ts';
 
-export type { EpochPhase } from './phases.ts';
+export type { EpochPhase } from '../config/epoch-metrics.ts';
 
-export interface EpochMetrics {
-  /** 1-based, counted across phases. */
-  epoch: number;
-  phase: EpochPhase;
-  loss: number;
-  acc: number;
-  valLoss: number;
-  valAcc: number;
-  /** The learning rate of the epoch's last step. */
-  lr: number;
-  seconds: number;
-}
+export type { EpochMetrics } from '../config/epoch-metrics.ts';
 
 /** Live progress: a training batch, or images done while a cache is filled. */
 export type TrainProgress =
