@@ -6,6 +6,7 @@
  *   npx tsx apps/trainer/scripts/measure-daemon-rss.ts [runs=20]
  */
 import { readFileSync } from 'node:fs';
+import { countRunsByStatus } from '@convlab/db';
 import { createSandbox, waitFor } from '../test/harness.ts';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -38,7 +39,7 @@ try {
   const trainer = sandbox.startTrainer(['--concurrency', '1']);
   const pid = trainer.child.pid;
   if (pid === undefined) throw new Error('trainer did not start');
-  const completed = () => db.run.count({ where: { status: 'completed' } });
+  const completed = async () => (await countRunsByStatus(db)).completed;
   await waitFor(async () => (await completed()) >= 1, {
     timeoutMs: 300_000,
     intervalMs: 50,

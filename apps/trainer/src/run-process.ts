@@ -5,12 +5,13 @@
  */
 import { rm } from 'node:fs/promises';
 import {
-  checkpointDir,
+  datasetOptionsFromConfig,
   describeConfigError,
   initBackend,
   loadDataset,
   PretrainedWeightsError,
   readCheckpointEpoch,
+  runArtifactPaths,
   runConfigSchema,
   runDir,
   totalEpochs,
@@ -92,14 +93,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     `training on ${backend}${simd ? ` (${simd} SIMD kernels)` : ''}`,
   );
   const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
-    loadDataset(config.dataset, {
-      seed: config.seed,
-      validationSplit: config.validationSplit,
-      trainLimit: config.trainLimit,
-      testLimit: config.testLimit,
-      inputSize: config.inputSize,
-      policy: env.policy,
-    }),
+    loadDataset(config.dataset, { ...datasetOptionsFromConfig(config), policy: env.policy }),
   );
   if (dataset.skipped.count > 0) {
     logger.warn(
@@ -157,7 +151,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     trainSeconds: result.trainSeconds,
   });
   // A finished run never resumes: its checkpoints are only disk space now.
-  await rm(checkpointDir(dir), { recursive: true, force: true });
+  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
   logger.info(
     { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
     'run completed',
@@ -176,7 +170,7 @@ async function resumableCheckpointEpoch(
   const epoch = await readCheckpointEpoch(dir);
   if (epoch === null) return null;
   if ((await countEpochMetrics(db, id)) > 0) return epoch;
-  await rm(checkpointDir(dir), { recursive: true, force: true });
+  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
   return null;
 }
 

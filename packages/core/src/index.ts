@@ -1,5 +1,5 @@
 // Public API of @convlab/core. Each area adds its own export lines here.
-export * from './config/schema.ts';
+export * from './config/index.ts';
 export * from './paths.ts';
 export * from './data-policy.ts';
 export * from './config/check-locations.ts';

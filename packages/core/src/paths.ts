@@ -52,3 +52,5 @@ export function sharedAssetsDir(): string {
     process.env.CONVLAB_ASSETS_DIR ?? path.join(findRepoRoot(), '..', 'shared', 'assets'),
   );
 }
+
+export { RUN_FOLDER, runArtifactPaths, type RunArtifactPaths } from './run-folder.ts';

@@ -29,6 +29,7 @@ export {
   enqueueRun,
   failRun,
   findRun,
+  runExists,
   getRunOrThrow,
   listCancelRequested,
   markRunCancelled,

@@ -3,7 +3,12 @@
  * final report. Epoch writes are idempotent per (runId, epoch), so a run resumed from a checkpoint
  * never duplicates an epoch.
  */
-import { epochPhaseSchema, formatZodIssue } from '@convlab/core/schema';
+import {
+  epochMetricsSchema,
+  epochPhaseSchema,
+  formatZodIssue,
+  skippedFilesSchema,
+} from '@convlab/core/schema';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { parseRunReport, type RunReport } from './report.ts';
@@ -12,9 +17,8 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export { EPOCH_PHASES, type EpochPhase } from '@convlab/core/schema';
 
-export const epochMetricInputSchema = z.object({
-  /** 1-based epoch number across all phases. */
-  epoch: z.number().int().min(1),
+/** Core's epoch metrics, stricter: every number finite (a diverged run is failed, not stored). */
+export const epochMetricInputSchema = epochMetricsSchema.extend({
   phase: epochPhaseSchema.default('train'),
   loss: finite,
   acc: finite,
@@ -83,12 +87,8 @@ export async function deleteEpochMetricsAfter(
 
 export const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
 
-/** Files of an image folder a run did not train on (core's SkippedFiles), as stored on the run. */
-export const skippedFilesSchema = z.object({
-  count: z.number().int().min(0),
-  byKind: z.record(z.string(), z.number().int().min(0)),
-  examples: z.array(z.object({ file: z.string().max(4096), reason: z.string().max(500) })).max(100),
-});
+/** Files of an image folder a run did not train on, as stored on the run (core's schema). */
+export { skippedFilesSchema };
 export type SkippedFilesInput = z.input<typeof skippedFilesSchema>;
 
 export const runProgressSchema = z.object({

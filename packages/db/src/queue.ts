@@ -376,6 +376,11 @@ export async function findRun(db: PrismaClient, runId: string): Promise<Run | nu
   return db.run.findUnique({ where: { id: runId } });
 }
 
+/** Whether the database has a row for this run (files of a deleted run's folder are not served). */
+export async function runExists(db: PrismaClient, runId: string): Promise<boolean> {
+  return (await db.run.findUnique({ where: { id: runId }, select: { id: true } })) !== null;
+}
+
 /** Which of `runIds` have a pending cancel request: a daemon polls this for the runs it trains. */
 export async function listCancelRequested(db: PrismaClient, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];

@@ -1,66 +1,21 @@
 /**
  * A finished run's evaluation, as stored in the Report table (JSON columns as text, so SQLite and
- * PostgreSQL agree). The same schemas validate what is written and parse what is read.
+ * PostgreSQL agree). The schema lives in @convlab/core/schema: the same one validates report.json,
+ * what is written here and what is read back.
  */
-import { formatZodIssue } from '@convlab/core/schema';
-import { z } from 'zod';
+import type { RunReport } from '@convlab/core/schema';
 
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const unit = finite.refine((value) => value >= 0 && value <= 1, 'must be between 0 and 1');
-
-export const classScoresSchema = z.object({
-  precision: unit,
-  recall: unit,
-  f1: unit,
-  support: z.number().int().min(0),
-});
-export type ClassScores = z.infer<typeof classScoresSchema>;
-
-export const perClassScoresSchema = classScoresSchema.extend({ label: z.string() });
-export type PerClassScores = z.infer<typeof perClassScoresSchema>;
-
-export const misclassifiedExampleSchema = z.object({
-  /** Index of the image in the evaluated test set. */
-  index: z.number().int().min(0),
-  /** Class names (as in classNames). */
-  trueLabel: z.string(),
-  predictedLabel: z.string(),
-  /** Probability the model gave its (wrong) prediction. */
-  confidence: unit,
-});
-export type MisclassifiedExample = z.infer<typeof misclassifiedExampleSchema>;
-
-export const runReportSchema = z.object({
-  testLoss: finite,
-  testAcc: unit,
-  /** max train accuracy − max validation accuracy. */
-  overfittingGap: finite,
-  classNames: z.array(z.string()).min(1),
-  perClass: z.array(perClassScoresSchema),
-  macroAvg: classScoresSchema,
-  weightedAvg: classScoresSchema,
-  /** rows = true class, columns = predicted class. */
-  confusionMatrix: z.array(z.array(z.number().int().min(0))),
-  /** Most confident mistakes first. */
-  misclassified: z.array(misclassifiedExampleSchema),
-});
-export type RunReport = z.infer<typeof runReportSchema>;
+export {
+  classScoresSchema,
+  misclassifiedExampleSchema,
+  parseRunReport,
+  perClassScoresSchema,
+  runReportSchema,
+  type ClassScores,
+  type MisclassifiedExample,
+  type PerClassScores,
+  type RunReport,
+} from '@convlab/core/schema';
 
 /** A stored report as read back. */
 export type StoredRunReport = RunReport & { runId: string; createdAt: Date };
-
-export function parseRunReport(input: unknown): RunReport {
-  const parsed = runReportSchema.safeParse(input);
-  if (parsed.success) {
-    const report = parsed.data;
-    const classes = report.classNames.length;
-    if (
-      report.confusionMatrix.length !== classes ||
-      report.confusionMatrix.some((row) => row.length !== classes)
-    ) {
-      throw new Error(`invalid report: confusionMatrix must be ${classes}×${classes}`);
-    }
-    return report;
-  }
-  throw new Error(`invalid report: ${formatZodIssue(parsed.error, 'report')}`);
-}

@@ -1,22 +1,7 @@
 /** Reads what only the run's report.json holds (beyond the database's Report row). */
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { runDir } from '@convlab/core/paths';
-import { z } from 'zod';
-
-const indices = z.array(z.number().int().min(0));
-
-/**
- * report.json's per-test-image lists: the predicted class (`predictions`, at the top level or, in older
- * files, inside `report`), the true class (`testLabels`) and, for image folders, the file relative to
- * the folder (`testSources`).
- */
-const reportExtrasSchema = z.object({
-  predictions: indices.optional(),
-  report: z.object({ predictions: indices.optional() }).optional(),
-  testLabels: indices.optional(),
-  testSources: z.array(z.string().max(4096)).optional(),
-});
+import { runArtifactPaths, runDir } from '@convlab/core/paths';
+import { reportFileListsSchema } from '@convlab/core/schema';
 
 export interface ReportExtras {
   predictions: number[] | null;
@@ -29,12 +14,12 @@ export async function readReportExtras(runId: string): Promise<ReportExtras> {
   const none: ReportExtras = { predictions: null, testLabels: null, testSources: null };
   let text: string;
   try {
-    text = await readFile(path.join(runDir(runId), 'report.json'), 'utf8');
+    text = await readFile(runArtifactPaths(runDir(runId)).report, 'utf8');
   } catch {
     return none;
   }
   try {
-    const parsed = reportExtrasSchema.safeParse(JSON.parse(text));
+    const parsed = reportFileListsSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return none;
     const file = parsed.data;
     return {

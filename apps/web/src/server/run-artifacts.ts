@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { lstat, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { runDir } from '@convlab/core/paths';
+import { RUN_FOLDER, runDir } from '@convlab/core/paths';
 
 export interface RunArtifact {
   /** Relative to the run folder, `/`-separated: `report.json`, `model/model.json`, … */
@@ -15,8 +15,8 @@ export interface RunArtifact {
   bytes: number;
 }
 
-const MODEL_DIR = 'model';
-const REPORT_FILE = 'report.json';
+const MODEL_DIR = RUN_FOLDER.model;
+const REPORT_FILE = RUN_FOLDER.report;
 const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export async function listRunArtifacts(runId: string): Promise<RunArtifact[]> {
@@ -39,7 +39,7 @@ export async function listRunArtifacts(runId: string): Promise<RunArtifact[]> {
 
 function rank(artifactPath: string): number {
   if (artifactPath === REPORT_FILE) return 0;
-  if (artifactPath === `${MODEL_DIR}/model.json`) return 1;
+  if (artifactPath === `${MODEL_DIR}/${RUN_FOLDER.modelJson}`) return 1;
   return 2;
 }
 
@@ -81,7 +81,7 @@ export async function hasModelFolder(runId: string): Promise<boolean> {
     const dir = path.join(runDir(runId), MODEL_DIR);
     return (
       (await lstat(dir)).isDirectory() &&
-      (await artifactFile(runId, [MODEL_DIR, 'model.json'])) !== null
+      (await artifactFile(runId, [MODEL_DIR, RUN_FOLDER.modelJson])) !== null
     );
   } catch {
     return false;

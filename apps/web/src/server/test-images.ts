@@ -9,7 +9,13 @@
  */
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { loadDataset, loadFolderImage, resolveFolderDataset, type ImageSet } from '@convlab/core';
+import {
+  datasetOptionsFromConfig,
+  loadDataset,
+  loadFolderImage,
+  resolveFolderDataset,
+  type ImageSet,
+} from '@convlab/core';
 import type { DataPolicy } from '@convlab/core/policy';
 import type { RunConfig } from '@convlab/core/schema';
 import { PNG } from 'pngjs';
@@ -42,13 +48,7 @@ export function loadTestSet(config: RunConfig): Promise<TestSet> {
   const key = cacheKey(config);
   const cached = cache.get(key);
   if (cached) return cached;
-  const loading = loadDataset(config.dataset, {
-    seed: config.seed,
-    validationSplit: config.validationSplit,
-    trainLimit: config.trainLimit,
-    testLimit: config.testLimit,
-    inputSize: config.inputSize,
-  }).then(
+  const loading = loadDataset(config.dataset, datasetOptionsFromConfig(config)).then(
     // Keep only what is shown; the training images can be garbage-collected.
     (dataset) => ({ classNames: dataset.classNames, images: dataset.test }),
   );

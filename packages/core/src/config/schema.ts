@@ -20,6 +20,17 @@ export {
   type BackendPreference,
 } from '../backend/backend-preference.ts';
 export {
+  classScoresSchema,
+  misclassifiedExampleSchema,
+  parseRunReport,
+  perClassScoresSchema,
+  runReportSchema,
+  type ClassScores,
+  type MisclassifiedExample,
+  type PerClassScores,
+  type RunReport,
+} from './run-report.ts';
+export {
   FINISHED_RUN_STATUSES,
   isRunId,
   isRunStatus,
@@ -59,6 +70,8 @@ export type Backbone = z.infer<typeof backboneSchema>;
 
 /** How pixels are scaled before the model sees them. The lab fed MobileNetV2 [0,1]; it expects [-1,1]. */
 export const INPUT_SCALINGS = ['unit', 'symmetric'] as const;
+/** unit = pixel/255 in [0,1]; symmetric = pixel/127.5 − 1 in [−1,1] (MobileNetV2's preprocessing). */
+export type InputScaling = (typeof INPUT_SCALINGS)[number];
 
 /** adam: Adam (β1 0.9, β2 0.999). sgd: SGD with Nesterov momentum 0.9. */
 export const OPTIMIZERS = ['adam', 'sgd'] as const;

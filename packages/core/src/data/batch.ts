@@ -6,9 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch, type AugmentPolicy } from './augment.ts';
 import { shuffledIndices, type Rng } from './random.ts';
+import type { InputScaling } from '../config/schema.ts';
 import type { ImageSet } from './types.ts';
-
-type InputScaling = 'unit' | 'symmetric';
 
 export interface BatchOptions {
   /** Square side the model expects; images are resized bilinearly when it differs from the stored size. */

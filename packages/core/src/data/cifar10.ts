@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { verifyMd5s } from './file-checksums.ts';
-import type { RawDataset } from './load-dataset.ts';
+import type { RawDataset } from './types.ts';
 import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
 
 export const CIFAR10_BATCHES_DIR = 'cifar-10-batches-bin';

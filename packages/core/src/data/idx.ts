@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { RawDataset } from './load-dataset.ts';
+import type { RawDataset } from './types.ts';
 import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
 
 export const IDX_IMAGES_MAGIC = 2051;

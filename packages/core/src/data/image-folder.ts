@@ -17,7 +17,7 @@ import {
   type ImageLimits,
 } from './image-decode.ts';
 import { resizeBilinear } from './image-ops.ts';
-import type { RawDataset } from './load-dataset.ts';
+import type { RawDataset } from './types.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { stratifiedSelect, subsetImageSet } from './split.ts';
 import type { ImageSet, SkippedFiles } from './types.ts';

@@ -10,6 +10,7 @@ import {
   datasetNameSchema,
   describeConfigError,
   type DatasetName,
+  type RunConfig,
 } from '../config/schema.ts';
 import { datasetsDir } from '../paths.ts';
 import { loadCifar10 } from './cifar10.ts';
@@ -25,7 +26,7 @@ import {
   SYNTHETIC_DEFAULT_TEST_COUNT,
   SYNTHETIC_DEFAULT_TRAIN_COUNT,
 } from './synthetic.ts';
-import { NO_SKIPPED_FILES, type ImageSet, type LoadedDataset, type SkippedFiles } from './types.ts';
+import { NO_SKIPPED_FILES, type LoadedDataset, type RawDataset } from './types.ts';
 
 export const loadDatasetOptionsSchema = z.object({
   seed: z.number().int().min(0),
@@ -47,12 +48,23 @@ export type LoadDatasetOptions = z.input<typeof loadDatasetOptionsSchema> & {
   policy?: Pick<DataPolicy, 'datasetRoots' | 'images'>;
 };
 
-/** A dataset as stored: its own train/test split, before limits and the validation split. */
-export interface RawDataset {
-  classNames: string[];
-  train: ImageSet;
-  test: ImageSet;
-  skipped: SkippedFiles;
+/**
+ * The dataset options a run's config fixes (its seed, split and limits, the size folder images are
+ * decoded to), so the trainer and the dashboard load exactly the same images for a run.
+ */
+export function datasetOptionsFromConfig(
+  config: Pick<RunConfig, 'seed' | 'validationSplit' | 'trainLimit' | 'testLimit' | 'inputSize'>,
+): Pick<
+  LoadDatasetOptions,
+  'seed' | 'validationSplit' | 'trainLimit' | 'testLimit' | 'inputSize'
+> {
+  return {
+    seed: config.seed,
+    validationSplit: config.validationSplit,
+    trainLimit: config.trainLimit,
+    testLimit: config.testLimit,
+    inputSize: config.inputSize,
+  };
 }
 
 function loadSynthetic(seed: number, trainCount: number, testCount: number): RawDataset {

@@ -1,3 +1,5 @@
+import type { SkippedFiles } from '../config/report-file.ts';
+
 /** Images kept as bytes (HWC, row-major, uint8) and normalised per batch, never stored as float32. */
 export interface ImageSet {
   /** count × height × width × channels bytes. */
@@ -14,14 +16,7 @@ export interface ImageSet {
   sources?: string[];
 }
 
-/** Files of an image folder that were not trained on: how many, why, and the first few by name. */
-export interface SkippedFiles {
-  count: number;
-  /** Counts per reason: too-many-pixels, file-too-large, not-an-image, corrupt, unreadable. */
-  byKind: Record<string, number>;
-  /** Paths relative to the dataset's root, with the reason each was skipped. */
-  examples: { file: string; reason: string }[];
-}
+export type { SkippedFiles } from '../config/report-file.ts';
 
 export const NO_SKIPPED_FILES: SkippedFiles = { count: 0, byKind: {}, examples: [] };
 
@@ -35,5 +30,13 @@ export interface LoadedDataset {
   /** Only used for the final evaluation. */
   test: ImageSet;
   /** Files that could not be used (image folders); they are skipped, not trained on. */
+  skipped: SkippedFiles;
+}
+
+/** A dataset as stored: its own train/test split, before limits and the validation split. */
+export interface RawDataset {
+  classNames: string[];
+  train: ImageSet;
+  test: ImageSet;
   skipped: SkippedFiles;
 }

@@ -3,13 +3,13 @@
  * mean categorical cross-entropy, the accuracy and every probability row.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../config/schema.ts';
+import type { InputScaling } from '../config/schema.ts';
 import { epochBatchIndices, makeBatch } from '../data/batch.ts';
 import type { ImageSet } from '../data/types.ts';
 
 export interface EvaluateOptions {
   inputSize: number;
-  scaling: RunConfig['inputScaling'];
+  scaling: InputScaling;
   batchSize?: number;
 }
 

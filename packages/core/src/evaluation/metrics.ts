@@ -3,16 +3,7 @@
  * (`confusion_matrix`, `classification_report(..., zero_division=0)`), so numbers compare with the lab's.
  */
 
-export interface ClassScores {
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
-
-export interface PerClassScores extends ClassScores {
-  label: string;
-}
+import type { ClassScores, PerClassScores } from '../config/run-report.ts';
 
 export interface ClassificationReport {
   perClass: PerClassScores[];
@@ -21,7 +12,8 @@ export interface ClassificationReport {
   accuracy: number;
 }
 
-export interface MisclassifiedExample {
+/** A wrong prediction by class index (the report's MisclassifiedExample names the classes). */
+export interface ScoredMistake {
   /** Index of the image in the evaluated set. */
   index: number;
   trueLabel: number;
@@ -134,12 +126,12 @@ export function mostConfidentMisclassified(
   probs: ArrayLike<number>,
   yTrue: Labels,
   n: number,
-): MisclassifiedExample[] {
+): ScoredMistake[] {
   if (yTrue.length === 0) return [];
   if (probs.length % yTrue.length !== 0)
     throw new Error(`probs length ${probs.length} does not fit ${yTrue.length} labels`);
   const numClasses = probs.length / yTrue.length;
-  const mistakes: MisclassifiedExample[] = [];
+  const mistakes: ScoredMistake[] = [];
   for (let i = 0; i < yTrue.length; i++) {
     const predictedLabel = argmaxRow(probs, i * numClasses, numClasses);
     const trueLabel = yTrue[i] ?? 0;

@@ -6,7 +6,7 @@
  * trains and evaluation runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { PresetName, RunConfig } from '../config/schema.ts';
+import type { InputScaling, PresetName, RunConfig } from '../config/schema.ts';
 import { FastAdamOptimizer } from '../backend/wasm-kernels/adam.ts';
 import { deriveSeed } from '../data/random.ts';
 import {
@@ -35,7 +35,7 @@ export interface ConvlabModel {
   /** Image (inputSize × inputSize × 3, scaled per `inputScaling`) → class probabilities. */
   model: tf.LayersModel;
   inputSize: number;
-  inputScaling: RunConfig['inputScaling'];
+  inputScaling: InputScaling;
   transfer: TransferParts | null;
   /** A frozen patch-whitening stem to initialise from the training images (initPatchWhitening), or null. */
   whiteningLayer: string | null;

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { epochMetricsSchema, epochPhaseSchema } from '../config/epoch-metrics.ts';
 import { fileSaveHandler, writeDirAtomically } from '../models/file-io.ts';
+import { RUN_FOLDER } from '../run-folder.ts';
 
 /** A tensor with its name (tfjs-core's NamedTensor, which @tensorflow/tfjs does not re-export). */
 export interface NamedTensor {
@@ -17,7 +18,7 @@ export interface NamedTensor {
   tensor: tf.Tensor;
 }
 
-export const CHECKPOINT_DIR = 'checkpoint';
+export const CHECKPOINT_DIR = RUN_FOLDER.checkpoint;
 const STATE_FILE = 'state.json';
 const OPTIMIZER_FILE = 'optimizer.bin';
 const BEST_FILE = 'best-weights.bin';
@@ -95,7 +96,7 @@ export async function saveCheckpoint(runDir: string, contents: CheckpointContent
     adamBetaPowers: readAdamBetaPowers(contents.optimizer),
   };
   await writeDirAtomically(checkpointDir(runDir), async (tmp) => {
-    await contents.model.save(fileSaveHandler(path.join(tmp, 'model')));
+    await contents.model.save(fileSaveHandler(path.join(tmp, RUN_FOLDER.model)));
     await writeFile(path.join(tmp, OPTIMIZER_FILE), new Uint8Array(optimizer.data));
     if (best) await writeFile(path.join(tmp, BEST_FILE), new Uint8Array(best.data));
     // state.json last: its presence marks a complete checkpoint.
@@ -173,11 +174,16 @@ export async function loadCheckpoint(runDir: string): Promise<LoadedCheckpoint |
   const state = await readState(runDir);
   if (!state) return null;
   const dir = checkpointDir(runDir);
-  const manifest = JSON.parse(await readFile(path.join(dir, 'model', 'model.json'), 'utf8')) as {
+  const manifest = JSON.parse(
+    await readFile(path.join(dir, RUN_FOLDER.model, RUN_FOLDER.modelJson), 'utf8'),
+  ) as {
     weightsManifest: tf.io.WeightsManifestConfig;
   };
   const modelSpecs = manifest.weightsManifest.flatMap((group) => group.weights);
-  const modelWeights = await decodeFile(path.join(dir, 'model', 'weights.bin'), modelSpecs);
+  const modelWeights = await decodeFile(
+    path.join(dir, RUN_FOLDER.model, 'weights.bin'),
+    modelSpecs,
+  );
   const optimizerMap = await decodeFile(path.join(dir, OPTIMIZER_FILE), state.optimizerSpecs);
   const optimizerWeights = state.optimizerSpecs.map(({ name }) => {
     const tensor = optimizerMap[name];

@@ -5,3 +5,5 @@ export * from './schedule.ts';
 export * from './caching.ts';
 export * from './activation-cache.ts';
 export * from './phases.ts';
+export { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
+export { ProgressReporter, type ProgressListener } from './progress.ts';

@@ -40,3 +40,20 @@ export function totalEpochs(config: RunConfig): number {
 export function fineTunePlan(config: RunConfig): PhasePlan | null {
   return planPhases(config).find((plan) => plan.phase === 'fine-tune') ?? null;
 }
+
+/**
+ * Epochs the run will have trained when it ends, as it stands: those done, plus what is left of every
+ * phase not yet completed (a phase early stopping ended counts only its epochs done).
+ */
+export function plannedEpochs(
+  phases: PhasePlan[],
+  history: { phase: EpochPhase }[],
+  completedPhases: EpochPhase[],
+): number {
+  return (
+    history.length +
+    phases
+      .filter((p) => !completedPhases.includes(p.phase))
+      .reduce((sum, p) => sum + p.epochs - history.filter((e) => e.phase === p.phase).length, 0)
+  );
+}

@@ -1,8 +1,9 @@
 /** GET /api/runs/:id/model.tar → the trained model folder (model.json + weight shards) as one tar. */
 import { Readable } from 'node:stream';
-import { runDir } from '@convlab/core/paths';
+import { RUN_FOLDER, runDir } from '@convlab/core/paths';
 import { isRunId } from '@convlab/core/schema';
 import * as tar from 'tar';
+import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { hasModelFolder } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
@@ -17,15 +18,14 @@ export async function GET(
   if (refused) return refused;
   const { id } = await params;
   if (!isRunId(id)) return textResponse(400, 'not a run id');
-  if (!(await (await getDb()).run.findUnique({ where: { id }, select: { id: true } })))
-    return textResponse(404, `no run with id ${id}`);
+  if (!(await runExists(await getDb(), id))) return textResponse(404, `no run with id ${id}`);
   const dir = runDir(id);
   if (!(await hasModelFolder(id))) {
     return textResponse(404, `run ${id} has no trained model (not finished, or deleted)`);
   }
   // The archive holds model/…; `tf.loadLayersModel('file://…/model/model.json')` loads it unpacked.
   // Links inside are stored as links (tar does not follow them), never as the files they point at.
-  const archive = tar.create({ cwd: dir, portable: true, follow: false }, ['model']);
+  const archive = tar.create({ cwd: dir, portable: true, follow: false }, [RUN_FOLDER.model]);
   const body = Readable.toWeb(Readable.from(archive)) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {

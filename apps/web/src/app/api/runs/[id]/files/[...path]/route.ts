@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { isRunId } from '@convlab/core/schema';
+import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { artifactFile, artifactFilePath } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
@@ -23,8 +24,7 @@ export async function GET(
   if (!artifactFilePath(id, segments))
     return textResponse(404, 'only report.json and model/<file> can be downloaded');
   // Only folders of runs the database knows: a leftover folder of a deleted run is not served.
-  if (!(await (await getDb()).run.findUnique({ where: { id }, select: { id: true } })))
-    return textResponse(404, `no run with id ${id}`);
+  if (!(await runExists(await getDb(), id))) return textResponse(404, `no run with id ${id}`);
   const artifact = await artifactFile(id, segments);
   if (!artifact)
     return textResponse(404, `run ${id} has no ${segments.join('/')} (not finished, or deleted)`);

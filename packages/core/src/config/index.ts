@@ -1,0 +1,3 @@
+// @convlab/core/schema: every shared contract, zod-only so client components may import it.
+export * from './schema.ts';
+export * from './report-file.ts';

@@ -1,0 +1,72 @@
+/**
+ * What a finished run leaves behind: its report (test metrics, per-class scores, confusion matrix,
+ * the most confident mistakes), the trained model in model/, and report.json.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import type * as tf from '@tensorflow/tfjs';
+import type { EpochMetrics } from '../config/epoch-metrics.ts';
+import type { ReportFile } from '../config/report-file.ts';
+import type { RunReport } from '../config/run-report.ts';
+import type { LoadedDataset } from '../data/types.ts';
+import type { Evaluation } from '../evaluation/evaluate.ts';
+import {
+  classificationReport,
+  confusionMatrix,
+  mostConfidentMisclassified,
+  overfittingGap,
+} from '../evaluation/metrics.ts';
+import { saveModelToDir } from '../models/file-io.ts';
+import { runArtifactPaths } from '../run-folder.ts';
+
+export function buildReport(
+  dataset: LoadedDataset,
+  history: EpochMetrics[],
+  test: Pick<Evaluation, 'loss' | 'acc' | 'probs' | 'predicted'>,
+  misclassifiedCount: number,
+): RunReport {
+  const { classNames } = dataset;
+  const labels = dataset.test.labels.subarray(0, dataset.test.count);
+  const scores = classificationReport(labels, test.predicted, classNames);
+  const name = (label: number) => classNames[label] ?? String(label);
+  return {
+    testLoss: test.loss,
+    testAcc: test.acc,
+    overfittingGap: overfittingGap(history),
+    classNames,
+    perClass: scores.perClass,
+    macroAvg: scores.macroAvg,
+    weightedAvg: scores.weightedAvg,
+    confusionMatrix: confusionMatrix(labels, test.predicted, classNames.length),
+    misclassified: mostConfidentMisclassified(test.probs, labels, misclassifiedCount).map((m) => ({
+      index: m.index,
+      trueLabel: name(m.trueLabel),
+      predictedLabel: name(m.predictedLabel),
+      confidence: m.confidence,
+    })),
+  };
+}
+
+/**
+ * The best validation epoch of the last phase that ran: the weights the final model carries when early
+ * stopping is on (0 when no epoch finished).
+ */
+export function bestEpochOfLastPhase(history: EpochMetrics[]): number {
+  const lastPhase = history.at(-1)?.phase;
+  let best: EpochMetrics | null = null;
+  for (const metrics of history) {
+    if (metrics.phase === lastPhase && (!best || metrics.valAcc > best.valAcc)) best = metrics;
+  }
+  return best?.epoch ?? 0;
+}
+
+/** Writes the trained model into model/ and the report file into report.json. */
+export async function writeRunOutputs(
+  runDir: string,
+  model: tf.LayersModel,
+  file: ReportFile,
+): Promise<void> {
+  const paths = runArtifactPaths(runDir);
+  await mkdir(runDir, { recursive: true });
+  await saveModelToDir(model, paths.model);
+  await writeFile(paths.report, JSON.stringify(file));
+}

@@ -1,0 +1,158 @@
+/**
+ * One epoch of the training loop: the batch loop (seeded shuffle and augmentation, the learning-rate
+ * schedule per step, a stop check between batches) and the validation that follows it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../config/schema.ts';
+import { augmentPolicy } from '../data/augment.ts';
+import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
+import { deriveSeed, mulberry32 } from '../data/random.ts';
+import type { ImageSet, LoadedDataset } from '../data/types.ts';
+import { evaluateModel, predictInBatches, scoreProbabilities } from '../evaluation/evaluate.ts';
+import { setLearningRate } from '../models/build.ts';
+import { gatherRows, type ActivationCache } from './activation-cache.ts';
+import type { PhaseInputs } from './phase-inputs.ts';
+import type { PhasePlan } from './phases.ts';
+import type { ProgressReporter } from './progress.ts';
+import { learningRateAt } from './schedule.ts';
+
+export const EVAL_BATCH_SIZE = 128;
+
+export interface EpochStep {
+  config: RunConfig;
+  plan: PhasePlan;
+  /** 1-based, across phases. */
+  epoch: number;
+  /** 1-based, within the phase. */
+  phaseEpoch: number;
+  train: ImageSet;
+  /** What the phase trains (compiled, with its optimizer). */
+  model: tf.LayersModel;
+  inputs: PhaseInputs;
+  batchOptions: BatchOptions;
+  /** The frozen feature extractor, when the phase trains only the head on images. */
+  extractor: tf.LayersModel | null;
+  progress: ProgressReporter;
+  shouldStop?: () => boolean | Promise<boolean>;
+}
+
+export interface EpochTraining {
+  loss: number;
+  acc: number;
+  /** The learning rate of the epoch's last step. */
+  lr: number;
+}
+
+/** Trains one epoch; null when a stop request landed between two batches. */
+export async function trainEpoch(step: EpochStep): Promise<EpochTraining | null> {
+  const { config, plan, train, model } = step;
+  const optimizer = model.optimizer;
+  const totalBatches = Math.ceil(train.count / config.batchSize);
+  const phaseSteps = plan.epochs * totalBatches;
+  const shuffleRng = mulberry32(deriveSeed(config.seed, `shuffle:${step.epoch}`));
+  const augmentRng = mulberry32(deriveSeed(config.seed, `augment:${step.epoch}`));
+  let lr = plan.learningRate;
+  let lossSum = 0;
+  let accSum = 0;
+  let seen = 0;
+  let batch = 0;
+  for (const indices of epochBatchIndices(train.count, {
+    batchSize: config.batchSize,
+    shuffle: true,
+    rng: shuffleRng,
+  })) {
+    if (await step.shouldStop?.()) return null;
+    const batchStarted = performance.now();
+    lr = learningRateAt(
+      config.lrSchedule,
+      plan.learningRate,
+      (step.phaseEpoch - 1) * totalBatches + batch,
+      phaseSteps,
+    );
+    if (config.lrSchedule !== 'constant') setLearningRate(optimizer, lr);
+    const { xs, ys } = trainingBatch(step, indices, augmentRng);
+    const result = (await model.trainOnBatch(xs, ys)) as number[];
+    tf.dispose([xs, ys]);
+    const [loss = NaN, acc = NaN] = result;
+    if (!Number.isFinite(loss))
+      throw new Error(`training diverged: the loss became ${loss} in epoch ${step.epoch}`);
+    lossSum += loss * indices.length;
+    accSum += acc * indices.length;
+    seen += indices.length;
+    batch++;
+    await step.progress.onBatchEnd({
+      batch,
+      totalBatches,
+      ms: performance.now() - batchStarted,
+      loss: lossSum / seen,
+      acc: accSum / seen,
+    });
+  }
+  return { loss: lossSum / seen, acc: accSum / seen, lr };
+}
+
+/** Validation loss and accuracy: on the cached rows when the phase has them, else on the images. */
+export async function validateEpoch(
+  step: Pick<EpochStep, 'model' | 'inputs' | 'batchOptions'>,
+  fullModel: tf.LayersModel,
+  dataset: LoadedDataset,
+): Promise<{ loss: number; acc: number }> {
+  const rows = step.inputs.val;
+  if (!rows) {
+    return evaluateModel(fullModel, dataset.val, {
+      ...step.batchOptions,
+      batchSize: EVAL_BATCH_SIZE,
+    });
+  }
+  const probs = await predictInBatches(step.model, dataset.val.count, EVAL_BATCH_SIZE, (indices) =>
+    gatherRows(rows, indices),
+  );
+  return scoreProbabilities(
+    probs,
+    dataset.val.labels.subarray(0, dataset.val.count),
+    dataset.train.numClasses,
+  );
+}
+
+/** A training batch: cached rows with their (smoothed) targets, or images. */
+function trainingBatch(
+  step: EpochStep,
+  indices: Int32Array,
+  augmentRng: () => number,
+): { xs: tf.Tensor; ys: tf.Tensor } {
+  const { train, config } = step;
+  const rows: ActivationCache | null = step.inputs.train;
+  if (rows) {
+    return {
+      xs: gatherRows(rows, indices),
+      ys: tf.tensor2d(labelTargets(train, indices, config.labelSmoothing), [
+        indices.length,
+        train.numClasses,
+      ]),
+    };
+  }
+  return imageBatch(train, indices, step.batchOptions, config, augmentRng, step.extractor);
+}
+
+/**
+ * One training batch made from images (augmented when the config says so), passed through the frozen
+ * feature extractor when the phase trains only the head.
+ */
+function imageBatch(
+  set: ImageSet,
+  indices: Int32Array,
+  batchOptions: BatchOptions,
+  config: RunConfig,
+  augmentRng: () => number,
+  extractor: tf.LayersModel | null,
+): { xs: tf.Tensor; ys: tf.Tensor } {
+  const made = makeBatch(set, indices, {
+    ...batchOptions,
+    labelSmoothing: config.labelSmoothing,
+    ...(config.augment ? { augment: augmentPolicy(config.augmentation), rng: augmentRng } : {}),
+  });
+  if (!extractor) return made;
+  const xs = tf.tidy(() => extractor.predict(made.xs) as tf.Tensor);
+  made.xs.dispose();
+  return { xs, ys: made.ys };
+}
