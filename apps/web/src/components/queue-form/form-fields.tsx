@@ -1,0 +1,97 @@
+'use client';
+/** The queue forms' labelled inputs: a field with its error or hint, numbers, and the dataset picker. */
+import type { ReactNode } from 'react';
+import { FOLDER, type FieldErrors, type FormValues, type NumericKey } from './form-values.ts';
+
+export function Field(props: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`field${props.error ? ' invalid' : ''}`} data-field={props.id}>
+      <label htmlFor={props.id}>{props.label}</label>
+      {props.children}
+      {props.error ? (
+        <span className="error" id={`${props.id}-error`} role="alert">
+          {props.error}
+        </span>
+      ) : (
+        props.hint && <span className="hint">{props.hint}</span>
+      )}
+    </div>
+  );
+}
+
+/** A labelled text input for one numeric form value (validated on the server, errors shown beside it). */
+export function NumberField(props: {
+  id: NumericKey;
+  label: string;
+  hint: string;
+  decimal?: boolean;
+  values: FormValues;
+  errors: FieldErrors;
+  onChange: (patch: Partial<FormValues>) => void;
+}) {
+  const { id } = props;
+  return (
+    <Field id={id} label={props.label} error={props.errors[id]} hint={props.hint}>
+      <input
+        id={id}
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
+        value={props.values[id]}
+        onChange={(e) => props.onChange({ [id]: e.target.value })}
+      />
+    </Field>
+  );
+}
+
+/** The dataset select, and the folder path input when "your image folder…" is picked. */
+export function DatasetInputs(props: {
+  idPrefix: string;
+  datasets: string[];
+  dataset: string;
+  folderPath: string;
+  error?: string;
+  onChange: (dataset: string, folderPath: string) => void;
+}) {
+  const isFolder = props.dataset === FOLDER;
+  return (
+    <>
+      <Field
+        id={`${props.idPrefix}dataset`}
+        label="Dataset"
+        error={isFolder ? undefined : props.error}
+        hint="synthetic needs no download; others: npx convlab data fetch <name>"
+      >
+        <select
+          id={`${props.idPrefix}dataset`}
+          value={props.dataset}
+          onChange={(e) => props.onChange(e.target.value, props.folderPath)}
+        >
+          {props.datasets.map((dataset) => (
+            <option key={dataset}>{dataset}</option>
+          ))}
+          <option value={FOLDER}>your image folder…</option>
+        </select>
+      </Field>
+      {isFolder && (
+        <Field
+          id={`${props.idPrefix}folder`}
+          label="Image folder (on the trainer's machine)"
+          error={props.error}
+          hint="<folder>/<class name>/*.png|jpg"
+        >
+          <input
+            id={`${props.idPrefix}folder`}
+            value={props.folderPath}
+            placeholder="/data/my-images"
+            onChange={(e) => props.onChange(props.dataset, e.target.value)}
+          />
+        </Field>
+      )}
+    </>
+  );
+}

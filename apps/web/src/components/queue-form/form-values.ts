@@ -1,0 +1,93 @@
+/** The queue forms' values as typed, and how they become the server's input. */
+import { TRPCClientError } from '@trpc/client';
+import type { AppRouter, RouterInputs, RouterOutputs } from '~/server/root.ts';
+
+export type Preset = RouterOutputs['presets']['list']['presets'][number];
+export type FieldErrors = Record<string, string>;
+
+/** What the form holds: text as typed, so the server's validation (not the browser's) decides. */
+export interface FormValues {
+  preset: string;
+  dataset: string;
+  folderPath: string;
+  epochs: string;
+  batchSize: string;
+  learningRate: string;
+  augment: boolean;
+  fineTuneLayers: string;
+  seed: string;
+  priority: string;
+  name: string;
+}
+
+export type NumericKey =
+  'epochs' | 'batchSize' | 'learningRate' | 'fineTuneLayers' | 'seed' | 'priority';
+
+/** The fields the run form shows an error beside; errors on any other field are listed on top. */
+export const PLACED_FIELDS = [
+  'preset',
+  'dataset',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'augment',
+  'fineTuneLayers',
+  'seed',
+  'priority',
+  'name',
+];
+
+/** The dataset select's value for "your image folder…". */
+export const FOLDER = 'folder:';
+
+export function valuesFor(preset: Preset, previous?: FormValues): FormValues {
+  const d = preset.defaults;
+  return {
+    preset: preset.name,
+    dataset: previous?.dataset ?? d.dataset,
+    folderPath: previous?.folderPath ?? '',
+    epochs: String(d.epochs),
+    batchSize: String(d.batchSize),
+    learningRate: String(d.learningRate),
+    augment: d.augment,
+    fineTuneLayers: String(d.fineTuneLayers),
+    seed: previous?.seed ?? String(d.seed),
+    priority: previous?.priority ?? '0',
+    name: previous?.name ?? '',
+  };
+}
+
+/** "" → undefined (use the preset's value); anything else → a number, NaN included (the server says why). */
+export function numberOrUndefined(text: string): number | undefined {
+  return text.trim() === '' ? undefined : Number(text);
+}
+
+export function fieldErrorsOf(error: unknown): FieldErrors {
+  if (error instanceof TRPCClientError) {
+    const data = (error as TRPCClientError<AppRouter>).data;
+    return data?.fieldErrors ?? {};
+  }
+  return {};
+}
+
+export function datasetValue(dataset: string, folderPath: string): string {
+  return dataset === FOLDER ? `${FOLDER}${folderPath.trim()}` : dataset;
+}
+
+/** The `runs.queue` input for the form's values. */
+export function queueInputOf(values: FormValues): RouterInputs['runs']['queue'] {
+  return {
+    config: {
+      preset: values.preset as Preset['name'],
+      dataset: datasetValue(values.dataset, values.folderPath),
+      epochs: numberOrUndefined(values.epochs),
+      batchSize: numberOrUndefined(values.batchSize),
+      learningRate: numberOrUndefined(values.learningRate),
+      augment: values.augment,
+      fineTuneLayers: numberOrUndefined(values.fineTuneLayers),
+      seed: numberOrUndefined(values.seed),
+    },
+    priority: numberOrUndefined(values.priority),
+    name: values.name.trim() === '' ? undefined : values.name,
+  };
+}

@@ -1,0 +1,67 @@
+'use client';
+/** The run's test report: classification report, confusion matrix (click a cell for its images), mistakes. */
+import { useState } from 'react';
+import { formatPercent } from '~/lib/format.ts';
+import { ClassificationReport } from '../classification-report.tsx';
+import { ConfusionMatrix } from '../confusion-matrix.tsx';
+import { ImageGallery } from '../image-gallery.tsx';
+import { CellImages } from './cell-images.tsx';
+import type { ConfusionCell, RunReport } from './detail-types.ts';
+
+const GALLERY_SIZE = 24;
+
+export function ReportSections({ runId, report }: { runId: string; report: RunReport }) {
+  const [cell, setCell] = useState<ConfusionCell | null>(null);
+  return (
+    <>
+      <div className="grid-2">
+        <section className="panel">
+          <h2>Classification report (test set)</h2>
+          <ClassificationReport
+            perClass={report.perClass}
+            macroAvg={report.macroAvg}
+            weightedAvg={report.weightedAvg}
+          />
+          <p className="muted small">
+            Test accuracy {formatPercent(report.testAcc)} · test loss {report.testLoss.toFixed(4)}
+          </p>
+        </section>
+        <section className="panel">
+          <h2>Confusion matrix</h2>
+          <ConfusionMatrix
+            classNames={report.classNames}
+            matrix={report.confusionMatrix}
+            selected={cell}
+            onSelect={setCell}
+          />
+        </section>
+      </div>
+      {cell && <CellImages runId={runId} cell={cell} onClose={() => setCell(null)} />}
+      <MisclassifiedGallery runId={runId} report={report} />
+    </>
+  );
+}
+
+function MisclassifiedGallery({ runId, report }: { runId: string; report: RunReport }) {
+  return (
+    <section className="panel">
+      <h2>Most confidently misclassified</h2>
+      {report.misclassified.length === 0 ? (
+        <p className="muted">No test image was misclassified.</p>
+      ) : (
+        <ImageGallery
+          runId={runId}
+          testId="misclassified-gallery"
+          items={report.misclassified.slice(0, GALLERY_SIZE).map((example) => ({
+            index: example.index,
+            actualLabel: example.trueLabel,
+            predictedLabel: example.predictedLabel,
+            caption: `${example.trueLabel} → ${example.predictedLabel}`,
+            detail: `${formatPercent(example.confidence, 0)} sure · #${example.index}`,
+            wrong: true,
+          }))}
+        />
+      )}
+    </section>
+  );
+}
