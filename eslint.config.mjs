@@ -32,4 +32,20 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The environment is read in one env.ts per package (validated with zod) and passed down, as in
+    // create-t3-turbo. Tests and Prisma's CLI config set or read it directly.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['**/env.ts', '**/test/**', '**/e2e/**', '**/prisma.config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: "Read the environment in this package's env.ts and pass values down.",
+        },
+      ],
+    },
+  },
 );

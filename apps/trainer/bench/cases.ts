@@ -26,6 +26,7 @@ import {
   registerFastWasmKernels,
 } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
 import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
+import { benchEnv, pytorchProcessEnv } from './env.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
 import { trainingFlopsPerImage } from './flops.ts';
 import { randomBatch } from './random-batch.ts';
@@ -380,7 +381,7 @@ async function cifar10Epoch(): Promise<BenchResult> {
   const files = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
   if (!files.every((f) => existsSync(path.join(dir, f))))
     return { status: 'skipped', reason: `no CIFAR-10 at ${dir}` };
-  if (process.env.BENCH_SKIP_EPOCH === '1')
+  if (benchEnv().BENCH_SKIP_EPOCH === '1')
     return { status: 'skipped', reason: 'BENCH_SKIP_EPOCH=1' };
   const kernels = await useWasm(true);
   const { images, labels } = readCifarBatches(dir, files);
@@ -445,8 +446,8 @@ function machine(): Promise<BenchResult> {
     node: process.version,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     openblasEnvironment: {
-      OPENBLAS_CORETYPE: process.env.OPENBLAS_CORETYPE ?? null,
-      OPENBLAS_L2_SIZE: process.env.OPENBLAS_L2_SIZE ?? null,
+      OPENBLAS_CORETYPE: benchEnv().OPENBLAS_CORETYPE ?? null,
+      OPENBLAS_L2_SIZE: benchEnv().OPENBLAS_L2_SIZE ?? null,
     },
   });
 }
@@ -455,7 +456,7 @@ const PYTORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** The first Python that has torch: $BENCH_PYTHON, python3 on PATH, then Debian's /usr/bin/python3. */
 function pythonWithTorch(): string | null {
-  const candidates = [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
+  const candidates = [benchEnv().BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
     (p): p is string => typeof p === 'string' && p.length > 0,
   );
   return (
@@ -472,10 +473,11 @@ function pytorchTwins(): Promise<BenchResult> {
   const python = pythonWithTorch();
   if (!python)
     return Promise.resolve({ status: 'skipped', reason: 'no python3 with torch installed' });
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const run = spawnSync(python, [PYTORCH_SCRIPT], { encoding: 'utf8', timeout: 300_000, env });
+  const run = spawnSync(python, [PYTORCH_SCRIPT], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: pytorchProcessEnv(),
+  });
   const line = run.stdout.trim().split('\n').at(-1) ?? '';
   if (run.status !== 0 || !line.startsWith('{')) {
     return Promise.resolve({

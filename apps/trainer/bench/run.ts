@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRepoRoot } from '@convlab/core/paths';
+import { caseProcessEnv } from './env.ts';
 import { CASES, type BenchResult } from './cases.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -21,7 +22,7 @@ function runChild(name: string, timeoutMs: number): Promise<CaseOutcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...process.execArgv, SCRIPT, '--case', name], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+      env: caseProcessEnv(),
     });
     let stdout = '';
     let stderr = '';

@@ -2,6 +2,7 @@
  * The `convlab` command line. Scripts outside the repo call these verbs and their `--json` outputs, so
  * they are a contract: queue, runs, show, cancel, retry, trainer, migrate (plus data, workers).
  */
+import { debugFromEnv } from './env.ts';
 import { CliError } from './cli-error.ts';
 import { printable } from './text-table.ts';
 
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     // with CONVLAB_DEBUG=1.
     const message = error instanceof Error ? error.message : String(error);
     console.error(`convlab: ${oneLine(message)}`);
-    if (process.env.CONVLAB_DEBUG === '1' && error instanceof Error) console.error(error.stack);
+    if (debugFromEnv() && error instanceof Error) console.error(error.stack);
     return 1;
   }
 }

@@ -21,6 +21,7 @@ import {
   stopWorker,
   type PrismaClient,
 } from '@convlab/db';
+import { envWith, logLevelFromEnv } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { StopMessage } from './run-process.ts';
 
@@ -145,14 +146,11 @@ export class TrainerDaemon {
     const { logger } = this.options;
     const child = fork(RUN_PROCESS_ENTRY, [runId, this.workerId], {
       execArgv: ['--import', TSX_LOADER],
-      env: {
-        ...process.env,
+      env: envWith({
         DATABASE_URL: this.options.databaseUrl,
         CONVLAB_BACKEND: this.options.backend,
-        CONVLAB_LOG_LEVEL: this.options.verbose
-          ? 'debug'
-          : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
-      },
+        CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : logLevelFromEnv(),
+      }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.runsStarted += 1;

@@ -29,3 +29,35 @@ export function readTrainerEnv(env: NodeJS.ProcessEnv = process.env): TrainerEnv
   }
   return { ...result.data, policy: dataPolicyFromEnv(result.data) };
 }
+
+/** Log level of the trainer's JSON lines (pino's levels); --verbose overrides it with debug. */
+const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
+/**
+ * CONVLAB_LOG_LEVEL, read on its own so a logger can start (and report) even when another variable is
+ * invalid.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const parsed = logLevelSchema.safeParse(env.CONVLAB_LOG_LEVEL?.trim() || 'info');
+  if (!parsed.success)
+    throw new Error(
+      `invalid environment: CONVLAB_LOG_LEVEL: expected one of ${logLevelSchema.options.join(', ')}`,
+    );
+  return parsed.data;
+}
+
+/** CONVLAB_DEBUG=1: CLI errors print their stack after the one-line message. */
+export function debugFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.CONVLAB_DEBUG === '1';
+}
+
+/**
+ * This process's environment with `overrides` set (undefined ones left as they are): what a training
+ * run's child process starts with, or the environment a CLI flag stands in for.
+ */
+export function envWith(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const [name, value] of Object.entries(overrides)) if (value !== undefined) env[name] = value;
+  return env;
+}

@@ -1,5 +1,6 @@
 /** One structured JSON line per event (pino), on stderr so `--json` outputs on stdout stay clean. */
 import pino from 'pino';
+import { logLevelFromEnv } from './env.ts';
 
 export type Logger = pino.Logger;
 
@@ -7,7 +8,7 @@ export function createLogger(options: { verbose?: boolean; name?: string } = {})
   return pino(
     {
       name: options.name ?? 'convlab',
-      level: options.verbose ? 'debug' : (process.env.CONVLAB_LOG_LEVEL ?? 'info'),
+      level: options.verbose ? 'debug' : logLevelFromEnv(),
       base: { pid: process.pid },
     },
     pino.destination({ fd: 2, sync: true }),

@@ -3,6 +3,9 @@
  * (e.g. no token off loopback), or when HOST and the address the server listens on disagree.
  */
 export async function register(): Promise<void> {
+  // Next.js inlines NEXT_RUNTIME at build time (so the edge bundle drops the rest): it must stay a
+  // literal process.env read here, not a call into env.ts.
+  // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { checkListeningHost, listeningHost, webEnv } = await import('./env.ts');
   try {

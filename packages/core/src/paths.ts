@@ -1,12 +1,13 @@
 /**
  * Where convlab keeps its files. Everything is anchored at the repository root (the folder whose
  * package.json is named "convlab") so the web app, the trainer and the tests agree on paths no matter
- * which folder they were started from. Environment variables override each location.
+ * which folder they were started from. Environment variables override each location (env.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isRunId } from './config/run-contract.ts';
+import { coreEnv } from './env.ts';
 
 let cachedRoot: string | undefined;
 
@@ -28,17 +29,17 @@ export function findRepoRoot(): string {
 
 /** Root of convlab's mutable data: database, datasets, run artifacts. */
 export function dataRoot(): string {
-  return path.resolve(process.env.CONVLAB_HOME ?? path.join(findRepoRoot(), 'data'));
+  return path.resolve(coreEnv().CONVLAB_HOME ?? path.join(findRepoRoot(), 'data'));
 }
 
 /** Downloaded / rebuilt datasets (`<dataRoot>/datasets`, or CONVLAB_DATA_DIR). */
 export function datasetsDir(): string {
-  return path.resolve(process.env.CONVLAB_DATA_DIR ?? path.join(dataRoot(), 'datasets'));
+  return path.resolve(coreEnv().CONVLAB_DATA_DIR ?? path.join(dataRoot(), 'datasets'));
 }
 
 /** Per-run artifacts: checkpoints, final model, report.json (`<dataRoot>/runs/<id>`). */
 export function runsDir(): string {
-  return path.resolve(process.env.CONVLAB_RUNS_DIR ?? path.join(dataRoot(), 'runs'));
+  return path.resolve(coreEnv().CONVLAB_RUNS_DIR ?? path.join(dataRoot(), 'runs'));
 }
 
 export function runDir(runId: string): string {
@@ -49,7 +50,7 @@ export function runDir(runId: string): string {
 /** The read-only assets shipped beside the repository (pretrained weights), or CONVLAB_ASSETS_DIR. */
 export function sharedAssetsDir(): string {
   return path.resolve(
-    process.env.CONVLAB_ASSETS_DIR ?? path.join(findRepoRoot(), '..', 'shared', 'assets'),
+    coreEnv().CONVLAB_ASSETS_DIR ?? path.join(findRepoRoot(), '..', 'shared', 'assets'),
   );
 }
 

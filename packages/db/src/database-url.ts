@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { dataRoot, findRepoRoot } from '@convlab/core/paths';
+import { databaseUrlFromEnv } from './env.ts';
 
 export const DATABASE_FILE_NAME = 'convlab.db';
 
@@ -14,7 +15,7 @@ export const DATABASE_FILE_NAME = 'convlab.db';
  * (`<CONVLAB_HOME>/convlab.db` when CONVLAB_HOME is set). `file:` URLs come back absolute; other
  * URLs (e.g. postgresql://) are returned unchanged.
  */
-export function resolveDatabaseUrl(url: string | undefined = process.env.DATABASE_URL): string {
+export function resolveDatabaseUrl(url: string | undefined = databaseUrlFromEnv()): string {
   const trimmed = url?.trim();
   if (!trimmed) return `file:${path.join(dataRoot(), DATABASE_FILE_NAME)}`;
   if (!trimmed.startsWith('file:')) return trimmed;

@@ -5,7 +5,7 @@ import { applyMigrations, resolveDatabaseUrl } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { TrainerDaemon } from '../daemon.ts';
-import { readTrainerEnv } from '../env.ts';
+import { envWith, readTrainerEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -27,10 +27,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
     throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
   let env;
   try {
-    env = readTrainerEnv({
-      ...process.env,
-      CONVLAB_BACKEND: values.backend ?? process.env.CONVLAB_BACKEND,
-    });
+    env = readTrainerEnv(envWith({ CONVLAB_BACKEND: values.backend }));
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }

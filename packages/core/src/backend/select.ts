@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsSimdVariant, registerFastWasmKernels } from './wasm-kernels/index.ts';
+import { coreEnv } from '../env.ts';
 import type { SimdVariant } from './wasm-kernels/simd-module.ts';
 import {
   BACKEND_PREFERENCES,
@@ -42,7 +43,7 @@ export function initBackend(preference: BackendPreference = 'auto'): Promise<Bac
 }
 
 async function selectBackend(argument: BackendPreference): Promise<BackendSelection> {
-  const fromEnv = process.env.CONVLAB_BACKEND;
+  const fromEnv = coreEnv().CONVLAB_BACKEND;
   const parsed = backendPreferenceSchema.safeParse(fromEnv ?? argument);
   if (!parsed.success) {
     throw new Error(

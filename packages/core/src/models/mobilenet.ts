@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone } from '../config/schema.ts';
+import { coreEnv } from '../env.ts';
 import { sharedAssetsDir } from '../paths.ts';
 import { leanConv2d } from './fast-layers.ts';
 import { loadLayersModelFrom, modelJsonPath } from './file-io.ts';
@@ -38,7 +39,7 @@ export function localMobileNetV2Dir(backbone: Backbone): string {
  */
 export function resolveMobileNetV2Location(backbone: Backbone, explicit?: string | null): string {
   if (explicit) return explicit;
-  const fromEnv = process.env.CONVLAB_MOBILENET_URL;
+  const fromEnv = coreEnv().CONVLAB_MOBILENET_URL;
   if (fromEnv) return fromEnv;
   const local = localMobileNetV2Dir(backbone);
   if (existsSync(modelJsonPath(local))) return local;
