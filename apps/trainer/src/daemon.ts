@@ -213,9 +213,8 @@ export class TrainerDaemon {
             'lost the lease: stopping the run',
           );
           active.child.kill('SIGKILL');
-        } else if (lease.cancelRequested) {
-          this.sendStop(runId, active, 'cancel');
         }
+        // Cancel requests take one path: relayCancelRequests, every poll.
       }
     } catch (error) {
       this.options.logger.error(
@@ -225,7 +224,10 @@ export class TrainerDaemon {
     }
   }
 
-  /** Cancel requests are checked every poll so a run stops within about one batch. */
+  /**
+   * The one path of a cancel request to a run's process: checked every poll (not only on heartbeats)
+   * so a run stops within about one batch.
+   */
   private async relayCancelRequests(): Promise<void> {
     if (this.active.size === 0) return;
     for (const id of await listCancelRequested(this.db, [...this.active.keys()])) {

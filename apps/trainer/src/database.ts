@@ -1,7 +1,7 @@
 /** Opens the queue database for CLI commands, migrating it first so a fresh machine needs no set-up. */
 import { applyMigrations, createDb, resolveDatabaseUrl, type PrismaClient } from '@convlab/db';
 
-export async function openDatabase(): Promise<PrismaClient> {
+async function openDatabase(): Promise<PrismaClient> {
   const url = resolveDatabaseUrl();
   await applyMigrations(url);
   return createDb({ url });

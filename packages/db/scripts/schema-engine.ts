@@ -24,7 +24,7 @@ import type {
   SchemaFilter,
 } from '@prisma/schema-engine-wasm';
 
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const SCHEMA_PATH = path.join(PACKAGE_DIR, 'prisma', 'schema.prisma');
 export const MIGRATIONS_DIR = path.join(PACKAGE_DIR, 'prisma', 'migrations');
 export const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };

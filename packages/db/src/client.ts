@@ -49,5 +49,3 @@ export function createDb(options: CreateDbOptions = {}): PrismaClient {
   const factory = new PrismaBetterSqlite3({ url: filePath, timeout: BUSY_TIMEOUT_MS });
   return new PrismaClient({ adapter: new WalSqliteAdapterFactory(factory) });
 }
-
-export { PrismaClient };

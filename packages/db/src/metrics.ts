@@ -85,7 +85,7 @@ export async function deleteEpochMetricsAfter(
   return count;
 }
 
-export const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
+const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
 
 /** Files of an image folder a run did not train on, as stored on the run (core's schema). */
 export { skippedFilesSchema };

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { datasetsDir, fetchCifar10, fetchIdxDataset } from '@convlab/core';
+import { datasetsDir } from '@convlab/core/paths';
+import { fetchCifar10, fetchIdxDataset } from '@convlab/core/fetch';
 import { CliError } from '../cli-error.ts';
 
 const FETCHABLE = ['cifar10', 'mnist', 'fashion-mnist'] as const;

@@ -20,8 +20,8 @@ export interface EpochPoint {
   valAcc: number;
 }
 
-export const TRAIN_COLOUR = '#2f6fde';
-export const VAL_COLOUR = '#e0762b';
+const TRAIN_COLOUR = '#2f6fde';
+const VAL_COLOUR = '#e0762b';
 const GAP_COLOUR = '#c0392b';
 
 /** Tooltip title: recharts passes the x value (the epoch number). */

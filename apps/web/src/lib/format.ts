@@ -4,14 +4,6 @@ export function formatPercent(value: number | null | undefined, digits = 1): str
   return value === null || value === undefined ? '–' : `${(value * 100).toFixed(digits)}%`;
 }
 
-export function formatNumber(value: number | null | undefined, digits = 3): string {
-  return value === null || value === undefined ? '–' : value.toFixed(digits);
-}
-
-export function formatCount(value: number | null | undefined): string {
-  return value === null || value === undefined ? '–' : value.toLocaleString('en-US');
-}
-
 /** 75 → "1m 15s", 4000 → "1h 6m". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';

@@ -8,7 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isLoopbackHost, type WebEnv } from '../env.ts';
 
 export const TOKEN_COOKIE = 'convlab_token';
-export const TOKEN_HEADER = 'x-convlab-token';
+const TOKEN_HEADER = 'x-convlab-token';
 
 export type AccessLevel = 'read' | 'write';
 
@@ -41,7 +41,7 @@ export function presentedToken(headers: Headers): string | undefined {
   return readCookie(headers.get('cookie'), TOKEN_COOKIE);
 }
 
-export function readCookie(cookieHeader: string | null, name: string): string | undefined {
+function readCookie(cookieHeader: string | null, name: string): string | undefined {
   if (!cookieHeader) return undefined;
   for (const part of cookieHeader.split(';')) {
     const separator = part.indexOf('=');

@@ -32,14 +32,6 @@ export async function readReportExtras(runId: string): Promise<ReportExtras> {
   }
 }
 
-/**
- * One predicted class per test image, if the run's report.json lists them; null otherwise (then the
- * confusion-matrix drill-down falls back to the report's misclassified examples).
- */
-export async function readStoredPredictions(runId: string): Promise<number[] | null> {
-  return (await readReportExtras(runId)).predictions;
-}
-
 /** For a run on an image folder: each test image's file, relative to the folder; null when none. */
 export async function readStoredTestSources(runId: string): Promise<string[] | null> {
   return (await readReportExtras(runId)).testSources;

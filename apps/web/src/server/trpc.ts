@@ -24,7 +24,7 @@ export function createTRPCContext(options: TRPCContext): TRPCContext {
 }
 
 /** `{ "epochs": "Too big: …" }` — the first message per field, paths relative to the run config. */
-export function fieldErrorsOf(error: ZodError): Record<string, string> {
+function fieldErrorsOf(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String);

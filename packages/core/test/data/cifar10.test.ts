@@ -8,15 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CIFAR10_CLASS_NAMES,
   CIFAR10_RECORD_BYTES,
-  cifar10RecordsFromPng,
   datasetsDir,
-  fetchCifar10,
   loadCifar10,
   loadDataset,
   OFFICIAL_CIFAR10,
   VERIFIED_MARKER,
   type Cifar10Expectations,
 } from '../../src/index.ts';
+import { cifar10RecordsFromPng, fetchCifar10 } from '../../src/fetch.ts';
 
 const FILES = [
   'data_batch_1.bin',

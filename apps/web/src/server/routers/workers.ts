@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readProcedure } from '../trpc.ts';
 
 /** A daemon that has not written a heartbeat for this long is presumed dead. */
-export const WORKER_ALIVE_WITHIN_MS = 60_000;
+const WORKER_ALIVE_WITHIN_MS = 60_000;
 
 export const workersRouter = {
   /** Live trainer daemons with the runs each is training right now. */

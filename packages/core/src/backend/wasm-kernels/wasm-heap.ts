@@ -43,7 +43,3 @@ export function callStock(
   if (Array.isArray(out)) throw new Error('wasm fast kernel: expected a single output');
   return out;
 }
-
-export function pair(value: number | [number, number]): [number, number] {
-  return typeof value === 'number' ? [value, value] : value;
-}

@@ -18,7 +18,7 @@ import { queueExperimentProcedure } from './queue-experiment.ts';
 import { queueRunProcedure } from './queue-run.ts';
 import { runIdSchema } from './run-id.ts';
 
-export const listRunsInputSchema = z
+const listRunsInputSchema = z
   .object({
     status: z.enum(RUN_STATUSES).optional(),
     preset: z.enum(PRESET_NAMES).optional(),

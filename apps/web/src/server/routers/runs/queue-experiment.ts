@@ -11,7 +11,7 @@ import { writeProcedure } from '../../trpc.ts';
  * `--concurrency 2` on 2 cores, cnn-plus took 26 min in one slot while transfer-plus (15 min), seed-cnn
  * (16 min) and seed-transfer (1 min) ran in the other; 31 min in all (docs/PERFORMANCE.md).
  */
-export const LAB_EXPERIMENT_PRESETS = [
+const LAB_EXPERIMENT_PRESETS = [
   'cnn-plus',
   'transfer-plus',
   'seed-cnn',
