@@ -60,18 +60,8 @@ export {
   type RunProgress,
   type RunResultsInput,
 } from './metrics.ts';
-export {
-  classScoresSchema,
-  misclassifiedExampleSchema,
-  parseRunReport,
-  perClassScoresSchema,
-  runReportSchema,
-  type ClassScores,
-  type MisclassifiedExample,
-  type PerClassScores,
-  type RunReport,
-  type StoredRunReport,
-} from './report.ts';
+export type { StoredRunReport } from './report.ts';
+export { parseRunReport, runReportSchema, type RunReport } from '@convlab/core/schema';
 export {
   heartbeatWorker,
   listWorkers,

@@ -3,15 +3,16 @@
  * final report. Epoch writes are idempotent per (runId, epoch), so a run resumed from a checkpoint
  * never duplicates an epoch.
  */
+import type { skippedFilesSchema } from '@convlab/core/schema';
 import {
   epochMetricsSchema,
   epochPhaseSchema,
   formatZodIssue,
-  skippedFilesSchema,
+  parseRunReport,
+  type RunReport,
 } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
-import { parseRunReport, type RunReport } from './report.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -87,8 +88,7 @@ export async function deleteEpochMetricsAfter(
 
 const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
 
-/** Files of an image folder a run did not train on, as stored on the run (core's schema). */
-export { skippedFilesSchema };
+/** Files of an image folder a run did not train on, as stored on the run (core's skippedFilesSchema). */
 export type SkippedFilesInput = z.input<typeof skippedFilesSchema>;
 
 export const runProgressSchema = z.object({

@@ -7,15 +7,15 @@
  * quoted identifiers, `?`-free tagged parameters and RETURNING, which PostgreSQL runs unchanged.
  */
 import { z } from 'zod';
-import { formatZodIssue, prioritySchema, type RunConfig } from '@convlab/core/schema';
+import {
+  formatZodIssue,
+  prioritySchema,
+  skippedFilesSchema,
+  type RunConfig,
+} from '@convlab/core/schema';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import type { PrismaClient, Run } from './generated/prisma/client.ts';
-import {
-  runResultsSchema,
-  skippedFilesSchema,
-  type RunResultsInput,
-  type SkippedFilesInput,
-} from './metrics.ts';
+import { runResultsSchema, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
 import { runFromRow } from './run-row.ts';

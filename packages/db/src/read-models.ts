@@ -1,15 +1,17 @@
 /** What the CLI and the dashboard read: run listings and one run in full, JSON columns parsed. */
-import { formatZodIssue, runConfigSchema, type RunConfig } from '@convlab/core/schema';
-import { skippedFilesSchema } from './metrics.ts';
-import { z } from 'zod';
-import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
-import { RUN_STATUSES, type RunStatus } from './run-status.ts';
 import {
   classScoresSchema,
+  formatZodIssue,
   misclassifiedExampleSchema,
   perClassScoresSchema,
-  type StoredRunReport,
-} from './report.ts';
+  runConfigSchema,
+  skippedFilesSchema,
+  type RunConfig,
+} from '@convlab/core/schema';
+import { z } from 'zod';
+import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
+import type { StoredRunReport } from './report.ts';
+import { RUN_STATUSES, type RunStatus } from './run-status.ts';
 
 export const RUN_SORTS = ['newest', 'oldest', 'priority', 'testAcc', 'bestValAcc'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];

@@ -1,4 +1,4 @@
-import type { ClassScores, PerClassScores } from '@convlab/db';
+import type { ClassScores, PerClassScores } from '@convlab/core/schema';
 
 function Row({
   label,

@@ -20,17 +20,6 @@ export {
   type BackendPreference,
 } from '../backend/backend-preference.ts';
 export {
-  classScoresSchema,
-  misclassifiedExampleSchema,
-  parseRunReport,
-  perClassScoresSchema,
-  runReportSchema,
-  type ClassScores,
-  type MisclassifiedExample,
-  type PerClassScores,
-  type RunReport,
-} from './run-report.ts';
-export {
   FINISHED_RUN_STATUSES,
   isRunId,
   isRunStatus,
