@@ -20,7 +20,7 @@ import {
   resolveRunConfig,
   type RunConfig,
 } from '@convlab/core';
-import { findRepoRoot, sharedAssetsDir } from '@convlab/core/paths';
+import { datasetsDir, sharedAssetsDir } from '@convlab/core/paths';
 import {
   fastKernelsSimdVariant,
   registerFastWasmKernels,
@@ -377,7 +377,7 @@ function readCifarBatches(
 }
 
 async function cifar10Epoch(): Promise<BenchResult> {
-  const dir = path.join(findRepoRoot(), 'data', 'datasets', 'cifar10', 'cifar-10-batches-bin');
+  const dir = path.join(datasetsDir(), 'cifar10', 'cifar-10-batches-bin');
   const files = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
   if (!files.every((f) => existsSync(path.join(dir, f))))
     return { status: 'skipped', reason: `no CIFAR-10 at ${dir}` };
