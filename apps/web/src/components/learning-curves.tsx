@@ -1,15 +1,7 @@
 'use client';
 /** Per-epoch charts of one run: accuracy and loss (train vs validation) and the overfitting gap. */
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Legend, Line, Tooltip, YAxis } from 'recharts';
+import { EpochChartFrame, epochLabel, percentTick, percentTooltip } from './epoch-chart.tsx';
 
 export interface EpochPoint {
   epoch: number;
@@ -24,33 +16,8 @@ const TRAIN_COLOUR = '#2f6fde';
 const VAL_COLOUR = '#e0762b';
 const GAP_COLOUR = '#c0392b';
 
-/** Tooltip title: recharts passes the x value (the epoch number). */
-export const epochLabel = (value: unknown) => `epoch ${typeof value === 'number' ? value : '?'}`;
-const percentTick = (value: number) => `${Math.round(value * 100)}%`;
-const percentTooltip = (value: unknown) =>
-  typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value);
 const lossTooltip = (value: unknown) =>
   typeof value === 'number' ? value.toFixed(4) : String(value);
-
-/** The shared frame of every per-epoch chart: size, grid and the epoch axis. */
-function EpochChartFrame(props: {
-  name: string;
-  height: number;
-  data: object[];
-  children: React.ReactNode;
-}) {
-  return (
-    <div className="chart" style={{ height: props.height }} data-chart={props.name}>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={props.data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
-          <XAxis dataKey="epoch" tickLine={false} />
-          {props.children}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
-  );
-}
 
 interface TrainValChartProps {
   epochs: EpochPoint[];

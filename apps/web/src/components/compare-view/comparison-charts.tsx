@@ -6,48 +6,37 @@ import {
   CartesianGrid,
   Legend,
   Line,
-  LineChart,
   ResponsiveContainer,
   Tooltip,
   XAxis,
   YAxis,
 } from 'recharts';
-import { epochLabel } from '../learning-curves.tsx';
+import { EpochChartFrame, epochLabel, percentTick, percentTooltip } from '../epoch-chart.tsx';
 import { colourOf, runLabel, seriesKey, type ComparedRun } from './compared-run.ts';
 import { perClassF1Points, valAccuracyPoints } from './comparison-series.ts';
-
-const percentTick = (value: number) => `${Math.round(value * 100)}%`;
-const percentTooltip = (value: unknown) =>
-  typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : String(value);
 
 export function ValAccuracyOverlay({ runs }: { runs: ComparedRun[] }) {
   const data = valAccuracyPoints(runs);
   if (data.length === 0) return <p className="muted">No epochs yet.</p>;
   return (
-    <div className="chart" data-chart="val-accuracy-overlay">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e5e8ec" />
-          <XAxis dataKey="epoch" tickLine={false} />
-          <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
-          <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
-          <Legend />
-          {runs.map((run, r) => (
-            <Line
-              key={run.id}
-              type="monotone"
-              dataKey={seriesKey(r)}
-              name={runLabel(run)}
-              stroke={colourOf(r)}
-              strokeWidth={2}
-              dot={{ r: 3 }}
-              connectNulls
-              isAnimationActive={false}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </div>
+    <EpochChartFrame name="val-accuracy-overlay" data={data}>
+      <YAxis domain={[0, 1]} tickFormatter={percentTick} width={52} />
+      <Tooltip formatter={percentTooltip} labelFormatter={epochLabel} />
+      <Legend />
+      {runs.map((run, r) => (
+        <Line
+          key={run.id}
+          type="monotone"
+          dataKey={seriesKey(r)}
+          name={runLabel(run)}
+          stroke={colourOf(r)}
+          strokeWidth={2}
+          dot={{ r: 3 }}
+          connectNulls
+          isAnimationActive={false}
+        />
+      ))}
+    </EpochChartFrame>
   );
 }
 

@@ -1,7 +1,7 @@
 'use client';
 /** "The lab's experiment": the four lab presets on one dataset, queued as one comparison group. */
 import Link from 'next/link';
-import { DatasetInputs, Field } from './form-fields.tsx';
+import { DatasetInputs, NumberInput } from './form-fields.tsx';
 import { useExperimentForm } from './use-experiment-form.ts';
 
 export function ExperimentForm({ datasets }: { datasets: string[] }) {
@@ -38,27 +38,21 @@ export function ExperimentForm({ datasets }: { datasets: string[] }) {
           error={errors.dataset}
           onChange={form.setDatasetInputs}
         />
-        <Field id="experiment-seed" label="Seed" error={errors.seed}>
-          <input
-            id="experiment-seed"
-            inputMode="numeric"
-            value={form.seed}
-            onChange={(e) => form.setSeed(e.target.value)}
-          />
-        </Field>
-        <Field
+        <NumberInput
+          id="experiment-seed"
+          label="Seed"
+          error={errors.seed}
+          value={form.seed}
+          onChange={form.setSeed}
+        />
+        <NumberInput
           id="experiment-epochs"
           label="Epochs (optional)"
           error={errors.epochs}
           hint="empty: each preset's own"
-        >
-          <input
-            id="experiment-epochs"
-            inputMode="numeric"
-            value={form.epochs}
-            onChange={(e) => form.setEpochs(e.target.value)}
-          />
-        </Field>
+          value={form.epochs}
+          onChange={form.setEpochs}
+        />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={experiment.isPending}>
             {experiment.isPending ? 'Queueing…' : "Queue the lab's experiment"}

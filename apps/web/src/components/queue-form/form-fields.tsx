@@ -25,7 +25,29 @@ export function Field(props: {
   );
 }
 
-/** A labelled text input for one numeric form value (validated on the server, errors shown beside it). */
+/** A labelled text input for a number as typed (validated on the server, its error shown beside it). */
+export function NumberInput(props: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  decimal?: boolean;
+  value: string;
+  onChange: (text: string) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      <input
+        id={props.id}
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** The number input for one numeric value of the run form, keyed by its id. */
 export function NumberField(props: {
   id: NumericKey;
   label: string;
@@ -37,14 +59,15 @@ export function NumberField(props: {
 }) {
   const { id } = props;
   return (
-    <Field id={id} label={props.label} error={props.errors[id]} hint={props.hint}>
-      <input
-        id={id}
-        inputMode={props.decimal ? 'decimal' : 'numeric'}
-        value={props.values[id]}
-        onChange={(e) => props.onChange({ [id]: e.target.value })}
-      />
-    </Field>
+    <NumberInput
+      id={id}
+      label={props.label}
+      error={props.errors[id]}
+      hint={props.hint}
+      decimal={props.decimal}
+      value={props.values[id]}
+      onChange={(text) => props.onChange({ [id]: text })}
+    />
   );
 }
 

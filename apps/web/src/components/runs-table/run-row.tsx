@@ -1,0 +1,63 @@
+'use client';
+/** One run on the leaderboard: its tick box, name, status, metrics, times and actions. */
+import Link from 'next/link';
+import { formatCompact, formatDuration, formatPercent } from '~/lib/format.ts';
+import { RunActions } from '../run-actions.tsx';
+import { RunProgress, StatusBadge } from '../status-badge.tsx';
+import { wallSeconds, type Run } from './run-columns.ts';
+
+/** The badge, live progress, and a failed run's error (cut to 80 characters, whole in the title). */
+function StatusCell({ run }: { run: Run }) {
+  return (
+    <td>
+      <StatusBadge status={run.status} cancelRequested={run.cancelRequested} />
+      <RunProgress run={run} />
+      {run.status === 'failed' && run.error && (
+        <div className="small" style={{ color: 'var(--bad)', maxWidth: 220 }} title={run.error}>
+          {run.error.length > 80 ? `${run.error.slice(0, 80)}…` : run.error}
+        </div>
+      )}
+    </td>
+  );
+}
+
+export function RunRow(props: {
+  run: Run;
+  now: Date;
+  selected: boolean;
+  onToggleSelected: (id: string) => void;
+}) {
+  const { run } = props;
+  return (
+    <tr data-run-id={run.id} data-status={run.status}>
+      <td>
+        <input
+          type="checkbox"
+          aria-label={`Select ${run.name} for comparison`}
+          checked={props.selected}
+          onChange={() => props.onToggleSelected(run.id)}
+        />
+      </td>
+      <td>
+        <Link href={`/runs/${run.id}`}>{run.name}</Link>
+        <div className="muted small mono">{run.id}</div>
+      </td>
+      <StatusCell run={run} />
+      <td>{run.preset}</td>
+      <td className="mono">{run.dataset}</td>
+      <td className="num">{formatPercent(run.bestValAcc)}</td>
+      <td className="num">{formatPercent(run.testAcc)}</td>
+      <td className="num">{run.macroF1 === null ? '–' : run.macroF1.toFixed(3)}</td>
+      <td className="num">{formatCompact(run.paramCount)}</td>
+      <td className="num">
+        {run.currentEpoch ?? 0}/{run.totalEpochs ?? '?'}
+      </td>
+      <td className="num">{formatDuration(wallSeconds(run, props.now))}</td>
+      <td>{run.backend ?? '–'}</td>
+      <td className="num small">{run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}</td>
+      <td>
+        <RunActions run={run} />
+      </td>
+    </tr>
+  );
+}

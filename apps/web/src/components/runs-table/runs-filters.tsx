@@ -1,0 +1,63 @@
+'use client';
+/** The bar above the leaderboard: status, preset, dataset and group filters, and "Compare selected". */
+import { RUN_STATUSES } from '@convlab/core/schema';
+import type { RouterOutputs } from '~/server/root.ts';
+import { CompareSelected } from './compare-selected.tsx';
+import { FilterSelect } from './filter-select.tsx';
+import type { Filters } from './run-columns.ts';
+import type { RunsTableState } from './use-runs-table.ts';
+
+type FilterOptions = RouterOutputs['runs']['filterOptions'];
+
+/** The listed groups, plus a group named in the URL but not (yet) listed, so it stays selectable. */
+function groupOptions(groupId: string | undefined, options: FilterOptions | undefined) {
+  return [
+    ...(groupId && !options?.groups.some((g) => g.groupId === groupId) ? [{ value: groupId }] : []),
+    ...(options?.groups ?? []).map((group) => ({
+      value: group.groupId,
+      label: `${group.groupId} (${group.runs} runs)`,
+    })),
+  ];
+}
+
+export function RunsFilters(props: {
+  filters: Filters;
+  options: FilterOptions | undefined;
+  setFilter: RunsTableState['setFilter'];
+  selected: string[];
+}) {
+  const { filters, options, setFilter } = props;
+  return (
+    <div className="filters">
+      <FilterSelect
+        id="filter-status"
+        label="Status"
+        value={filters.status}
+        options={RUN_STATUSES.map((status) => ({ value: status }))}
+        onChange={(value) => setFilter('status', value as Filters['status'])}
+      />
+      <FilterSelect
+        id="filter-preset"
+        label="Preset"
+        value={filters.preset}
+        options={(options?.presets ?? []).map((preset) => ({ value: preset }))}
+        onChange={(value) => setFilter('preset', value as Filters['preset'])}
+      />
+      <FilterSelect
+        id="filter-dataset"
+        label="Dataset"
+        value={filters.dataset}
+        options={(options?.datasets ?? []).map((dataset) => ({ value: dataset }))}
+        onChange={(value) => setFilter('dataset', value)}
+      />
+      <FilterSelect
+        id="filter-group"
+        label="Comparison group"
+        value={filters.groupId}
+        options={groupOptions(filters.groupId, options)}
+        onChange={(value) => setFilter('groupId', value)}
+      />
+      <CompareSelected selected={props.selected} />
+    </div>
+  );
+}
