@@ -1,4 +1,4 @@
-/** Runs the real `convlab` CLI against a throwaway SQLite file and runs folder. */
+/** Runs the real `convlab` CLI against a throwaway database (SQLite file, or a given URL) and runs folder. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,9 +32,9 @@ export interface TrainerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function createSandbox(): Sandbox {
+export function createSandbox(options: { databaseUrl?: string } = {}): Sandbox {
   const dir = mkdtempSync(path.join(tmpdir(), 'convlab-trainer-test-'));
-  const databaseUrl = `file:${path.join(dir, 'convlab.db')}`;
+  const databaseUrl = options.databaseUrl ?? `file:${path.join(dir, 'convlab.db')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,

@@ -25,13 +25,34 @@ export function resolveDatabaseUrl(url: string | undefined = databaseUrlFromEnv(
   return `file:${path.resolve(findRepoRoot(), filePath)}`;
 }
 
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+/** `postgresql://` or `postgres://`: the PostgreSQL provider; anything else is SQLite's `file:`. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url.trim());
+}
+
+/** The URL fit for logs and messages: a password is replaced by ***. */
+export function redactDatabaseUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgresql://(unparseable URL)';
+  }
+}
+
+export function databaseProvider(url: string): DatabaseProvider {
+  return isPostgresUrl(url) ? 'postgresql' : 'sqlite';
+}
+
 /** The SQLite file behind a `file:` URL (resolved as above); its folder is created if missing. */
 export function sqliteFilePath(url: string): string {
   const resolved = resolveDatabaseUrl(url);
   if (!resolved.startsWith('file:')) {
-    throw new Error(
-      `DATABASE_URL: convlab's client and migration runner use SQLite (file:...), got "${resolved}"`,
-    );
+    throw new Error(`DATABASE_URL: expected a SQLite file: URL here, got "${resolved}"`);
   }
   const filePath = resolved.slice('file:'.length);
   if (filePath !== ':memory:') mkdirSync(path.dirname(filePath), { recursive: true });

@@ -1,6 +1,14 @@
 // Public API of @convlab/db.
 export { BUSY_TIMEOUT_MS, CONNECTION_PRAGMAS, createDb, type CreateDbOptions } from './client.ts';
-export { DATABASE_FILE_NAME, resolveDatabaseUrl, sqliteFilePath } from './database-url.ts';
+export {
+  DATABASE_FILE_NAME,
+  databaseProvider,
+  isPostgresUrl,
+  redactDatabaseUrl,
+  resolveDatabaseUrl,
+  sqliteFilePath,
+  type DatabaseProvider,
+} from './database-url.ts';
 export {
   applyMigrations,
   migrationChecksum,

@@ -1,25 +1,34 @@
 /**
- * The migration runner used at start-up and by `convlab migrate`. It applies
- * packages/db/prisma/migrations/<name>/migration.sql in name order with better-sqlite3 and keeps
+ * The migration runner used at start-up and by `convlab migrate`. On SQLite it applies
+ * packages/db/prisma/migrations/<name>/migration.sql in name order with better-sqlite3 (PostgreSQL:
+ * prisma/migrations-postgresql with node-postgres, see migrations-postgresql.ts) and keeps
  * Prisma's own `_prisma_migrations` table (same DDL, same columns, checksum = SHA-256 hex of the
  * file), so `prisma migrate deploy`/`status` on a machine with the schema-engine binary see the same
  * history. No engine binary is needed at run time.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { BUSY_TIMEOUT_MS } from './client.ts';
-import { resolveDatabaseUrl, sqliteFilePath } from './database-url.ts';
+import { isPostgresUrl, resolveDatabaseUrl, sqliteFilePath } from './database-url.ts';
+import {
+  MigrationError,
+  migrationPending,
+  POSTGRES_MIGRATIONS_DIR,
+  readMigrations,
+  type MigrationFile,
+  type MigrationRecord,
+} from './migration-files.ts';
+import { applyPostgresMigrations } from './migrations-postgresql.ts';
 import { toSqliteTime } from './sqlite-time.ts';
 
-export const MIGRATIONS_DIR = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'prisma',
-  'migrations',
-);
+export {
+  MIGRATIONS_DIR,
+  MigrationError,
+  migrationChecksum,
+  POSTGRES_MIGRATIONS_DIR,
+  readMigrations,
+  type MigrationFile,
+} from './migration-files.ts';
 
 /** Prisma's DDL for its history table on SQLite, as the schema engine creates it. */
 const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -33,45 +42,8 @@ const MIGRATIONS_TABLE_DDL = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
 )`;
 
-export interface MigrationFile {
-  /** The folder name, e.g. 20261129040320_init. */
-  name: string;
-  sql: string;
-  /** SHA-256 hex of migration.sql's bytes, as Prisma computes it. */
-  checksum: string;
-}
-
-interface MigrationRecord {
-  checksum: string;
-  finished_at: string | null;
-  logs: string | null;
-}
-
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-}
-
-export function migrationChecksum(content: Buffer | string): string {
-  return createHash('sha256').update(content).digest('hex');
-}
-
-/** The migrations on disk, oldest first. */
-export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
-  if (!existsSync(dir)) throw new MigrationError(`no migrations folder at ${dir}`);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter(
-      (entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, 'migration.sql')),
-    )
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const bytes = readFileSync(path.join(dir, name, 'migration.sql'));
-      return { name, sql: bytes.toString('utf8'), checksum: migrationChecksum(bytes) };
-    });
-}
-
 export interface ApplyMigrationsOptions {
-  /** Defaults to packages/db/prisma/migrations. */
+  /** Defaults to the provider's folder: prisma/migrations or prisma/migrations-postgresql. */
   migrationsDir?: string;
 }
 
@@ -88,6 +60,12 @@ export function applyMigrations(
   url?: string,
   options: ApplyMigrationsOptions = {},
 ): Promise<string[]> {
+  const resolved = resolveDatabaseUrl(url);
+  if (isPostgresUrl(resolved))
+    return applyPostgresMigrations(
+      resolved,
+      readMigrations(options.migrationsDir ?? POSTGRES_MIGRATIONS_DIR),
+    );
   // better-sqlite3 is synchronous; the Promise keeps the signature open for an async driver.
   try {
     return Promise.resolve(applyMigrationsNow(url, options));
@@ -100,7 +78,7 @@ function applyMigrationsNow(url: string | undefined, options: ApplyMigrationsOpt
   const migrations = readMigrations(options.migrationsDir);
   const db = new Database(sqliteFilePath(resolveDatabaseUrl(url)), { timeout: BUSY_TIMEOUT_MS });
   try {
-    db.pragma('journal_mode = WAL');
+    enableWal(db);
     // better-sqlite3 enables foreign keys by default; Prisma's SQLite migrations redefine tables
     // (create new, copy, drop old), and with foreign keys on, dropping a parent table would
     // cascade-delete its children's rows. Integrity is checked explicitly before each commit.
@@ -116,6 +94,23 @@ function applyMigrationsNow(url: string | undefined, options: ApplyMigrationsOpt
   }
 }
 
+/**
+ * Switches the file to WAL. On a new file that takes an exclusive lock, for which SQLite does not call
+ * the busy handler: when two processes start at once, the loser retries until the busy timeout.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 /** Applies one migration unless it is already recorded; returns whether it ran. */
 function applyOne(db: Database.Database, migration: MigrationFile): boolean {
   db.exec('BEGIN IMMEDIATE');
@@ -126,22 +121,7 @@ function applyOne(db: Database.Database, migration: MigrationFile): boolean {
          WHERE migration_name = ? AND rolled_back_at IS NULL`,
       )
       .all(migration.name);
-    const failed = records.find((record) => record.finished_at === null);
-    if (failed) {
-      throw new MigrationError(
-        `migration ${migration.name} is recorded as failed in _prisma_migrations` +
-          (failed.logs ? ` (${failed.logs.split('\n')[0]})` : '') +
-          '; fix the database by hand, then mark it rolled back (prisma migrate resolve --rolled-back).',
-      );
-    }
-    const done = records.find((record) => record.finished_at !== null);
-    if (done) {
-      if (done.checksum !== migration.checksum) {
-        throw new MigrationError(
-          `migration ${migration.name} was edited after it was applied (checksum ${done.checksum.slice(0, 12)}… ` +
-            `recorded, ${migration.checksum.slice(0, 12)}… on disk); restore the file and put changes in a new migration.`,
-        );
-      }
+    if (!migrationPending(migration, records)) {
       db.exec('COMMIT');
       return false;
     }

@@ -4,7 +4,10 @@
  * a statement is atomic and waits for the write lock (busy timeout). Prisma's interactive
  * transactions start with a plain BEGIN, and a read-then-write transaction fails at once with
  * SQLITE_BUSY when another process wrote in between, so they are not used here. The raw SQL uses
- * quoted identifiers, `?`-free tagged parameters and RETURNING, which PostgreSQL runs unchanged.
+ * quoted identifiers, tagged parameters and RETURNING, which PostgreSQL runs too. Where PostgreSQL
+ * cannot infer a parameter's type (inside CASE, or a bare NULL) the SQL gives it one portably:
+ * `COALESCE(${now}, "finishedAt")` takes the column's type, `CAST(${n} AS INTEGER)` means the same on
+ * both. Claiming differs: PostgreSQL adds FOR UPDATE SKIP LOCKED.
  */
 import { z } from 'zod';
 import {
@@ -14,7 +17,8 @@ import {
   type RunConfig,
 } from '@convlab/core/schema';
 import { RunNotFoundError, RunStateError } from './errors.ts';
-import type { PrismaClient, Run } from './generated/prisma/client.ts';
+import { providerOf } from './client.ts';
+import { Prisma, type PrismaClient, type Run } from './generated/prisma/client.ts';
 import { runResultsSchema, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
@@ -99,6 +103,10 @@ export async function claimNextRun(db: PrismaClient, options: ClaimOptions): Pro
   assertLeaseMs(options.leaseMs);
   const now = new Date();
   const leaseExpiresAt = new Date(now.getTime() + options.leaseMs);
+  // PostgreSQL: concurrent claimers skip a row another one has locked instead of waiting for it and
+  // then finding it taken (pg-boss and graphile-worker claim the same way). SQLite has one writer.
+  const skipLocked =
+    providerOf(db) === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
     UPDATE "Run"
     SET "status" = 'running', "workerId" = ${options.workerId}, "attempts" = "attempts" + 1,
@@ -107,6 +115,7 @@ export async function claimNextRun(db: PrismaClient, options: ClaimOptions): Pro
     WHERE "id" = (
       SELECT "id" FROM "Run" WHERE "status" = 'queued'
       ORDER BY "priority" DESC, "createdAt" ASC, "id" ASC LIMIT 1
+      ${skipLocked}
     ) AND "status" = 'queued'
     RETURNING *`;
   const row = rows[0];
@@ -216,16 +225,16 @@ export async function failRun(
   options: { retryable: boolean },
 ): Promise<Run> {
   const now = new Date();
-  const retryable = options.retryable ? 1 : 0;
+  const retryable = options.retryable;
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
     UPDATE "Run"
     SET "status" = CASE
           WHEN "cancelRequested" THEN 'cancelled'
-          WHEN ${retryable} = 1 AND "attempts" < "maxAttempts" THEN 'queued'
+          WHEN ${retryable} AND "attempts" < "maxAttempts" THEN 'queued'
           ELSE 'failed' END,
         "finishedAt" = CASE
-          WHEN NOT "cancelRequested" AND ${retryable} = 1 AND "attempts" < "maxAttempts" THEN NULL
-          ELSE ${now} END,
+          WHEN NOT "cancelRequested" AND ${retryable} AND "attempts" < "maxAttempts" THEN NULL
+          ELSE COALESCE(${now}, "finishedAt") END,
         "error" = ${message.slice(0, 4000)}, "workerId" = NULL, "leaseExpiresAt" = NULL,
         "etaSeconds" = NULL
     WHERE "id" = ${runId} AND "status" = 'running'
@@ -283,7 +292,7 @@ export async function releaseRun(db: PrismaClient, runId: string): Promise<Run> 
   const rows = await db.$queryRaw<Record<string, unknown>[]>`
     UPDATE "Run"
     SET "status" = CASE WHEN "cancelRequested" THEN 'cancelled' ELSE 'queued' END,
-        "finishedAt" = CASE WHEN "cancelRequested" THEN ${now} ELSE NULL END,
+        "finishedAt" = CASE WHEN "cancelRequested" THEN COALESCE(${now}, "finishedAt") ELSE NULL END,
         "cancelRequested" = ${false},
         "attempts" = CASE WHEN "attempts" > 0 THEN "attempts" - 1 ELSE 0 END,
         "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
@@ -348,7 +357,7 @@ export async function requeueStaleRuns(
         "error" = 'lease expired ' || "attempts" || ' times (trainer stopped heartbeating)',
         "finishedAt" = ${now}, "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
     WHERE "status" = 'running' AND "leaseExpiresAt" < ${now}
-      AND ("cancelRequested" OR "attempts" >= COALESCE(${limit}, "maxAttempts"))
+      AND ("cancelRequested" OR "attempts" >= COALESCE(CAST(${limit} AS INTEGER), "maxAttempts"))
     RETURNING *`;
   const requeued = await db.$queryRaw<Record<string, unknown>[]>`
     UPDATE "Run"

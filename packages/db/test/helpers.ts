@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { TEST_POSTGRES_ENV } from '../scripts/throwaway-postgres.mjs';
 import { applyMigrations, createDb, registerWorker, type PrismaClient } from '../src/index.ts';
+import { POSTGRES_UNAVAILABLE_ENV } from './postgres-setup.ts';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures');
@@ -15,8 +18,16 @@ export interface TempDatabase {
   cleanup(): Promise<void>;
 }
 
-/** A migrated SQLite file in a fresh temp folder, with an open client. */
-export async function createTempDatabase(): Promise<TempDatabase> {
+export type TestProvider = 'sqlite' | 'postgresql';
+/** The providers the queue tests run on, with the same test bodies. */
+export const TEST_PROVIDERS: TestProvider[] = ['sqlite', 'postgresql'];
+
+/**
+ * A migrated, empty database with an open client: a SQLite file in a fresh temp folder, or a new
+ * database on the test PostgreSQL server (see postgres-setup.ts).
+ */
+export async function createTempDatabase(provider: TestProvider = 'sqlite'): Promise<TempDatabase> {
+  if (provider === 'postgresql') return createPostgresDatabase();
   const dir = mkdtempSync(path.join(tmpdir(), 'convlab-db-test-'));
   const url = `file:${path.join(dir, 'test.db')}`;
   await applyMigrations(url);
@@ -28,6 +39,38 @@ export async function createTempDatabase(): Promise<TempDatabase> {
     async cleanup() {
       await db.$disconnect();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let databases = 0;
+
+async function createPostgresDatabase(): Promise<TempDatabase> {
+  const server = process.env[TEST_POSTGRES_ENV];
+  if (!server) {
+    throw new Error(
+      `no PostgreSQL server for the tests: ${process.env[POSTGRES_UNAVAILABLE_ENV] ?? `${TEST_POSTGRES_ENV} is not set`}`,
+    );
+  }
+  const name = `convlab_test_${process.pid}_${Date.now()}_${databases++}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  const db = createDb({ url: url.toString() });
+  return {
+    dir: '',
+    url: url.toString(),
+    db,
+    async cleanup() {
+      await db.$disconnect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
     },
   };
 }

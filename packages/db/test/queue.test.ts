@@ -24,381 +24,384 @@ import {
   updateRunProgress,
   type RunReport,
 } from '../src/index.ts';
-import { createTempDatabase, createWorker, type TempDatabase } from './helpers.ts';
+import { createTempDatabase, createWorker, TEST_PROVIDERS, type TempDatabase } from './helpers.ts';
 
-let temp: TempDatabase;
-let workerId: string;
-beforeEach(async () => {
-  temp = await createTempDatabase();
-  workerId = await createWorker(temp.db);
-});
-afterEach(async () => {
-  await temp.cleanup();
-});
+// The same test bodies on both providers.
+describe.each(TEST_PROVIDERS)('on %s', (provider) => {
+  let temp: TempDatabase;
+  let workerId: string;
+  beforeEach(async () => {
+    temp = await createTempDatabase(provider);
+    workerId = await createWorker(temp.db);
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
 
-const config = { preset: 'tiny-cnn' } as const;
-const epoch = (n: number, valAcc: number) => ({
-  epoch: n,
-  loss: 1 / n,
-  acc: valAcc + 0.05,
-  valLoss: 1.2 / n,
-  valAcc,
-  lr: 0.003,
-  seconds: 0.5,
-});
+  const config = { preset: 'tiny-cnn' } as const;
+  const epoch = (n: number, valAcc: number) => ({
+    epoch: n,
+    loss: 1 / n,
+    acc: valAcc + 0.05,
+    valLoss: 1.2 / n,
+    valAcc,
+    lr: 0.003,
+    seconds: 0.5,
+  });
 
-const report: RunReport = {
-  testLoss: 0.9,
-  testAcc: 0.7,
-  overfittingGap: 0.05,
-  classNames: ['cat', 'dog'],
-  perClass: [
-    { label: 'cat', precision: 0.7, recall: 0.8, f1: 0.75, support: 10 },
-    { label: 'dog', precision: 0.75, recall: 0.6, f1: 0.67, support: 10 },
-  ],
-  macroAvg: { precision: 0.725, recall: 0.7, f1: 0.71, support: 20 },
-  weightedAvg: { precision: 0.725, recall: 0.7, f1: 0.71, support: 20 },
-  confusionMatrix: [
-    [8, 2],
-    [4, 6],
-  ],
-  misclassified: [{ index: 3, trueLabel: 'dog', predictedLabel: 'cat', confidence: 0.9 }],
-};
+  const report: RunReport = {
+    testLoss: 0.9,
+    testAcc: 0.7,
+    overfittingGap: 0.05,
+    classNames: ['cat', 'dog'],
+    perClass: [
+      { label: 'cat', precision: 0.7, recall: 0.8, f1: 0.75, support: 10 },
+      { label: 'dog', precision: 0.75, recall: 0.6, f1: 0.67, support: 10 },
+    ],
+    macroAvg: { precision: 0.725, recall: 0.7, f1: 0.71, support: 20 },
+    weightedAvg: { precision: 0.725, recall: 0.7, f1: 0.71, support: 20 },
+    confusionMatrix: [
+      [8, 2],
+      [4, 6],
+    ],
+    misclassified: [{ index: 3, trueLabel: 'dog', predictedLabel: 'cat', confidence: 0.9 }],
+  };
 
-async function claim() {
-  return claimNextRun(temp.db, { workerId, leaseMs: 60_000 });
-}
+  async function claim() {
+    return claimNextRun(temp.db, { workerId, leaseMs: 60_000 });
+  }
 
-describe('enqueueRun', () => {
-  it('stores the fully resolved config and a short URL-safe id', async () => {
-    const run = await enqueueRun(temp.db, {
-      config: { preset: 'seed-cnn', epochs: 2 },
-      groupId: 'lab-1',
+  describe('enqueueRun', () => {
+    it('stores the fully resolved config and a short URL-safe id', async () => {
+      const run = await enqueueRun(temp.db, {
+        config: { preset: 'seed-cnn', epochs: 2 },
+        groupId: 'lab-1',
+      });
+      expect(run.id).toMatch(/^r[0-9a-z]{15}$/);
+      expect(run).toMatchObject({
+        status: 'queued',
+        preset: 'seed-cnn',
+        presetVersion: 1,
+        dataset: 'cifar10',
+        groupId: 'lab-1',
+        attempts: 0,
+      });
+      expect(run.name).toBe('seed-cnn on cifar10');
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.config).toMatchObject({
+        preset: 'seed-cnn',
+        epochs: 2,
+        batchSize: 128,
+        learningRate: 1e-3,
+      });
     });
-    expect(run.id).toMatch(/^r[0-9a-z]{15}$/);
-    expect(run).toMatchObject({
-      status: 'queued',
-      preset: 'seed-cnn',
-      presetVersion: 1,
-      dataset: 'cifar10',
-      groupId: 'lab-1',
-      attempts: 0,
+
+    it('still reads a run whose stored config no longer validates, with the reason', async () => {
+      const run = await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } });
+      const stored = JSON.parse(run.config) as Record<string, unknown>;
+      await temp.db.run.update({
+        where: { id: run.id },
+        data: { config: JSON.stringify({ ...stored, epochs: -3 }) },
+      });
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.config).toBeNull();
+      expect(detail?.configError).toMatch(/epochs/);
     });
-    expect(run.name).toBe('seed-cnn on cifar10');
-    const detail = await getRunDetail(temp.db, run.id);
-    expect(detail?.config).toMatchObject({
-      preset: 'seed-cnn',
-      epochs: 2,
-      batchSize: 128,
-      learningRate: 1e-3,
+
+    it('rejects an invalid config with one line naming the field', async () => {
+      const attempt = enqueueRun(temp.db, { config: { preset: 'tiny-cnn', learningRate: -1 } });
+      await expect(attempt).rejects.toBeInstanceOf(InvalidRunConfigError);
+      await expect(
+        enqueueRun(temp.db, { config: { preset: 'tiny-cnn', learningRate: -1 } }),
+      ).rejects.toThrow(/^invalid run config: learningRate: /);
+      await expect(enqueueRun(temp.db, { config: { preset: 'nope' } })).rejects.toThrow(/preset/);
+      await expect(enqueueRun(temp.db, { config, priority: 1.5 })).rejects.toThrow(/priority/);
     });
   });
 
-  it('still reads a run whose stored config no longer validates, with the reason', async () => {
-    const run = await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } });
-    const stored = JSON.parse(run.config) as Record<string, unknown>;
-    await temp.db.run.update({
-      where: { id: run.id },
-      data: { config: JSON.stringify({ ...stored, epochs: -3 }) },
+  describe('claimNextRun', () => {
+    it('takes the highest priority first, then the oldest', async () => {
+      const low = await enqueueRun(temp.db, { config, name: 'low' });
+      const highOld = await enqueueRun(temp.db, { config, name: 'high-old', priority: 5 });
+      const highNew = await enqueueRun(temp.db, { config, name: 'high-new', priority: 5 });
+      const order = [(await claim())?.id, (await claim())?.id, (await claim())?.id, await claim()];
+      expect(order).toEqual([highOld.id, highNew.id, low.id, null]);
     });
-    const detail = await getRunDetail(temp.db, run.id);
-    expect(detail?.config).toBeNull();
-    expect(detail?.configError).toMatch(/epochs/);
-  });
 
-  it('rejects an invalid config with one line naming the field', async () => {
-    const attempt = enqueueRun(temp.db, { config: { preset: 'tiny-cnn', learningRate: -1 } });
-    await expect(attempt).rejects.toBeInstanceOf(InvalidRunConfigError);
-    await expect(
-      enqueueRun(temp.db, { config: { preset: 'tiny-cnn', learningRate: -1 } }),
-    ).rejects.toThrow(/^invalid run config: learningRate: /);
-    await expect(enqueueRun(temp.db, { config: { preset: 'nope' } })).rejects.toThrow(/preset/);
-    await expect(enqueueRun(temp.db, { config, priority: 1.5 })).rejects.toThrow(/priority/);
-  });
-});
-
-describe('claimNextRun', () => {
-  it('takes the highest priority first, then the oldest', async () => {
-    const low = await enqueueRun(temp.db, { config, name: 'low' });
-    const highOld = await enqueueRun(temp.db, { config, name: 'high-old', priority: 5 });
-    const highNew = await enqueueRun(temp.db, { config, name: 'high-new', priority: 5 });
-    const order = [(await claim())?.id, (await claim())?.id, (await claim())?.id, await claim()];
-    expect(order).toEqual([highOld.id, highNew.id, low.id, null]);
-  });
-
-  it('returns a typed run with Dates, the worker and the lease', async () => {
-    await enqueueRun(temp.db, { config });
-    const before = Date.now();
-    const run = await claimNextRun(temp.db, { workerId, leaseMs: 5_000 });
-    expect(run?.status).toBe('running');
-    expect(run?.workerId).toBe(workerId);
-    expect(run?.attempts).toBe(1);
-    expect(run?.cancelRequested).toBe(false);
-    expect(run?.createdAt).toBeInstanceOf(Date);
-    expect(run?.startedAt).toBeInstanceOf(Date);
-    expect(run?.leaseExpiresAt?.getTime()).toBeGreaterThanOrEqual(before + 5_000);
-    // Raw writes store dates in the same format as Prisma: reading back through Prisma agrees.
-    const stored = await temp.db.run.findUniqueOrThrow({ where: { id: run?.id ?? '' } });
-    expect(stored.leaseExpiresAt).toEqual(run?.leaseExpiresAt);
-  });
-});
-
-describe('leases', () => {
-  it('renewLease extends our lease and reports a cancel request; a run that is not ours is not owned', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    expect(await renewLease(temp.db, run.id, workerId, 1_000)).toEqual({
-      owned: true,
-      cancelRequested: false,
-    });
-    const other = await createWorker(temp.db, 'other');
-    expect(await renewLease(temp.db, run.id, other, 1_000)).toEqual({
-      owned: false,
-      cancelRequested: false,
-    });
-    await cancelRun(temp.db, run.id);
-    expect(await renewLease(temp.db, run.id, workerId, 1_000)).toEqual({
-      owned: true,
-      cancelRequested: true,
+    it('returns a typed run with Dates, the worker and the lease', async () => {
+      await enqueueRun(temp.db, { config });
+      const before = Date.now();
+      const run = await claimNextRun(temp.db, { workerId, leaseMs: 5_000 });
+      expect(run?.status).toBe('running');
+      expect(run?.workerId).toBe(workerId);
+      expect(run?.attempts).toBe(1);
+      expect(run?.cancelRequested).toBe(false);
+      expect(run?.createdAt).toBeInstanceOf(Date);
+      expect(run?.startedAt).toBeInstanceOf(Date);
+      expect(run?.leaseExpiresAt?.getTime()).toBeGreaterThanOrEqual(before + 5_000);
+      // Raw writes store dates in the same format as Prisma: reading back through Prisma agrees.
+      const stored = await temp.db.run.findUniqueOrThrow({ where: { id: run?.id ?? '' } });
+      expect(stored.leaseExpiresAt).toEqual(run?.leaseExpiresAt);
     });
   });
 
-  it('requeues expired leases, counting attempts, and gives up after maxAttempts', async () => {
-    const run = await enqueueRun(temp.db, { config, maxAttempts: 2 });
-    await claimNextRun(temp.db, { workerId, leaseMs: 1_000 });
-    expect(await requeueStaleRuns(temp.db)).toEqual([]); // not expired yet
-
-    const later = new Date(Date.now() + 2_000);
-    const [requeued] = await requeueStaleRuns(temp.db, { now: later });
-    expect(requeued).toMatchObject({
-      id: run.id,
-      status: 'queued',
-      attempts: 1,
-      workerId: null,
-      leaseExpiresAt: null,
+  describe('leases', () => {
+    it('renewLease extends our lease and reports a cancel request; a run that is not ours is not owned', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      expect(await renewLease(temp.db, run.id, workerId, 1_000)).toEqual({
+        owned: true,
+        cancelRequested: false,
+      });
+      const other = await createWorker(temp.db, 'other');
+      expect(await renewLease(temp.db, run.id, other, 1_000)).toEqual({
+        owned: false,
+        cancelRequested: false,
+      });
+      await cancelRun(temp.db, run.id);
+      expect(await renewLease(temp.db, run.id, workerId, 1_000)).toEqual({
+        owned: true,
+        cancelRequested: true,
+      });
     });
 
-    await claimNextRun(temp.db, { workerId, leaseMs: 1_000 });
-    const [failed] = await requeueStaleRuns(temp.db, { now: new Date(Date.now() + 2_000) });
-    expect(failed).toMatchObject({ id: run.id, status: 'failed', attempts: 2 });
-    expect(failed?.error).toMatch(/lease expired 2 times/);
-    expect(failed?.finishedAt).toBeInstanceOf(Date);
-  });
+    it('requeues expired leases, counting attempts, and gives up after maxAttempts', async () => {
+      const run = await enqueueRun(temp.db, { config, maxAttempts: 2 });
+      await claimNextRun(temp.db, { workerId, leaseMs: 1_000 });
+      expect(await requeueStaleRuns(temp.db)).toEqual([]); // not expired yet
 
-  it('the maxAttempts option overrides the per-run limit', async () => {
-    await enqueueRun(temp.db, { config, maxAttempts: 5 });
-    await claimNextRun(temp.db, { workerId, leaseMs: 1 });
-    const [run] = await requeueStaleRuns(temp.db, {
-      now: new Date(Date.now() + 1_000),
-      maxAttempts: 1,
-    });
-    expect(run?.status).toBe('failed');
-  });
-});
+      const later = new Date(Date.now() + 2_000);
+      const [requeued] = await requeueStaleRuns(temp.db, { now: later });
+      expect(requeued).toMatchObject({
+        id: run.id,
+        status: 'queued',
+        attempts: 1,
+        workerId: null,
+        leaseExpiresAt: null,
+      });
 
-describe('finishing runs', () => {
-  it('completeRun stores results; completing a run that is not running is an error', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    const done = await completeRun(temp.db, run.id, {
-      paramCount: 1234,
-      bestEpoch: 2,
-      trainSeconds: 3.5,
+      await claimNextRun(temp.db, { workerId, leaseMs: 1_000 });
+      const [failed] = await requeueStaleRuns(temp.db, { now: new Date(Date.now() + 2_000) });
+      expect(failed).toMatchObject({ id: run.id, status: 'failed', attempts: 2 });
+      expect(failed?.error).toMatch(/lease expired 2 times/);
+      expect(failed?.finishedAt).toBeInstanceOf(Date);
     });
-    expect(done).toMatchObject({
-      status: 'completed',
-      paramCount: 1234,
-      bestEpoch: 2,
-      trainSeconds: 3.5,
-    });
-    expect(done.finishedAt).toBeInstanceOf(Date);
-    await expect(completeRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
-  });
 
-  it('failRun requeues retryable failures while attempts remain, then fails with the last error', async () => {
-    const run = await enqueueRun(temp.db, { config, maxAttempts: 2 });
-    await claim();
-    expect(await failRun(temp.db, run.id, 'crashed once', { retryable: true })).toMatchObject({
-      status: 'queued',
-      error: 'crashed once',
-      attempts: 1,
-    });
-    await claim();
-    const failed = await failRun(temp.db, run.id, 'crashed twice', { retryable: true });
-    expect(failed).toMatchObject({ status: 'failed', error: 'crashed twice', attempts: 2 });
-  });
-
-  it('failRun with a permanent error fails at once', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    expect(await failRun(temp.db, run.id, 'bad dataset', { retryable: false })).toMatchObject({
-      status: 'failed',
-      attempts: 1,
+    it('the maxAttempts option overrides the per-run limit', async () => {
+      await enqueueRun(temp.db, { config, maxAttempts: 5 });
+      await claimNextRun(temp.db, { workerId, leaseMs: 1 });
+      const [run] = await requeueStaleRuns(temp.db, {
+        now: new Date(Date.now() + 1_000),
+        maxAttempts: 1,
+      });
+      expect(run?.status).toBe('failed');
     });
   });
 
-  it('cancelRun cancels a queued run at once and asks a running run to stop', async () => {
-    const queued = await enqueueRun(temp.db, { config, priority: -1 });
-    const running = await enqueueRun(temp.db, { config });
-    await claim();
-    expect(await cancelRun(temp.db, queued.id)).toMatchObject({ status: 'cancelled' });
-    expect(await cancelRun(temp.db, running.id)).toMatchObject({
-      status: 'running',
-      cancelRequested: true,
+  describe('finishing runs', () => {
+    it('completeRun stores results; completing a run that is not running is an error', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      const done = await completeRun(temp.db, run.id, {
+        paramCount: 1234,
+        bestEpoch: 2,
+        trainSeconds: 3.5,
+      });
+      expect(done).toMatchObject({
+        status: 'completed',
+        paramCount: 1234,
+        bestEpoch: 2,
+        trainSeconds: 3.5,
+      });
+      expect(done.finishedAt).toBeInstanceOf(Date);
+      await expect(completeRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
     });
-    expect(await markRunCancelled(temp.db, running.id)).toMatchObject({
-      status: 'cancelled',
-      workerId: null,
+
+    it('failRun requeues retryable failures while attempts remain, then fails with the last error', async () => {
+      const run = await enqueueRun(temp.db, { config, maxAttempts: 2 });
+      await claim();
+      expect(await failRun(temp.db, run.id, 'crashed once', { retryable: true })).toMatchObject({
+        status: 'queued',
+        error: 'crashed once',
+        attempts: 1,
+      });
+      await claim();
+      const failed = await failRun(temp.db, run.id, 'crashed twice', { retryable: true });
+      expect(failed).toMatchObject({ status: 'failed', error: 'crashed twice', attempts: 2 });
     });
-    expect(await cancelRun(temp.db, running.id)).toMatchObject({ status: 'cancelled' }); // idempotent
-    expect(await claim()).toBeNull();
+
+    it('failRun with a permanent error fails at once', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      expect(await failRun(temp.db, run.id, 'bad dataset', { retryable: false })).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+      });
+    });
+
+    it('cancelRun cancels a queued run at once and asks a running run to stop', async () => {
+      const queued = await enqueueRun(temp.db, { config, priority: -1 });
+      const running = await enqueueRun(temp.db, { config });
+      await claim();
+      expect(await cancelRun(temp.db, queued.id)).toMatchObject({ status: 'cancelled' });
+      expect(await cancelRun(temp.db, running.id)).toMatchObject({
+        status: 'running',
+        cancelRequested: true,
+      });
+      expect(await markRunCancelled(temp.db, running.id)).toMatchObject({
+        status: 'cancelled',
+        workerId: null,
+      });
+      expect(await cancelRun(temp.db, running.id)).toMatchObject({ status: 'cancelled' }); // idempotent
+      expect(await claim()).toBeNull();
+    });
+
+    it('a completed run cannot be cancelled', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      await completeRun(temp.db, run.id);
+      await expect(cancelRun(temp.db, run.id)).rejects.toThrow(
+        /cannot cancel run .* it is completed/,
+      );
+    });
+
+    it('releaseRun hands a run back without counting the attempt', async () => {
+      const run = await enqueueRun(temp.db, { config, maxAttempts: 1 });
+      await claim();
+      expect(await releaseRun(temp.db, run.id)).toMatchObject({
+        status: 'queued',
+        attempts: 0,
+        workerId: null,
+        leaseExpiresAt: null,
+      });
+      expect((await claim())?.attempts).toBe(1);
+    });
+
+    it('retryRun requeues a failed run from scratch, dropping its epochs and report', async () => {
+      const run = await enqueueRun(temp.db, { config, maxAttempts: 1 });
+      await claim();
+      await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
+      await saveReport(temp.db, run.id, report);
+      await failRun(temp.db, run.id, 'boom', { retryable: true });
+      const retried = await retryRun(temp.db, run.id);
+      expect(retried).toMatchObject({
+        status: 'queued',
+        attempts: 0,
+        error: null,
+        currentEpoch: null,
+        testAcc: null,
+      });
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.epochs).toEqual([]);
+      expect(detail?.report).toBeNull();
+      await expect(retryRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
+    });
+
+    it('deleteRun removes a finished run with its epochs, but not a running one', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
+      await expect(deleteRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
+      await completeRun(temp.db, run.id);
+      await deleteRun(temp.db, run.id);
+      expect(await getRunDetail(temp.db, run.id)).toBeNull();
+      expect(await temp.db.epochMetric.count()).toBe(0);
+    });
   });
 
-  it('a completed run cannot be cancelled', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    await completeRun(temp.db, run.id);
-    await expect(cancelRun(temp.db, run.id)).rejects.toThrow(
-      /cannot cancel run .* it is completed/,
-    );
-  });
+  describe('metrics', () => {
+    it('epoch writes are idempotent per epoch and keep the run summary current', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
+      await recordEpochMetric(temp.db, run.id, epoch(2, 0.6));
+      await recordEpochMetric(temp.db, run.id, epoch(3, 0.5));
+      await recordEpochMetric(temp.db, run.id, epoch(2, 0.62)); // resumed run rewrites epoch 2
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.epochs.map((e) => [e.epoch, e.valAcc])).toEqual([
+        [1, 0.4],
+        [2, 0.62],
+        [3, 0.5],
+      ]);
+      expect(detail).toMatchObject({
+        currentEpoch: 3,
+        bestEpoch: 2,
+        bestValAcc: 0.62,
+        finalValAcc: 0.5,
+      });
 
-  it('releaseRun hands a run back without counting the attempt', async () => {
-    const run = await enqueueRun(temp.db, { config, maxAttempts: 1 });
-    await claim();
-    expect(await releaseRun(temp.db, run.id)).toMatchObject({
-      status: 'queued',
-      attempts: 0,
-      workerId: null,
-      leaseExpiresAt: null,
-    });
-    expect((await claim())?.attempts).toBe(1);
-  });
-
-  it('retryRun requeues a failed run from scratch, dropping its epochs and report', async () => {
-    const run = await enqueueRun(temp.db, { config, maxAttempts: 1 });
-    await claim();
-    await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
-    await saveReport(temp.db, run.id, report);
-    await failRun(temp.db, run.id, 'boom', { retryable: true });
-    const retried = await retryRun(temp.db, run.id);
-    expect(retried).toMatchObject({
-      status: 'queued',
-      attempts: 0,
-      error: null,
-      currentEpoch: null,
-      testAcc: null,
-    });
-    const detail = await getRunDetail(temp.db, run.id);
-    expect(detail?.epochs).toEqual([]);
-    expect(detail?.report).toBeNull();
-    await expect(retryRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
-  });
-
-  it('deleteRun removes a finished run with its epochs, but not a running one', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
-    await expect(deleteRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
-    await completeRun(temp.db, run.id);
-    await deleteRun(temp.db, run.id);
-    expect(await getRunDetail(temp.db, run.id)).toBeNull();
-    expect(await temp.db.epochMetric.count()).toBe(0);
-  });
-});
-
-describe('metrics', () => {
-  it('epoch writes are idempotent per epoch and keep the run summary current', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
-    await recordEpochMetric(temp.db, run.id, epoch(2, 0.6));
-    await recordEpochMetric(temp.db, run.id, epoch(3, 0.5));
-    await recordEpochMetric(temp.db, run.id, epoch(2, 0.62)); // resumed run rewrites epoch 2
-    const detail = await getRunDetail(temp.db, run.id);
-    expect(detail?.epochs.map((e) => [e.epoch, e.valAcc])).toEqual([
-      [1, 0.4],
-      [2, 0.62],
-      [3, 0.5],
-    ]);
-    expect(detail).toMatchObject({
-      currentEpoch: 3,
-      bestEpoch: 2,
-      bestValAcc: 0.62,
-      finalValAcc: 0.5,
+      expect(await deleteEpochMetricsAfter(temp.db, run.id, 1)).toBe(2);
+      expect(await getRunDetail(temp.db, run.id)).toMatchObject({
+        currentEpoch: 1,
+        bestEpoch: 1,
+        bestValAcc: 0.4,
+      });
+      await expect(
+        recordEpochMetric(temp.db, run.id, { ...epoch(2, 0.5), loss: Number.NaN }),
+      ).rejects.toThrow(/loss/);
     });
 
-    expect(await deleteEpochMetricsAfter(temp.db, run.id, 1)).toBe(2);
-    expect(await getRunDetail(temp.db, run.id)).toMatchObject({
-      currentEpoch: 1,
-      bestEpoch: 1,
-      bestValAcc: 0.4,
+    it('progress and the report are stored and read back parsed', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      await updateRunProgress(temp.db, run.id, {
+        currentEpoch: 1,
+        totalEpochs: 3,
+        batch: 5,
+        totalBatches: 10,
+        etaSeconds: 12,
+      });
+      expect(await getRunDetail(temp.db, run.id)).toMatchObject({
+        batch: 5,
+        totalBatches: 10,
+        etaSeconds: 12,
+      });
+      await saveReport(temp.db, run.id, report);
+      await saveReport(temp.db, run.id, { ...report, testAcc: 0.72 }); // replaces
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.report).toMatchObject({ ...report, testAcc: 0.72 });
+      expect(detail).toMatchObject({ testAcc: 0.72, testLoss: 0.9, macroF1: 0.71 });
+      await expect(
+        saveReport(temp.db, run.id, { ...report, confusionMatrix: [[1]] }),
+      ).rejects.toThrow(/confusionMatrix/);
     });
-    await expect(
-      recordEpochMetric(temp.db, run.id, { ...epoch(2, 0.5), loss: Number.NaN }),
-    ).rejects.toThrow(/loss/);
   });
 
-  it('progress and the report are stored and read back parsed', async () => {
-    const run = await enqueueRun(temp.db, { config });
-    await claim();
-    await updateRunProgress(temp.db, run.id, {
-      currentEpoch: 1,
-      totalEpochs: 3,
-      batch: 5,
-      totalBatches: 10,
-      etaSeconds: 12,
+  describe('read models and workers', () => {
+    it('listRuns filters and sorts, newest first by default', async () => {
+      const a = await enqueueRun(temp.db, { config, groupId: 'g1' });
+      const b = await enqueueRun(temp.db, { config: { preset: 'seed-cnn' }, groupId: 'g1' });
+      const c = await enqueueRun(temp.db, { config, priority: 3 });
+      expect((await listRuns(temp.db)).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
+      expect((await listRuns(temp.db, { groupId: 'g1' })).map((r) => r.id)).toEqual([b.id, a.id]);
+      expect((await listRuns(temp.db, { preset: 'seed-cnn' })).map((r) => r.id)).toEqual([b.id]);
+      expect((await listRuns(temp.db, { sort: 'priority', limit: 1 })).map((r) => r.id)).toEqual([
+        c.id,
+      ]);
+      await claim();
+      expect((await listRuns(temp.db, { status: 'running' })).map((r) => r.id)).toEqual([c.id]);
+      expect(await countRunsByStatus(temp.db)).toEqual({
+        queued: 2,
+        running: 1,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+      });
+      await expect(listRuns(temp.db, { status: 'nope' as 'queued' })).rejects.toThrow(/status/);
     });
-    expect(await getRunDetail(temp.db, run.id)).toMatchObject({
-      batch: 5,
-      totalBatches: 10,
-      etaSeconds: 12,
-    });
-    await saveReport(temp.db, run.id, report);
-    await saveReport(temp.db, run.id, { ...report, testAcc: 0.72 }); // replaces
-    const detail = await getRunDetail(temp.db, run.id);
-    expect(detail?.report).toMatchObject({ ...report, testAcc: 0.72 });
-    expect(detail).toMatchObject({ testAcc: 0.72, testLoss: 0.9, macroF1: 0.71 });
-    await expect(
-      saveReport(temp.db, run.id, { ...report, confusionMatrix: [[1]] }),
-    ).rejects.toThrow(/confusionMatrix/);
-  });
-});
 
-describe('read models and workers', () => {
-  it('listRuns filters and sorts, newest first by default', async () => {
-    const a = await enqueueRun(temp.db, { config, groupId: 'g1' });
-    const b = await enqueueRun(temp.db, { config: { preset: 'seed-cnn' }, groupId: 'g1' });
-    const c = await enqueueRun(temp.db, { config, priority: 3 });
-    expect((await listRuns(temp.db)).map((r) => r.id)).toEqual([c.id, b.id, a.id]);
-    expect((await listRuns(temp.db, { groupId: 'g1' })).map((r) => r.id)).toEqual([b.id, a.id]);
-    expect((await listRuns(temp.db, { preset: 'seed-cnn' })).map((r) => r.id)).toEqual([b.id]);
-    expect((await listRuns(temp.db, { sort: 'priority', limit: 1 })).map((r) => r.id)).toEqual([
-      c.id,
-    ]);
-    await claim();
-    expect((await listRuns(temp.db, { status: 'running' })).map((r) => r.id)).toEqual([c.id]);
-    expect(await countRunsByStatus(temp.db)).toEqual({
-      queued: 2,
-      running: 1,
-      completed: 0,
-      failed: 0,
-      cancelled: 0,
+    it('listWorkers shows live workers only', async () => {
+      const other = await createWorker(temp.db, 'other');
+      expect(
+        (await listWorkers(temp.db, { aliveWithinMs: 60_000 })).map((w) => w.id).sort(),
+      ).toEqual([other, workerId].sort());
+      await stopWorker(temp.db, other);
+      expect((await listWorkers(temp.db, { aliveWithinMs: 60_000 })).map((w) => w.id)).toEqual([
+        workerId,
+      ]);
+      expect(
+        await listWorkers(temp.db, { aliveWithinMs: 60_000, now: new Date(Date.now() + 120_000) }),
+      ).toEqual([]);
     });
-    await expect(listRuns(temp.db, { status: 'nope' as 'queued' })).rejects.toThrow(/status/);
-  });
-
-  it('listWorkers shows live workers only', async () => {
-    const other = await createWorker(temp.db, 'other');
-    expect((await listWorkers(temp.db, { aliveWithinMs: 60_000 })).map((w) => w.id).sort()).toEqual(
-      [other, workerId].sort(),
-    );
-    await stopWorker(temp.db, other);
-    expect((await listWorkers(temp.db, { aliveWithinMs: 60_000 })).map((w) => w.id)).toEqual([
-      workerId,
-    ]);
-    expect(
-      await listWorkers(temp.db, { aliveWithinMs: 60_000, now: new Date(Date.now() + 120_000) }),
-    ).toEqual([]);
   });
 });
