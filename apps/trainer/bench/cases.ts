@@ -26,6 +26,10 @@ import {
   registerFastWasmKernels,
 } from '../../../packages/core/src/backend/wasm-kernels/index.ts';
 import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
+import {
+  findPostgresBin,
+  startThrowawayPostgres,
+} from '../../../packages/db/scripts/throwaway-postgres.mjs';
 import { benchEnv, pytorchProcessEnv } from './env.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
 import { trainingFlopsPerImage } from './flops.ts';
@@ -352,6 +356,83 @@ async function queueClaimLatency(): Promise<BenchResult> {
   }
 }
 
+/**
+ * Claim latency on PostgreSQL (issue target: p99 < 20 ms) with 4 claimers at once, each its own
+ * client and connection pool, draining 10,000 queued runs from a throwaway local server. Also checks
+ * that no run was claimed twice.
+ */
+async function queueClaimLatencyPostgres(): Promise<BenchResult> {
+  if (!findPostgresBin()) return { status: 'skipped', reason: 'no PostgreSQL server binaries' };
+  const db = await import('@convlab/db');
+  const server = await startThrowawayPostgres();
+  try {
+    const url = new URL(server.url);
+    url.pathname = '/bench';
+    const admin = db.createDb({ url: server.url });
+    await admin.$executeRawUnsafe('CREATE DATABASE bench');
+    await admin.$disconnect();
+    await db.applyMigrations(url.toString());
+    const seed = db.createDb({ url: url.toString() });
+    const worker = await db.registerWorker(seed, {
+      host: 'bench',
+      pid: process.pid,
+      backend: 'wasm',
+      concurrency: 4,
+      version: 'bench',
+    });
+    const queued = 10_000;
+    const template = await db.enqueueRun(seed, { config: { preset: 'tiny-cnn' } });
+    await seed.run.delete({ where: { id: template.id } });
+    const { id: _id, createdAt: _createdAt, ...fields } = template;
+    const start = Date.now();
+    for (let i = 0; i < queued; i += 1000) {
+      await seed.run.createMany({
+        data: Array.from({ length: Math.min(1000, queued - i) }, (_, j) => ({
+          ...fields,
+          id: db.newRunId(),
+          priority: (i + j) % 7,
+          createdAt: new Date(start + i + j),
+        })),
+      });
+    }
+    await seed.$disconnect();
+    const claimers = 4;
+    const latencies: number[] = [];
+    const claimed: string[] = [];
+    const began = performance.now();
+    await Promise.all(
+      Array.from({ length: claimers }, async () => {
+        const client = db.createDb({ url: url.toString() });
+        for (;;) {
+          const t = performance.now();
+          const run = await db.claimNextRun(client, { workerId: worker.id, leaseMs: 60_000 });
+          if (!run) break;
+          latencies.push(performance.now() - t);
+          claimed.push(run.id);
+        }
+        await client.$disconnect();
+      }),
+    );
+    const seconds = (performance.now() - began) / 1000;
+    if (claimed.length !== queued || new Set(claimed).size !== queued)
+      throw new Error(`claimed ${claimed.length} (${new Set(claimed).size} distinct) of ${queued}`);
+    latencies.sort((a, b) => a - b);
+    const ms = (v: number) => Math.round(v * 1000) / 1000;
+    return {
+      status: 'ok',
+      claimers,
+      queued,
+      doubleClaims: 0,
+      claimsPerSecond: Math.round(queued / seconds),
+      p50Ms: ms(percentile(latencies, 50)),
+      p99Ms: ms(percentile(latencies, 99)),
+      maxMs: ms(latencies.at(-1)!),
+    };
+  } finally {
+    server.stop();
+  }
+}
+
 /** CIFAR-10 binary batches: records of 1 label byte + 1024 R + 1024 G + 1024 B. */
 function readCifarBatches(
   dir: string,
@@ -540,6 +621,7 @@ export const CASES: BenchCase[] = [
     run: () => transferPlusFineTune(false),
   },
   { name: 'queue-claim-latency', timeoutMs: 120_000, run: queueClaimLatency },
+  { name: 'queue-claim-latency-postgresql', timeoutMs: 180_000, run: queueClaimLatencyPostgres },
   { name: 'pytorch-twins', timeoutMs: 320_000, run: pytorchTwins },
   { name: 'cifar10-epoch-seed-cnn', timeoutMs: 420_000, run: cifar10Epoch },
 ];

@@ -3,7 +3,8 @@
  * as the epoch ends, and finishes the run itself: completed, cancelled, handed back (shutdown) or failed.
  * If this process dies instead, the daemon sees the exit and decides (retry from the last checkpoint).
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import {
   datasetOptionsFromConfig,
   describeConfigError,
@@ -19,6 +20,10 @@ import {
   type RunConfig,
 } from '@convlab/core';
 import {
+  createArtifactStore,
+  readFolderAsArtifacts,
+  writeArtifactsToFolder,
+  type ArtifactStore,
   completeRun,
   countEpochMetrics,
   createDb,
@@ -106,7 +111,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     );
   }
   const dir = runDir(id);
-  const checkpointEpoch = await resumableCheckpointEpoch(db, id, dir);
+  const store = createArtifactStore(db);
+  // With the database store the checkpoint may come from another host: fetch it when it is newer.
+  if (store.kind === 'database') await fetchNewerCheckpoint(store, id, dir);
+  const checkpointEpoch = await resumableCheckpointEpoch(db, store, id, dir);
   // Epoch rows past the checkpoint belong to work that is about to be redone.
   await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
   await setRunStarted(db, id, {
@@ -131,6 +139,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
     onProgress: (progress) => updateRunProgress(db, id, progressColumns(progress)),
+    // Every host sees the checkpoint: a run whose host dies resumes from it elsewhere.
+    onCheckpoint: async () => {
+      if (store.kind === 'database') await storeFolder(store, id, dir, 'checkpoint/');
+    },
   });
 
   if (result.stopped) {
@@ -144,6 +156,11 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     return;
   }
   if (!result.report) throw new Error('training finished without a report');
+  if (store.kind === 'database') {
+    // Outputs first, so a dashboard that sees the run completed can serve them.
+    await storeFolder(store, id, dir, 'model/');
+    await storeFolder(store, id, dir, 'report.json');
+  }
   await saveReport(db, id, result.report);
   await completeRun(db, id, {
     paramCount: result.paramCount,
@@ -152,6 +169,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   });
   // A finished run never resumes: its checkpoints are only disk space now.
   await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
+  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
   logger.info(
     { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
     'run completed',
@@ -164,6 +182,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
  */
 async function resumableCheckpointEpoch(
   db: PrismaClient,
+  store: ArtifactStore,
   id: string,
   dir: string,
 ): Promise<number | null> {
@@ -171,7 +190,47 @@ async function resumableCheckpointEpoch(
   if (epoch === null) return null;
   if ((await countEpochMetrics(db, id)) > 0) return epoch;
   await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
+  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
   return null;
+}
+
+const CHECKPOINT_STATE = 'checkpoint/state.json';
+
+/** The epoch of the store's checkpoint (its state.json), or null when it has none. */
+async function storedCheckpointEpoch(store: ArtifactStore, id: string): Promise<number | null> {
+  const bytes = await store.read(id, CHECKPOINT_STATE);
+  if (!bytes) return null;
+  const { epoch } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch?: unknown };
+  return typeof epoch === 'number' ? epoch : null;
+}
+
+/**
+ * Copies the store's checkpoint into the local run folder when it is newer than the local one (or
+ * there is none here): the run last trained on another host.
+ */
+async function fetchNewerCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
+  const stored = await storedCheckpointEpoch(store, id);
+  if (stored === null) return;
+  const local = await readCheckpointEpoch(dir);
+  if (local !== null && local >= stored) return;
+  await writeArtifactsToFolder(store, id, 'checkpoint/', runArtifactPaths(dir).checkpoint);
+  logger.info(
+    { event: 'run.checkpoint_fetched', epoch: stored, localEpoch: local },
+    `fetched the checkpoint of epoch ${stored} from the artifact store`,
+  );
+}
+
+/** Copies a local file or folder of the run (`model/`, `checkpoint/`, `report.json`) into the store. */
+async function storeFolder(
+  store: ArtifactStore,
+  id: string,
+  dir: string,
+  prefix: string,
+): Promise<void> {
+  const files = prefix.endsWith('/')
+    ? await readFolderAsArtifacts(path.join(dir, prefix), prefix)
+    : [{ path: prefix, bytes: await readFile(path.join(dir, prefix)) }];
+  await store.replace(id, prefix, files);
 }
 
 async function main(): Promise<number> {

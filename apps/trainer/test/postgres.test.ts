@@ -1,11 +1,16 @@
 /**
- * The scripts' contract on PostgreSQL: `DATABASE_URL=postgresql://… convlab migrate`, then `queue`,
- * `trainer --once` and `show --json` behave exactly as on SQLite (cli.test.ts), through real
- * processes against a real server (the db package's test server, see vitest.config.ts).
+ * convlab on PostgreSQL, through real processes against a real server (the db package's test server,
+ * see vitest.config.ts). The scripts' contract: `DATABASE_URL=postgresql://… convlab migrate`, then
+ * `queue`, `trainer --once` and `show --json` behave exactly as on SQLite (cli.test.ts). And two
+ * "hosts" (daemons with run folders of their own) share the queue and the artifact store: a run
+ * killed on one resumes from its checkpoint on the other.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createArtifactStore } from '@convlab/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from './harness.ts';
+import { createSandbox, waitFor, type Sandbox } from './harness.ts';
 
 const SERVER_ENV = 'CONVLAB_TEST_POSTGRES_URL';
 
@@ -44,7 +49,9 @@ describe('convlab CLI on PostgreSQL', () => {
   it('migrates, queues, trains with trainer --once and shows the run as on SQLite', async () => {
     const migrated = await sandbox.cli(['migrate']);
     expect(migrated.code, migrated.stderr).toBe(0);
-    expect(migrated.stdout).toMatch(/^postgresql:\/\/.*: applied 1 migration\(s\): \d+_init\n$/);
+    expect(migrated.stdout).toMatch(
+      /^postgresql:\/\/.*: applied \d+ migration\(s\): \d+_init(, \d+_\w+)*\n$/,
+    );
     expect((await sandbox.cli(['migrate'])).stdout).toMatch(/: up to date\n$/);
 
     const id = await sandbox.queue([
@@ -70,5 +77,60 @@ describe('convlab CLI on PostgreSQL', () => {
     // Learning happened: 10 balanced classes, so chance is 10%.
     expect(shown.report?.testAcc).toBeGreaterThan(0.3);
     expect(shown.report?.perClass).toHaveLength(10);
+  });
+  it('resumes a run killed with SIGKILL on host A from its checkpoint on host B', async () => {
+    // Host B: a second daemon with its own run folder, on the same database.
+    const hostB = createSandbox({ databaseUrl: sandbox.databaseUrl });
+    try {
+      const lease = { CONVLAB_LEASE_MS: '2000' };
+      const id = await sandbox.queue([
+        '--preset',
+        'tiny-cnn',
+        '--dataset',
+        'synthetic',
+        '--train-limit',
+        '600',
+        '--test-limit',
+        '200',
+        '--epochs',
+        '6',
+      ]);
+      const db = sandbox.db();
+      const epochs = async () =>
+        (await db.epochMetric.findMany({ where: { runId: id }, orderBy: { epoch: 'asc' } })).map(
+          (row) => row.epoch,
+        );
+      const store = createArtifactStore(db);
+      expect(store.kind).toBe('database');
+      const hostA = sandbox.startTrainer(['--concurrency', '1'], lease);
+      await waitFor(
+        async () =>
+          (await epochs()).length >= 2 &&
+          (await store.list(id, 'checkpoint/')).some((e) => e.path === 'checkpoint/state.json'),
+        { what: 'two epochs and a stored checkpoint' },
+      );
+      hostA.child.kill('SIGKILL');
+      await hostA.exited;
+
+      // Once the lease has expired, host B requeues the run, fetches the checkpoint and resumes.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const daemonB = hostB.startTrainer(['--once', '--concurrency', '1'], lease);
+      expect((await daemonB.exited).code, daemonB.output()).toBe(0);
+      expect(daemonB.output()).toContain('run.checkpoint_fetched');
+
+      const run = await db.run.findUniqueOrThrow({ where: { id } });
+      expect(run.status).toBe('completed');
+      expect(run.attempts).toBe(2);
+      expect(run.resumedFromEpoch).toBeGreaterThanOrEqual(2);
+      expect(await epochs()).toEqual([1, 2, 3, 4, 5, 6]); // every epoch exactly once
+      // Any host can serve the outputs; the finished run's checkpoint is pruned.
+      const stored = (await store.list(id)).map((entry) => entry.path);
+      expect(stored).toContain('model/model.json');
+      expect(stored).toContain('report.json');
+      expect(stored.filter((p) => p.startsWith('checkpoint/'))).toEqual([]);
+      expect(existsSync(path.join(sandbox.dir, 'runs', id, 'model'))).toBe(false);
+    } finally {
+      await hostB.cleanup();
+    }
   });
 });

@@ -93,3 +93,13 @@ export {
 // Generated Prisma types and client class.
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
 export type { EpochMetric, Report, Run, Worker } from './generated/prisma/client.ts';
+export {
+  createArtifactStore,
+  defaultArtifactStoreKind,
+  readFolderAsArtifacts,
+  writeArtifactsToFolder,
+  type ArtifactEntry,
+  type ArtifactFile,
+  type ArtifactStore,
+  type ArtifactStoreKind,
+} from './artifact-store.ts';

@@ -1,5 +1,5 @@
-// Real OS processes against one SQLite file: the claim is atomic and WAL keeps readers and the
-// writer out of each other's way.
+// Real OS processes against one database: the claim is atomic (SQLite and PostgreSQL), and on SQLite
+// WAL keeps readers and the writer out of each other's way.
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimNextRun, createDb, enqueueRun, newRunId } from '../src/index.ts';
@@ -9,18 +9,21 @@ import {
   FIXTURES_DIR,
   lastJsonLine,
   runTogether,
+  TEST_PROVIDERS,
   type TempDatabase,
 } from './helpers.ts';
 
 let temp: TempDatabase;
-beforeEach(async () => {
-  temp = await createTempDatabase();
-});
 afterEach(async () => {
   await temp.cleanup();
 });
 
-describe('two processes claiming from one queue', () => {
+// On PostgreSQL the claim is one UPDATE … FOR UPDATE SKIP LOCKED statement; the same test body.
+describe.each(TEST_PROVIDERS)('two processes claiming from one queue on %s', (provider) => {
+  beforeEach(async () => {
+    temp = await createTempDatabase(provider);
+  });
+
   it('never claim the same run twice and together drain the queue', async () => {
     const total = 1000;
     // One bulk insert (enqueueRun itself is covered in queue.test.ts); ids and times increase.
@@ -70,6 +73,10 @@ describe('two processes claiming from one queue', () => {
 });
 
 describe('a metrics writer and a polling reader in separate processes', () => {
+  beforeEach(async () => {
+    temp = await createTempDatabase();
+  });
+
   it('the writer at ~50 rows/s never hits SQLITE_BUSY while the reader polls', async () => {
     const run = await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } });
     await claimNextRun(temp.db, { workerId: await createWorker(temp.db), leaseMs: 60_000 });

@@ -12,6 +12,7 @@ export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const FIXTURES_DIR = path.join(PACKAGE_DIR, 'test', 'fixtures');
 
 export interface TempDatabase {
+  /** A scratch folder of the test's own (the SQLite file lives in it). */
   dir: string;
   url: string;
   db: PrismaClient;
@@ -60,8 +61,9 @@ async function createPostgresDatabase(): Promise<TempDatabase> {
   url.pathname = `/${name}`;
   await applyMigrations(url.toString());
   const db = createDb({ url: url.toString() });
+  const dir = mkdtempSync(path.join(tmpdir(), 'convlab-db-test-'));
   return {
-    dir: '',
+    dir,
     url: url.toString(),
     db,
     async cleanup() {
@@ -70,6 +72,7 @@ async function createPostgresDatabase(): Promise<TempDatabase> {
         await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await admin.end();
+        rmSync(dir, { recursive: true, force: true });
       }
     },
   };

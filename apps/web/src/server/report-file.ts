@@ -1,7 +1,8 @@
 /** Reads what only the run's report.json holds (beyond the database's Report row). */
 import { readFile } from 'node:fs/promises';
-import { runArtifactPaths, runDir } from '@convlab/core/paths';
+import { RUN_FOLDER, runArtifactPaths, runDir } from '@convlab/core/paths';
 import { reportFileListsSchema } from '@convlab/core/schema';
+import { databaseArtifactStore } from './run-artifacts.ts';
 
 export interface ReportExtras {
   predictions: number[] | null;
@@ -14,7 +15,11 @@ export async function readReportExtras(runId: string): Promise<ReportExtras> {
   const none: ReportExtras = { predictions: null, testLabels: null, testSources: null };
   let text: string;
   try {
-    text = await readFile(runArtifactPaths(runDir(runId)).report, 'utf8');
+    const store = await databaseArtifactStore();
+    const bytes = store ? await store.read(runId, RUN_FOLDER.report) : null;
+    text = store
+      ? Buffer.from(bytes ?? new Uint8Array()).toString('utf8')
+      : await readFile(runArtifactPaths(runDir(runId)).report, 'utf8');
   } catch {
     return none;
   }

@@ -1,13 +1,17 @@
 /**
- * Files a finished run leaves in `<runs dir>/<id>/`: report.json and the trained model in TensorFlow.js
- * format (`model/model.json` + weight shards). Only these are offered for download; checkpoints and
- * anything else in the folder stay private, and no request path is ever joined onto the disk path
+ * Files a finished run leaves: report.json and the trained model in TensorFlow.js format
+ * (`model/model.json` + weight shards), in `<runs dir>/<id>/` or, with PostgreSQL, in the database's
+ * artifact store (written by whichever host trained the run). Only these are offered for download;
+ * checkpoints and anything else stay private, and no request path is ever joined onto the disk path
  * unchecked.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { lstat, readdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { RUN_FOLDER, runDir } from '@convlab/core/paths';
+import { createArtifactStore, type ArtifactStore } from '@convlab/db';
+import { getDb } from './db.ts';
 
 export interface RunArtifact {
   /** Relative to the run folder, `/`-separated: `report.json`, `model/model.json`, … */
@@ -19,7 +23,21 @@ const MODEL_DIR = RUN_FOLDER.model;
 const REPORT_FILE = RUN_FOLDER.report;
 const SAFE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** The database's artifact store when the dashboard runs on PostgreSQL; null for the run folders. */
+export async function databaseArtifactStore(): Promise<ArtifactStore | null> {
+  const store = createArtifactStore(await getDb());
+  return store.kind === 'database' ? store : null;
+}
+
 export async function listRunArtifacts(runId: string): Promise<RunArtifact[]> {
+  const store = await databaseArtifactStore();
+  if (store) {
+    const entries = await store.list(runId);
+    return entries
+      .filter((entry) => artifactFilePath(runId, entry.path.split('/')) !== null)
+      .map((entry) => ({ path: entry.path, bytes: entry.size }))
+      .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
+  }
   const dir = runDir(runId);
   const artifacts: RunArtifact[] = [];
   const report = await fileSize(path.join(dir, REPORT_FILE));
@@ -75,8 +93,32 @@ export async function artifactFile(
   }
 }
 
+/** A downloadable artifact's body and size, from the run folder or the database; null if none. */
+export async function openArtifact(
+  runId: string,
+  segments: string[],
+): Promise<{ name: string; size: number; body: ReadableStream<Uint8Array> } | null> {
+  const store = await databaseArtifactStore();
+  if (store) {
+    if (!artifactFilePath(runId, segments)) return null;
+    const bytes = await store.read(runId, segments.join('/'));
+    if (!bytes) return null;
+    const body = Readable.toWeb(Readable.from([bytes])) as ReadableStream<Uint8Array>;
+    return { name: segments.at(-1) ?? '', size: bytes.byteLength, body };
+  }
+  const artifact = await artifactFile(runId, segments);
+  if (!artifact) return null;
+  const body = Readable.toWeb(createReadStream(artifact.file)) as ReadableStream<Uint8Array>;
+  return { name: path.basename(artifact.file), size: artifact.size, body };
+}
+
 /** Whether the run's model folder is a real folder (not a link) holding model.json. */
 export async function hasModelFolder(runId: string): Promise<boolean> {
+  const store = await databaseArtifactStore();
+  if (store)
+    return (await store.list(runId, `${MODEL_DIR}/`)).some(
+      (entry) => entry.path === `${MODEL_DIR}/${RUN_FOLDER.modelJson}`,
+    );
   try {
     const dir = path.join(runDir(runId), MODEL_DIR);
     return (
@@ -88,9 +130,10 @@ export async function hasModelFolder(runId: string): Promise<boolean> {
   }
 }
 
-/** Removes the run's folder (model, report, checkpoints). Missing folders are fine. */
+/** Removes the run's folder (model, report, checkpoints) and its stored files. Missing ones are fine. */
 export async function removeRunArtifacts(runId: string): Promise<void> {
   await rm(runDir(runId), { recursive: true, force: true });
+  await (await databaseArtifactStore())?.remove(runId);
 }
 
 async function fileSize(file: string): Promise<number | null> {

@@ -62,6 +62,8 @@ export interface TrainRunOptions {
   runDir: string;
   /** Called (and awaited) as each epoch ends. */
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** Called (and awaited) once runDir/checkpoint holds that epoch (e.g. to copy it off the host). */
+  onCheckpoint?: (epoch: number) => void | Promise<void>;
   /** Live progress, about once a second. */
   onProgress?: ProgressListener;
   /** Checked between batches; true stops the run (the last epoch's checkpoint stays). */
@@ -276,6 +278,7 @@ async function endEpoch(
     optimizer: models.optimizer,
     bestWeights: earlyStopping.bestWeights,
   });
+  await context.options.onCheckpoint?.(metrics.epoch);
   return earlyStop;
 }
 

@@ -1,11 +1,14 @@
 /** GET /api/runs/:id/model.tar → the trained model folder (model.json + weight shards) as one tar. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { RUN_FOLDER, runDir } from '@convlab/core/paths';
 import { isRunId } from '@convlab/core/schema';
 import * as tar from 'tar';
-import { runExists } from '@convlab/db';
+import { runExists, writeArtifactsToFolder } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { hasModelFolder } from '~/server/run-artifacts.ts';
+import { databaseArtifactStore, hasModelFolder } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -19,14 +22,27 @@ export async function GET(
   const { id } = await params;
   if (!isRunId(id)) return textResponse(400, 'not a run id');
   if (!(await runExists(await getDb(), id))) return textResponse(404, `no run with id ${id}`);
-  const dir = runDir(id);
   if (!(await hasModelFolder(id))) {
     return textResponse(404, `run ${id} has no trained model (not finished, or deleted)`);
   }
+  // With the database store the model is written to a scratch folder first (removed once sent).
+  const store = await databaseArtifactStore();
+  const scratch = store ? await mkdtemp(path.join(tmpdir(), 'convlab-model-tar-')) : null;
+  if (store && scratch)
+    await writeArtifactsToFolder(
+      store,
+      id,
+      `${RUN_FOLDER.model}/`,
+      path.join(scratch, RUN_FOLDER.model),
+    );
+  const dir = scratch ?? runDir(id);
   // The archive holds model/…; `tf.loadLayersModel('file://…/model/model.json')` loads it unpacked.
   // Links inside are stored as links (tar does not follow them), never as the files they point at.
-  const archive = tar.create({ cwd: dir, portable: true, follow: false }, [RUN_FOLDER.model]);
-  const body = Readable.toWeb(Readable.from(archive)) as ReadableStream<Uint8Array>;
+  const archive = Readable.from(
+    tar.create({ cwd: dir, portable: true, follow: false }, [RUN_FOLDER.model]),
+  );
+  if (scratch) archive.once('close', () => void rm(scratch, { recursive: true, force: true }));
+  const body = Readable.toWeb(archive) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       'content-type': 'application/x-tar',

@@ -2,13 +2,10 @@
  * GET /api/runs/:id/files/report.json and /api/runs/:id/files/model/<file> → a run's artifacts, as
  * downloads (the trained model is TensorFlow.js's layers format: model.json + weight shards).
  */
-import { createReadStream } from 'node:fs';
-import path from 'node:path';
-import { Readable } from 'node:stream';
 import { isRunId } from '@convlab/core/schema';
 import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { artifactFile, artifactFilePath } from '~/server/run-artifacts.ts';
+import { artifactFilePath, openArtifact } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -25,12 +22,10 @@ export async function GET(
     return textResponse(404, 'only report.json and model/<file> can be downloaded');
   // Only folders of runs the database knows: a leftover folder of a deleted run is not served.
   if (!(await runExists(await getDb(), id))) return textResponse(404, `no run with id ${id}`);
-  const artifact = await artifactFile(id, segments);
+  const artifact = await openArtifact(id, segments);
   if (!artifact)
     return textResponse(404, `run ${id} has no ${segments.join('/')} (not finished, or deleted)`);
-  const { file, size } = artifact;
-  const name = path.basename(file);
-  const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+  const { name, size, body } = artifact;
   return new Response(body, {
     headers: {
       'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
