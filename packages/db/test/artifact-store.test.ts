@@ -1,0 +1,119 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createArtifactStore,
+  defaultArtifactStoreKind,
+  enqueueRun,
+  readFolderAsArtifacts,
+  writeArtifactsToFolder,
+  type ArtifactStore,
+} from '../src/index.ts';
+import { createTempDatabase, TEST_PROVIDERS, type TempDatabase } from './helpers.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (data: Uint8Array | null) => (data ? new TextDecoder().decode(data) : null);
+
+let temp: TempDatabase;
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+describe.each(TEST_PROVIDERS)('the database artifact store on %s', (provider) => {
+  let store: ArtifactStore;
+  let runId: string;
+  beforeEach(async () => {
+    temp = await createTempDatabase(provider);
+    store = createArtifactStore(temp.db, 'database');
+    runId = (await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } })).id;
+  });
+
+  it('is the default on PostgreSQL only', () => {
+    expect(defaultArtifactStoreKind(temp.db)).toBe(
+      provider === 'postgresql' ? 'database' : 'folder',
+    );
+  });
+
+  it('replaces a folder of files at once and reads them back byte for byte', async () => {
+    const weights = new Uint8Array(256 * 1024).map((_, i) => (i * 31) % 256);
+    await store.replace(runId, 'checkpoint/', [
+      { path: 'checkpoint/state.json', bytes: bytes('{"epoch":1}') },
+      { path: 'checkpoint/model/weights.bin', bytes: weights },
+    ]);
+    await store.replace(runId, 'report.json', [{ path: 'report.json', bytes: bytes('{}') }]);
+    expect(await store.list(runId, 'checkpoint/')).toEqual([
+      { path: 'checkpoint/model/weights.bin', size: weights.byteLength },
+      { path: 'checkpoint/state.json', size: 11 },
+    ]);
+    expect(await store.read(runId, 'checkpoint/model/weights.bin')).toEqual(weights);
+
+    // The next epoch's checkpoint replaces the whole folder: no file of the old one is left.
+    await store.replace(runId, 'checkpoint/', [
+      { path: 'checkpoint/state.json', bytes: bytes('{"epoch":2}') },
+    ]);
+    expect((await store.list(runId)).map((e) => e.path)).toEqual([
+      'checkpoint/state.json',
+      'report.json',
+    ]);
+    expect(text(await store.read(runId, 'checkpoint/state.json'))).toBe('{"epoch":2}');
+    expect(await store.read(runId, 'checkpoint/model/weights.bin')).toBeNull();
+
+    await store.remove(runId, 'checkpoint/');
+    expect((await store.list(runId)).map((e) => e.path)).toEqual(['report.json']);
+  });
+
+  it('refuses paths outside the run and files outside the folder being replaced', async () => {
+    await expect(
+      store.replace(runId, 'model/', [{ path: 'model/../../etc/passwd', bytes: bytes('x') }]),
+    ).rejects.toThrow(/invalid artifact path/);
+    await expect(
+      store.replace(runId, 'model/', [{ path: 'report.json', bytes: bytes('x') }]),
+    ).rejects.toThrow(/not under model\//);
+    expect(await store.list(runId)).toEqual([]);
+  });
+
+  it('copies a local folder in and back out unchanged', async () => {
+    const source = path.join(temp.dir, 'source');
+    mkdirSync(path.join(source, 'model'), { recursive: true });
+    writeFileSync(path.join(source, 'state.json'), '{"epoch":3}');
+    writeFileSync(path.join(source, 'model', 'model.json'), '{"modelTopology":{}}');
+    await store.replace(runId, 'checkpoint/', await readFolderAsArtifacts(source, 'checkpoint/'));
+    const copy = path.join(temp.dir, 'copy', 'checkpoint');
+    expect(await writeArtifactsToFolder(store, runId, 'checkpoint/', copy)).toBe(2);
+    expect(await readFolderAsArtifacts(copy, '')).toEqual(await readFolderAsArtifacts(source, ''));
+  });
+
+  it('drops a run’s files with the run', async () => {
+    await store.replace(runId, 'report.json', [{ path: 'report.json', bytes: bytes('{}') }]);
+    await temp.db.run.delete({ where: { id: runId } });
+    expect(await store.list(runId)).toEqual([]);
+  });
+});
+
+describe('the folder artifact store', () => {
+  beforeEach(async () => {
+    temp = await createTempDatabase();
+    process.env.CONVLAB_RUNS_DIR = path.join(temp.dir, 'runs');
+  });
+  afterEach(() => {
+    delete process.env.CONVLAB_RUNS_DIR;
+  });
+
+  it('reads the run folder and never follows a link out of it', async () => {
+    const store = createArtifactStore(temp.db);
+    expect(store.kind).toBe('folder');
+    const runId = (await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } })).id;
+    const dir = path.join(temp.dir, 'runs', runId);
+    mkdirSync(path.join(dir, 'model'), { recursive: true });
+    writeFileSync(path.join(dir, 'report.json'), '{"testAcc":0.5}');
+    writeFileSync(path.join(temp.dir, 'secret.txt'), 'secret');
+    symlinkSync(path.join(temp.dir, 'secret.txt'), path.join(dir, 'model', 'weights.bin'));
+    expect(text(await store.read(runId, 'report.json'))).toBe('{"testAcc":0.5}');
+    expect(await store.read(runId, 'model/weights.bin')).toBeNull();
+    expect((await store.list(runId)).map((e) => e.path)).toEqual(['report.json']);
+    await store.replace(runId, 'model/', [{ path: 'model/model.json', bytes: bytes('{}') }]);
+    expect((await store.list(runId, 'model/')).map((e) => e.path)).toEqual(['model/model.json']);
+    await store.remove(runId);
+    expect(await store.list(runId)).toEqual([]);
+  });
+});
