@@ -21,6 +21,7 @@ import {
   stopWorker,
   type PrismaClient,
 } from '@convlab/db';
+import { nextBackoffMs, withDatabaseRetry } from './database-retry.ts';
 import { envWith, logLevelFromEnv } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { StopMessage } from './run-process.ts';
@@ -111,35 +112,55 @@ export class TrainerDaemon {
     }
   }
 
+  /**
+   * Polls until stopped (or, with --once, until nothing is left to do here), then waits for the
+   * children. A database that stops answering (PostgreSQL restarting, the network) does not end the
+   * daemon: it logs, backs off (the poll interval doubling up to 30 s) and carries on, and its
+   * children keep training (their writes retry on their own).
+   */
   private async loop(): Promise<void> {
-    const { logger } = this.options;
+    const { logger, pollMs } = this.options;
+    let delay = pollMs;
     while (!this.stopping) {
-      const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
-      for (const run of requeued) {
-        logger.warn(
-          { event: 'run.lease_expired', runId: run.id, status: run.status },
-          'requeued a run whose lease expired',
+      try {
+        if ((await this.poll()) === 'done') break;
+        delay = pollMs;
+      } catch (error) {
+        delay = nextBackoffMs(delay, Math.max(pollMs, 30_000));
+        logger.error(
+          { event: 'worker.database_unavailable', err: error, retryInMs: delay },
+          `the database did not answer; retrying in ${delay} ms`,
         );
       }
-      let claimedAny = false;
-      while (!this.stopping && this.active.size < this.options.concurrency) {
-        const run = await claimNextRun(this.db, {
-          workerId: this.workerId,
-          leaseMs: this.options.leaseMs,
-        });
-        if (!run) break;
-        claimedAny = true;
-        this.startRun(run.id, run.attempts);
-      }
-      await this.relayCancelRequests();
-      if (this.options.once && !claimedAny && this.active.size === 0) {
-        // A queue that looks empty may still hold a run whose lease is about to expire elsewhere;
-        // --once means "until nothing is left to do here", so we stop.
-        break;
-      }
-      await this.sleep(this.options.pollMs);
+      await this.sleep(delay);
     }
     await Promise.all([...this.active.values()].map((a) => a.exited));
+  }
+
+  /** One round: requeue stale runs, claim what fits, relay cancel requests. */
+  private async poll(): Promise<'done' | 'more'> {
+    const { logger } = this.options;
+    const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
+    for (const run of requeued) {
+      logger.warn(
+        { event: 'run.lease_expired', runId: run.id, status: run.status },
+        'requeued a run whose lease expired',
+      );
+    }
+    let claimedAny = false;
+    while (!this.stopping && this.active.size < this.options.concurrency) {
+      const run = await claimNextRun(this.db, {
+        workerId: this.workerId,
+        leaseMs: this.options.leaseMs,
+      });
+      if (!run) break;
+      claimedAny = true;
+      this.startRun(run.id, run.attempts);
+    }
+    await this.relayCancelRequests();
+    // A queue that looks empty may still hold a run whose lease is about to expire elsewhere;
+    // --once means "until nothing is left to do here", so we stop.
+    return this.options.once && !claimedAny && this.active.size === 0 ? 'done' : 'more';
   }
 
   private startRun(runId: string, attempt: number): void {
@@ -174,7 +195,9 @@ export class TrainerDaemon {
     signal: string | null,
   ): Promise<void> {
     const { logger } = this.options;
-    const run = await findRun(this.db, runId);
+    const retry = <T>(what: string, action: () => Promise<T>) =>
+      withDatabaseRetry(action, { logger, what: `${what} (run ${runId})` });
+    const run = await retry('reading the run', () => findRun(this.db, runId));
     if (!run || run.status !== 'running' || run.workerId !== this.workerId) {
       logger.info(
         { event: 'run.exited', runId, code, signal, status: run?.status },
@@ -183,18 +206,15 @@ export class TrainerDaemon {
       return;
     }
     if (this.stopping) {
-      await releaseRun(this.db, runId);
+      await retry('handing the run back', () => releaseRun(this.db, runId));
       logger.info({ event: 'run.released', runId }, 'run handed back to the queue');
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const updated = await failRun(
-      this.db,
-      runId,
-      `training process ${how} (crash or out of memory?)`,
-      {
+    const updated = await retry('recording the crash', () =>
+      failRun(this.db, runId, `training process ${how} (crash or out of memory?)`, {
         retryable: true,
-      },
+      }),
     );
     logger.error(
       { event: 'run.crashed', runId, code, signal, status: updated.status },

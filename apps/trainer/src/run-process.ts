@@ -39,6 +39,7 @@ import {
   type PrismaClient,
 } from '@convlab/db';
 import { ZodError } from 'zod';
+import { withDatabaseRetry } from './database-retry.ts';
 import { readTrainerEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { progressColumns } from './progress.ts';
@@ -64,6 +65,11 @@ process.on('SIGTERM', () => (stopReason ??= 'shutdown'));
 
 const [runId, workerId] = process.argv.slice(2);
 const logger = createLogger({ name: 'convlab-run' }).child({ runId });
+
+/** A database write that must land: retried with backoff while the database is unreachable. */
+function durable<T>(what: string, action: () => Promise<T>): Promise<T> {
+  return withDatabaseRetry(action, { logger, what });
+}
 
 async function permanent<T>(what: string, action: () => Promise<T> | T): Promise<T> {
   try {
@@ -135,38 +141,48 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },
     onEpoch: async (metric) => {
-      await recordEpochMetric(db, id, metric);
+      await durable(`recording epoch ${metric.epoch}`, () => recordEpochMetric(db, id, metric));
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
-    onProgress: (progress) => updateRunProgress(db, id, progressColumns(progress)),
+    // Live progress is best effort: the next update (about a second later) replaces a lost one.
+    onProgress: (progress) =>
+      updateRunProgress(db, id, progressColumns(progress)).catch((error: unknown) =>
+        logger.warn({ event: 'run.progress_unsaved', err: error }, 'progress not saved'),
+      ),
     // Every host sees the checkpoint: a run whose host dies resumes from it elsewhere.
-    onCheckpoint: async () => {
-      if (store.kind === 'database') await storeFolder(store, id, dir, 'checkpoint/');
+    onCheckpoint: async (epoch) => {
+      if (store.kind === 'database')
+        await durable(`storing the checkpoint of epoch ${epoch}`, () =>
+          storeFolder(store, id, dir, 'checkpoint/'),
+        );
     },
   });
 
   if (result.stopped) {
     if (stopReason === 'cancel') {
-      await markRunCancelled(db, id);
+      await durable('marking the run cancelled', () => markRunCancelled(db, id));
       logger.info({ event: 'run.cancelled' }, 'run cancelled');
     } else {
-      await releaseRun(db, id);
+      await durable('handing the run back', () => releaseRun(db, id));
       logger.info({ event: 'run.released' }, 'run handed back to the queue');
     }
     return;
   }
   if (!result.report) throw new Error('training finished without a report');
+  const report = result.report;
   if (store.kind === 'database') {
     // Outputs first, so a dashboard that sees the run completed can serve them.
-    await storeFolder(store, id, dir, 'model/');
-    await storeFolder(store, id, dir, 'report.json');
+    await durable('storing the model', () => storeFolder(store, id, dir, 'model/'));
+    await durable('storing report.json', () => storeFolder(store, id, dir, 'report.json'));
   }
-  await saveReport(db, id, result.report);
-  await completeRun(db, id, {
-    paramCount: result.paramCount,
-    bestEpoch: result.bestEpoch,
-    trainSeconds: result.trainSeconds,
-  });
+  await durable('saving the report', () => saveReport(db, id, report));
+  await durable('completing the run', () =>
+    completeRun(db, id, {
+      paramCount: result.paramCount,
+      bestEpoch: result.bestEpoch,
+      trainSeconds: result.trainSeconds,
+    }),
+  );
   // A finished run never resumes: its checkpoints are only disk space now.
   await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
   if (store.kind === 'database') await store.remove(id, 'checkpoint/');
@@ -248,7 +264,7 @@ async function main(): Promise<number> {
       error instanceof PermanentRunError || error instanceof PretrainedWeightsError
     );
     logger.error({ event: 'run.failed', err: error, retryable }, message);
-    await failRun(db, runId, message, { retryable });
+    await durable('recording the failure', () => failRun(db, runId, message, { retryable }));
     return 0;
   } finally {
     await db.$disconnect();

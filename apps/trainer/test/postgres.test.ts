@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createArtifactStore } from '@convlab/db';
+import { createArtifactStore, createDb } from '@convlab/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThrowawayPostgres } from '../../../packages/db/scripts/throwaway-postgres.mjs';
 import { createSandbox, waitFor, type Sandbox } from './harness.ts';
 
 const SERVER_ENV = 'CONVLAB_TEST_POSTGRES_URL';
@@ -131,6 +132,54 @@ describe('convlab CLI on PostgreSQL', () => {
       expect(existsSync(path.join(sandbox.dir, 'runs', id, 'model'))).toBe(false);
     } finally {
       await hostB.cleanup();
+    }
+  });
+  it('rides out PostgreSQL stopping for 10 s under a training run, losing nothing', async () => {
+    // A server of this test's own, so stopping it touches no other test.
+    const server = await startThrowawayPostgres();
+    const outage = createSandbox({ databaseUrl: server.url });
+    try {
+      const id = await outage.queue([
+        '--preset',
+        'tiny-cnn',
+        '--dataset',
+        'synthetic',
+        '--train-limit',
+        '600',
+        '--test-limit',
+        '200',
+        '--epochs',
+        '25',
+      ]);
+      const epochs = async () => {
+        const db = createDb({ url: server.url });
+        try {
+          const rows = await db.epochMetric.findMany({
+            where: { runId: id },
+            orderBy: { epoch: 'asc' },
+          });
+          return rows.map((row) => row.epoch);
+        } finally {
+          await db.$disconnect();
+        }
+      };
+      const daemon = outage.startTrainer(['--once', '--concurrency', '1']);
+      await waitFor(async () => (await epochs()).length >= 2, { what: 'two epochs' });
+      server.pause();
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      expect(daemon.child.exitCode, daemon.output()).toBeNull(); // still up, child and all
+      server.resume();
+      const { code } = await daemon.exited;
+      expect(code, daemon.output()).toBe(0);
+      expect(daemon.output()).toMatch(/database\.retry|worker\.database_unavailable/);
+
+      const shown = JSON.parse((await outage.cli(['show', id, '--json'])).stdout) as ShowJson;
+      expect(shown.status).toBe('completed');
+      expect(shown.attempts).toBe(1); // the run never failed or restarted
+      expect(shown.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    } finally {
+      await outage.cleanup();
+      server.stop();
     }
   });
 });

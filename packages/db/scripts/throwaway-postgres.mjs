@@ -63,9 +63,18 @@ export async function startThrowawayPostgres() {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'convlab', '-E', 'UTF8', '--no-sync']);
   // fsync off: a throwaway cluster need not survive a power cut.
   const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', 'start']);
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', 'start']);
+  start();
   return {
     url: `postgresql://convlab@127.0.0.1:${port}/postgres`,
+    /** Stops the server, keeping its data (for outage tests); resume() starts it again. */
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      start();
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -82,6 +91,11 @@ export async function startThrowawayPostgres() {
  */
 export async function provideTestPostgres() {
   const given = process.env[TEST_POSTGRES_ENV];
-  if (given) return { url: given, stop() {} };
+  if (given) {
+    const unsupported = () => {
+      throw new Error(`cannot pause a server given by ${TEST_POSTGRES_ENV}`);
+    };
+    return { url: given, pause: unsupported, resume: unsupported, stop() {} };
+  }
   return startThrowawayPostgres();
 }
