@@ -72,6 +72,7 @@ export type { StoredRunReport } from './report.ts';
 export { parseRunReport, runReportSchema, type RunReport } from '@convlab/core/schema';
 export {
   heartbeatWorker,
+  listLostWorkers,
   listWorkers,
   registerWorker,
   stopWorker,

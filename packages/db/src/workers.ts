@@ -64,3 +64,25 @@ export async function listWorkers(
     orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
   });
 }
+
+/**
+ * Lost workers: not stopped, but silent for longer than `aliveWithinMs` (their host died or lost the
+ * database), seen within the last `withinMs` (default a day), most recently seen first. Their runs go
+ * back to the queue once their leases expire (requeueStaleRuns, run by every daemon's poll).
+ */
+export async function listLostWorkers(
+  db: PrismaClient,
+  options: { aliveWithinMs: number; withinMs?: number; now?: Date },
+): Promise<Worker[]> {
+  const now = options.now ?? new Date();
+  return db.worker.findMany({
+    where: {
+      stoppedAt: null,
+      lastSeenAt: {
+        lt: new Date(now.getTime() - options.aliveWithinMs),
+        gte: new Date(now.getTime() - (options.withinMs ?? 86_400_000)),
+      },
+    },
+    orderBy: [{ lastSeenAt: 'desc' }, { id: 'asc' }],
+  });
+}

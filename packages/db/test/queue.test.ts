@@ -11,6 +11,7 @@ import {
   getRunDetail,
   InvalidRunConfigError,
   listRuns,
+  listLostWorkers,
   listWorkers,
   markRunCancelled,
   recordEpochMetric,
@@ -402,6 +403,16 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
       expect(
         await listWorkers(temp.db, { aliveWithinMs: 60_000, now: new Date(Date.now() + 120_000) }),
       ).toEqual([]);
+    });
+
+    it('listLostWorkers shows workers that stopped heartbeating without stopping', async () => {
+      const other = await createWorker(temp.db, 'other');
+      await stopWorker(temp.db, other);
+      expect(await listLostWorkers(temp.db, { aliveWithinMs: 60_000 })).toEqual([]);
+      const later = { aliveWithinMs: 60_000, now: new Date(Date.now() + 120_000) };
+      expect((await listLostWorkers(temp.db, later)).map((w) => w.id)).toEqual([workerId]);
+      const muchLater = { ...later, now: new Date(Date.now() + 2 * 86_400_000) };
+      expect(await listLostWorkers(temp.db, muchLater)).toEqual([]);
     });
   });
 });

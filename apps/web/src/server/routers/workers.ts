@@ -1,4 +1,4 @@
-import { listRunningRunsOf, listWorkers } from '@convlab/db';
+import { listLostWorkers, listRunningRunsOf, listWorkers } from '@convlab/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { readProcedure } from '../trpc.ts';
@@ -7,26 +7,32 @@ import { readProcedure } from '../trpc.ts';
 const WORKER_ALIVE_WITHIN_MS = 60_000;
 
 export const workersRouter = {
-  /** Live trainer daemons with the runs each is training right now. */
+  /**
+   * Live trainer daemons with the runs each is training right now, and lost ones (silent for longer
+   * than the alive window, within the last day) with the runs still recorded as theirs: those go back
+   * to the queue when their leases expire.
+   */
   list: readProcedure
     .input(
       z.object({ aliveWithinMs: z.number().int().min(1000).max(86_400_000).optional() }).optional(),
     )
     .query(async ({ ctx, input }) => {
-      const workers = await listWorkers(ctx.db, {
-        aliveWithinMs: input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS,
-      });
+      const aliveWithinMs = input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS;
+      const workers = await listWorkers(ctx.db, { aliveWithinMs });
+      const lost = await listLostWorkers(ctx.db, { aliveWithinMs });
       const running = await listRunningRunsOf(
         ctx.db,
-        workers.map((worker) => worker.id),
+        [...workers, ...lost].map((worker) => worker.id),
       );
+      const withRuns = (worker: (typeof workers)[number]) => ({
+        ...worker,
+        runs: running.filter((run) => run.workerId === worker.id),
+      });
       return {
         now: new Date(),
-        aliveWithinMs: input?.aliveWithinMs ?? WORKER_ALIVE_WITHIN_MS,
-        workers: workers.map((worker) => ({
-          ...worker,
-          runs: running.filter((run) => run.workerId === worker.id),
-        })),
+        aliveWithinMs,
+        workers: workers.map(withRuns),
+        lost: lost.map(withRuns),
       };
     }),
 } satisfies TRPCRouterRecord;
