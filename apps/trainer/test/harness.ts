@@ -32,7 +32,14 @@ export interface TrainerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function createSandbox(options: { databaseUrl?: string } = {}): Sandbox {
+export interface SandboxOptions {
+  /** Default: a fresh SQLite file in the sandbox. */
+  databaseUrl?: string;
+  /** Runs the trainer through this command prefix, e.g. `ip netns exec <host>` (a stand-in host). */
+  commandPrefix?: string[];
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const dir = mkdtempSync(path.join(tmpdir(), 'convlab-trainer-test-'));
   const databaseUrl = options.databaseUrl ?? `file:${path.join(dir, 'convlab.db')}`;
   const env: NodeJS.ProcessEnv = {
@@ -63,7 +70,11 @@ export function createSandbox(options: { databaseUrl?: string } = {}): Sandbox {
     databaseUrl,
     cli,
     startTrainer(args, extraEnv = {}) {
-      const child = spawn(process.execPath, [CONVLAB_BIN, 'trainer', ...args], {
+      const [command = process.execPath, ...prefixArgs] = [
+        ...(options.commandPrefix ?? []),
+        process.execPath,
+      ];
+      const child = spawn(command, [...prefixArgs, CONVLAB_BIN, 'trainer', ...args], {
         env: { ...env, ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

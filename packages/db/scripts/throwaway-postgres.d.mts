@@ -8,5 +8,15 @@ export interface RunningPostgres {
   stop(): void;
 }
 export declare function findPostgresBin(): string | null;
-export declare function startThrowawayPostgres(): Promise<RunningPostgres>;
+export interface ThrowawayPostgresOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  listen?: string;
+  /** A network namespace to run the server in. */
+  netns?: string;
+  /** Clients to trust besides loopback, e.g. 10.0.0.0/24. */
+  allowCidr?: string;
+}
+export declare function startThrowawayPostgres(
+  options?: ThrowawayPostgresOptions,
+): Promise<RunningPostgres>;
 export declare function provideTestPostgres(): Promise<RunningPostgres>;

@@ -3,7 +3,7 @@
 // directory, listening on 127.0.0.1 only, trust authentication, gone when stopped. Plain JS so the
 // root test runner (node) and the TypeScript scripts (tsx) share it.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -33,10 +33,13 @@ function freePort() {
 }
 
 /**
- * Starts a cluster; resolves to `{ url, stop }`. PostgreSQL refuses to run as root, so as root the
- * server runs as the `postgres` user Debian's package creates.
+ * Starts a cluster; resolves to `{ url, pause, resume, stop }`. PostgreSQL refuses to run as root, so
+ * as root the server runs as the `postgres` user Debian's package creates. Options (for tests that
+ * stand in for several hosts): `listen`, the address to listen on (default 127.0.0.1); `netns`, a
+ * network namespace to run the server in; `allowCidr`, clients to trust besides loopback.
  */
-export async function startThrowawayPostgres() {
+export async function startThrowawayPostgres(options = {}) {
+  const listen = options.listen ?? '127.0.0.1';
   const bin = findPostgresBin();
   if (!bin)
     throw new Error(
@@ -52,22 +55,37 @@ export async function startThrowawayPostgres() {
     chownSync(dir, Number(owner.stdout.trim()), Number(group.stdout.trim()));
   }
   const run = (program, args) => {
-    const command = asRoot ? 'runuser' : path.join(bin, program);
-    const argv = asRoot ? ['-u', 'postgres', '--', path.join(bin, program), ...args] : args;
-    const result = spawnSync(command, argv, { encoding: 'utf8' });
+    const argv = [
+      ...(options.netns ? ['ip', 'netns', 'exec', options.netns] : []),
+      ...(asRoot ? ['runuser', '-u', 'postgres', '--'] : []),
+      path.join(bin, program),
+      ...args,
+    ];
+    const result = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
     if (result.status !== 0)
       throw new Error(`${program} failed: ${(result.stderr || result.stdout || '').trim()}`);
   };
   const data = path.join(dir, 'data');
   const port = await freePort();
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'convlab', '-E', 'UTF8', '--no-sync']);
+  if (options.allowCidr)
+    appendFileSync(path.join(data, 'pg_hba.conf'), `host all all ${options.allowCidr} trust\n`);
   // fsync off: a throwaway cluster need not survive a power cut.
-  const options = `-h 127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`;
+  const serverOptions = `-h ${listen} -p ${port} -k ${dir} -c fsync=off -c full_page_writes=off -c max_connections=200`;
   const start = () =>
-    run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'server.log'), '-w', 'start']);
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      serverOptions,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      'start',
+    ]);
   start();
   return {
-    url: `postgresql://convlab@127.0.0.1:${port}/postgres`,
+    url: `postgresql://convlab@${listen}:${port}/postgres`,
     /** Stops the server, keeping its data (for outage tests); resume() starts it again. */
     pause() {
       run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);

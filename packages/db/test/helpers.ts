@@ -103,8 +103,14 @@ export interface StartedProcess {
 }
 
 /** Starts a TypeScript file in a new Node process (through tsx) and collects its output. */
-export function startTsProcess(script: string, args: string[]): StartedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/** `prefix` runs it through another command, e.g. `ip netns exec <ns>` (a stand-in host). */
+export function startTsProcess(
+  script: string,
+  args: string[],
+  prefix: string[] = [],
+): StartedProcess {
+  const [command = process.execPath, ...prefixArgs] = [...prefix, process.execPath];
+  const child = spawn(command, [...prefixArgs, '--import', 'tsx', script, ...args], {
     cwd: PACKAGE_DIR,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -138,9 +144,11 @@ export function runTsProcess(script: string, args: string[]): Promise<ProcessRes
  */
 export async function runTogether(
   goFile: string,
-  processes: { script: string; args: string[] }[],
+  processes: { script: string; args: string[]; prefix?: string[] }[],
 ): Promise<ProcessResult[]> {
-  const started = processes.map(({ script, args }) => startTsProcess(script, [goFile, ...args]));
+  const started = processes.map(({ script, args, prefix }) =>
+    startTsProcess(script, [goFile, ...args], prefix),
+  );
   await Promise.all(started.map((p) => p.ready));
   writeFileSync(goFile, 'go');
   return Promise.all(started.map((p) => p.done));
