@@ -14,12 +14,14 @@ import {
   findRun,
   heartbeatWorker,
   listCancelRequested,
+  listenForQueuedRuns,
   registerWorker,
   releaseRun,
   renewLease,
   requeueStaleRuns,
   stopWorker,
   type PrismaClient,
+  type QueueListener,
 } from '@convlab/db';
 import { nextBackoffMs, withDatabaseRetry } from './database-retry.ts';
 import { envWith, logLevelFromEnv } from './env.ts';
@@ -56,6 +58,10 @@ export class TrainerDaemon {
   private workerId = '';
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** PostgreSQL: wakes the poll loop when a run is queued (null on SQLite, or while reconnecting). */
+  private listener: QueueListener | null = null;
+  private listenUnsupported = false;
+  private wakePending = false;
   private runsStarted = 0;
 
   constructor(private readonly options: DaemonOptions) {
@@ -85,6 +91,7 @@ export class TrainerDaemon {
       await this.loop();
     } finally {
       clearInterval(heartbeat);
+      await this.listener?.close();
       await stopWorker(this.db, this.workerId).catch(() => undefined);
       await this.db.$disconnect();
       logger.info({ event: 'worker.stopped', workerId: this.workerId }, 'trainer stopped');
@@ -137,9 +144,10 @@ export class TrainerDaemon {
     await Promise.all([...this.active.values()].map((a) => a.exited));
   }
 
-  /** One round: requeue stale runs, claim what fits, relay cancel requests. */
+  /** One round: listen (again) for queued runs, requeue stale runs, claim what fits, relay cancels. */
   private async poll(): Promise<'done' | 'more'> {
     const { logger } = this.options;
+    await this.listen();
     const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
     for (const run of requeued) {
       logger.warn(
@@ -161,6 +169,21 @@ export class TrainerDaemon {
     // A queue that looks empty may still hold a run whose lease is about to expire elsewhere;
     // --once means "until nothing is left to do here", so we stop.
     return this.options.once && !claimedAny && this.active.size === 0 ? 'done' : 'more';
+  }
+
+  /** PostgreSQL: LISTEN for queued runs over a connection of its own (again after it dropped). */
+  private async listen(): Promise<void> {
+    if (this.listener || this.listenUnsupported) return;
+    const { logger } = this.options;
+    this.listener = await listenForQueuedRuns(
+      this.options.databaseUrl,
+      () => this.wakeUp(),
+      (error) => {
+        this.listener = null;
+        logger.warn({ event: 'worker.listen_lost', err: error }, 'lost the queue wake-up; polling');
+      },
+    );
+    if (!this.listener) this.listenUnsupported = true;
   }
 
   private startRun(runId: string, attempt: number): void {
@@ -267,7 +290,17 @@ export class TrainerDaemon {
     );
   }
 
+  /** Ends the current sleep, or the next one when none is in progress (a run was queued meanwhile). */
+  private wakeUp(): void {
+    if (this.wake) this.wake();
+    else this.wakePending = true;
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {

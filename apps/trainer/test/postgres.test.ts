@@ -134,6 +134,35 @@ describe('convlab CLI on PostgreSQL', () => {
       await hostB.cleanup();
     }
   });
+  it('wakes an idle daemon through LISTEN/NOTIFY when a run is queued, long before its next poll', async () => {
+    const daemon = sandbox.startTrainer(['--concurrency', '1'], { CONVLAB_POLL_MS: '60000' });
+    try {
+      // Registered, polled once, and now asleep for a minute.
+      await waitFor(() => Promise.resolve(/trainer started/.test(daemon.output())), {
+        what: 'the daemon',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const queuedAt = Date.now();
+      const id = await sandbox.queue([
+        '--preset',
+        'tiny-cnn',
+        '--dataset',
+        'synthetic',
+        '--epochs',
+        '1',
+      ]);
+      const db = sandbox.db();
+      await waitFor(
+        async () => (await db.run.findUniqueOrThrow({ where: { id } })).status !== 'queued',
+        { what: 'the claim', timeoutMs: 20_000 },
+      );
+      expect(Date.now() - queuedAt).toBeLessThan(20_000);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+    }
+  });
+
   it('rides out PostgreSQL stopping for 10 s under a training run, losing nothing', async () => {
     // A server of this test's own, so stopping it touches no other test.
     const server = await startThrowawayPostgres();

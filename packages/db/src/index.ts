@@ -104,3 +104,9 @@ export {
   type ArtifactStore,
   type ArtifactStoreKind,
 } from './artifact-store.ts';
+export {
+  listenForQueuedRuns,
+  notifyRunQueued,
+  RUN_QUEUED_CHANNEL,
+  type QueueListener,
+} from './queue-notify.ts';

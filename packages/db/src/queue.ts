@@ -18,6 +18,7 @@ import {
 } from '@convlab/core/schema';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import { providerOf } from './client.ts';
+import { notifyRunQueued } from './queue-notify.ts';
 import { Prisma, type PrismaClient, type Run } from './generated/prisma/client.ts';
 import { runResultsSchema, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
@@ -72,7 +73,7 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
     throw new InvalidRunConfigError(`invalid ${formatZodIssue(parsed.error, 'run')}`, parsed.error);
   }
   const options = parsed.data;
-  return db.run.create({
+  const run = await db.run.create({
     data: {
       id: newRunId(),
       name: options.name ?? defaultRunName(config),
@@ -85,6 +86,8 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
       maxAttempts: options.maxAttempts ?? 3,
     },
   });
+  await notifyRunQueued(db);
+  return run;
 }
 
 export interface ClaimOptions {
@@ -240,6 +243,7 @@ export async function failRun(
     WHERE "id" = ${runId} AND "status" = 'running'
     RETURNING *`;
   const row = rows[0];
+  if (row?.status === 'queued') await notifyRunQueued(db);
   return row ? runFromRow(row) : getRunOrThrow(db, runId);
 }
 
@@ -299,6 +303,7 @@ export async function releaseRun(db: PrismaClient, runId: string): Promise<Run> 
     WHERE "id" = ${runId} AND "status" = 'running'
     RETURNING *`;
   const row = rows[0];
+  if (row?.status === 'queued') await notifyRunQueued(db);
   return row ? runFromRow(row) : getRunOrThrow(db, runId);
 }
 
@@ -329,6 +334,7 @@ export async function retryRun(db: PrismaClient, runId: string): Promise<Run> {
       WHERE "id" = ${runId} AND "status" IN ('failed', 'cancelled')`,
   ]);
   if (retryable[2] === 0) await throwStateError(db, runId, 'retry');
+  await notifyRunQueued(db);
   return getRunOrThrow(db, runId);
 }
 
@@ -365,6 +371,7 @@ export async function requeueStaleRuns(
         "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
     WHERE "status" = 'running' AND "leaseExpiresAt" < ${now}
     RETURNING *`;
+  if (requeued.length > 0) await notifyRunQueued(db);
   return [...failed, ...requeued].map(runFromRow);
 }
 
