@@ -23,7 +23,7 @@ import {
   type PrismaClient,
   type QueueListener,
 } from '@convlab/db';
-import { nextBackoffMs, withDatabaseRetry } from './database-retry.ts';
+import { isTransientDatabaseError, nextBackoffMs, withDatabaseRetry } from './database-retry.ts';
 import { envWith, logLevelFromEnv } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { StopMessage } from './run-process.ts';
@@ -133,6 +133,9 @@ export class TrainerDaemon {
         if ((await this.poll()) === 'done') break;
         delay = pollMs;
       } catch (error) {
+        // Only an unreachable database is waited out; anything else (a bug, a broken schema) stops
+        // the daemon visibly, as before.
+        if (!isTransientDatabaseError(error)) throw error;
         delay = nextBackoffMs(delay, Math.max(pollMs, 30_000));
         logger.error(
           { event: 'worker.database_unavailable', err: error, retryInMs: delay },
@@ -148,6 +151,9 @@ export class TrainerDaemon {
   private async poll(): Promise<'done' | 'more'> {
     const { logger } = this.options;
     await this.listen();
+    // Our own runs' leases first: after an outage longer than a lease, requeueing before renewing
+    // would hand this daemon's own running runs back to the queue (and to a second child).
+    await this.renewLeases();
     const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
     for (const run of requeued) {
       logger.warn(
@@ -175,19 +181,34 @@ export class TrainerDaemon {
   private async listen(): Promise<void> {
     if (this.listener || this.listenUnsupported) return;
     const { logger } = this.options;
-    this.listener = await listenForQueuedRuns(
-      this.options.databaseUrl,
-      () => this.wakeUp(),
-      (error) => {
-        this.listener = null;
-        logger.warn({ event: 'worker.listen_lost', err: error }, 'lost the queue wake-up; polling');
-      },
-    );
-    if (!this.listener) this.listenUnsupported = true;
+    try {
+      this.listener = await listenForQueuedRuns(
+        this.options.databaseUrl,
+        () => this.wakeUp(),
+        (error) => {
+          this.listener = null;
+          logger.warn(
+            { event: 'worker.listen_lost', err: error },
+            'lost the queue wake-up; polling',
+          );
+        },
+      );
+    } catch (error) {
+      // The wake-up is an optimisation: without it the daemon polls (and tries again next round).
+      logger.warn({ event: 'worker.listen_failed', err: error }, 'no queue wake-up; polling');
+      return;
+    }
+    if (this.listener) logger.info({ event: 'worker.listening' }, 'listening for queued runs');
+    else this.listenUnsupported = true;
   }
 
   private startRun(runId: string, attempt: number): void {
     const { logger } = this.options;
+    if (this.active.has(runId)) {
+      // Claimed back while its process still trains it (never two processes on one run folder).
+      logger.warn({ event: 'run.already_training', runId }, 'run is already training here');
+      return;
+    }
     const child = fork(RUN_PROCESS_ENTRY, [runId, this.workerId], {
       execArgv: ['--import', TSX_LOADER],
       env: envWith({
@@ -201,11 +222,18 @@ export class TrainerDaemon {
     logger.info({ event: 'run.started', runId, attempt, childPid: child.pid }, 'training run');
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
-        void this.onChildExit(runId, code, signal).finally(() => {
-          this.active.delete(runId);
-          this.wake?.();
-          resolve();
-        });
+        void this.onChildExit(runId, code, signal)
+          .catch((error: unknown) =>
+            logger.error(
+              { event: 'run.exit_unrecorded', runId, err: error },
+              'could not record how the run process ended; its lease will expire and requeue it',
+            ),
+          )
+          .finally(() => {
+            this.active.delete(runId);
+            this.wake?.();
+            resolve();
+          });
       });
     });
     this.active.set(runId, { child, exited, stopSent: false });
@@ -245,20 +273,25 @@ export class TrainerDaemon {
     );
   }
 
+  /** Extends the lease of every run this daemon trains; a run that is no longer ours is stopped. */
+  private async renewLeases(): Promise<void> {
+    for (const [runId, active] of this.active) {
+      const lease = await renewLease(this.db, runId, this.workerId, this.options.leaseMs);
+      if (!lease.owned) {
+        this.options.logger.warn(
+          { event: 'run.lease_lost', runId },
+          'lost the lease: stopping the run',
+        );
+        active.child.kill('SIGKILL');
+      }
+      // Cancel requests take one path: relayCancelRequests, every poll.
+    }
+  }
+
   private async heartbeat(): Promise<void> {
     try {
       await heartbeatWorker(this.db, this.workerId);
-      for (const [runId, active] of this.active) {
-        const lease = await renewLease(this.db, runId, this.workerId, this.options.leaseMs);
-        if (!lease.owned) {
-          this.options.logger.warn(
-            { event: 'run.lease_lost', runId },
-            'lost the lease: stopping the run',
-          );
-          active.child.kill('SIGKILL');
-        }
-        // Cancel requests take one path: relayCancelRequests, every poll.
-      }
+      await this.renewLeases();
     } catch (error) {
       this.options.logger.error(
         { event: 'worker.heartbeat_failed', err: error },

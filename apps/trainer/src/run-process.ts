@@ -66,9 +66,24 @@ process.on('SIGTERM', () => (stopReason ??= 'shutdown'));
 const [runId, workerId] = process.argv.slice(2);
 const logger = createLogger({ name: 'convlab-run' }).child({ runId });
 
-/** A database write that must land: retried with backoff while the database is unreachable. */
-function durable<T>(what: string, action: () => Promise<T>): Promise<T> {
-  return withDatabaseRetry(action, { logger, what });
+/** The run was requeued or taken by another daemon (e.g. after a partition): stop, write nothing. */
+class RunNoLongerOurs extends Error {}
+
+/**
+ * A database write that must land, retried with backoff while the database is unreachable. Each try
+ * first checks the run is still ours: after an outage longer than the lease another host may have
+ * taken it, and this process's writes must not land on that attempt.
+ */
+function durable<T>(db: PrismaClient, what: string, action: () => Promise<T>): Promise<T> {
+  return withDatabaseRetry(
+    async () => {
+      const run = await findRun(db, runId ?? '');
+      if (!run || run.status !== 'running' || run.workerId !== workerId)
+        throw new RunNoLongerOurs(`the run is no longer ours (${run?.status ?? 'deleted'})`);
+      return action();
+    },
+    { logger, what },
+  );
 }
 
 async function permanent<T>(what: string, action: () => Promise<T> | T): Promise<T> {
@@ -118,8 +133,9 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   }
   const dir = runDir(id);
   const store = createArtifactStore(db);
-  // With the database store the checkpoint may come from another host: fetch it when it is newer.
-  if (store.kind === 'database') await fetchNewerCheckpoint(store, id, dir);
+  // With the database store the checkpoint may come from another host: the stored one is the truth.
+  if (store.kind === 'database')
+    await durable(db, 'fetching the checkpoint', () => fetchStoredCheckpoint(store, id, dir));
   const checkpointEpoch = await resumableCheckpointEpoch(db, store, id, dir);
   // Epoch rows past the checkpoint belong to work that is about to be redone.
   await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
@@ -141,7 +157,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },
     onEpoch: async (metric) => {
-      await durable(`recording epoch ${metric.epoch}`, () => recordEpochMetric(db, id, metric));
+      await durable(db, `recording epoch ${metric.epoch}`, () => recordEpochMetric(db, id, metric));
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
     // Live progress is best effort: the next update (about a second later) replaces a lost one.
@@ -152,7 +168,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     // Every host sees the checkpoint: a run whose host dies resumes from it elsewhere.
     onCheckpoint: async (epoch) => {
       if (store.kind === 'database')
-        await durable(`storing the checkpoint of epoch ${epoch}`, () =>
+        await durable(db, `storing the checkpoint of epoch ${epoch}`, () =>
           storeFolder(store, id, dir, 'checkpoint/'),
         );
     },
@@ -160,10 +176,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
 
   if (result.stopped) {
     if (stopReason === 'cancel') {
-      await durable('marking the run cancelled', () => markRunCancelled(db, id));
+      await durable(db, 'marking the run cancelled', () => markRunCancelled(db, id));
       logger.info({ event: 'run.cancelled' }, 'run cancelled');
     } else {
-      await durable('handing the run back', () => releaseRun(db, id));
+      await durable(db, 'handing the run back', () => releaseRun(db, id));
       logger.info({ event: 'run.released' }, 'run handed back to the queue');
     }
     return;
@@ -172,11 +188,11 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const report = result.report;
   if (store.kind === 'database') {
     // Outputs first, so a dashboard that sees the run completed can serve them.
-    await durable('storing the model', () => storeFolder(store, id, dir, 'model/'));
-    await durable('storing report.json', () => storeFolder(store, id, dir, 'report.json'));
+    await durable(db, 'storing the model', () => storeFolder(store, id, dir, 'model/'));
+    await durable(db, 'storing report.json', () => storeFolder(store, id, dir, 'report.json'));
   }
-  await durable('saving the report', () => saveReport(db, id, report));
-  await durable('completing the run', () =>
+  await durable(db, 'saving the report', () => saveReport(db, id, report));
+  await durable(db, 'completing the run', () =>
     completeRun(db, id, {
       paramCount: result.paramCount,
       bestEpoch: result.bestEpoch,
@@ -221,17 +237,20 @@ async function storedCheckpointEpoch(store: ArtifactStore, id: string): Promise<
 }
 
 /**
- * Copies the store's checkpoint into the local run folder when it is newer than the local one (or
- * there is none here): the run last trained on another host.
+ * With the database store, the stored checkpoint is the run's: it replaces whatever this host's run
+ * folder holds (that may be an older attempt's, from before a manual retry, or another host's run may
+ * have moved on). No stored checkpoint means none to resume from, so a local one is dropped.
  */
-async function fetchNewerCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
+async function fetchStoredCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
+  const local = runArtifactPaths(dir).checkpoint;
   const stored = await storedCheckpointEpoch(store, id);
-  if (stored === null) return;
-  const local = await readCheckpointEpoch(dir);
-  if (local !== null && local >= stored) return;
-  await writeArtifactsToFolder(store, id, 'checkpoint/', runArtifactPaths(dir).checkpoint);
+  if (stored === null) {
+    await rm(local, { recursive: true, force: true });
+    return;
+  }
+  await writeArtifactsToFolder(store, id, 'checkpoint/', local);
   logger.info(
-    { event: 'run.checkpoint_fetched', epoch: stored, localEpoch: local },
+    { event: 'run.checkpoint_fetched', epoch: stored },
     `fetched the checkpoint of epoch ${stored} from the artifact store`,
   );
 }
@@ -259,12 +278,21 @@ async function main(): Promise<number> {
     await trainClaimedRun(db, runId);
     return 0;
   } catch (error) {
+    if (error instanceof RunNoLongerOurs) {
+      logger.warn({ event: 'run.not_ours', err: error }, 'run taken over elsewhere; stopping');
+      return 0;
+    }
     const message = error instanceof Error ? error.message : String(error);
     const retryable = !(
       error instanceof PermanentRunError || error instanceof PretrainedWeightsError
     );
     logger.error({ event: 'run.failed', err: error, retryable }, message);
-    await durable('recording the failure', () => failRun(db, runId, message, { retryable }));
+    await durable(db, 'recording the failure', () =>
+      failRun(db, runId, message, { retryable }),
+    ).catch((recordError: unknown) => {
+      // Not ours any more, or the database stayed away: the lease expires and the run is requeued.
+      logger.error({ event: 'run.failure_unrecorded', err: recordError }, 'failure not recorded');
+    });
     return 0;
   } finally {
     await db.$disconnect();

@@ -12,6 +12,7 @@ import {
   createDb,
   enqueueRun,
   newRunId,
+  type ArtifactStore,
   type PrismaClient,
 } from '@convlab/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,11 +23,18 @@ import {
 import { lastJsonLine, runTogether } from '../../../packages/db/test/helpers.ts';
 import { createSandbox, waitFor, type Sandbox } from './harness.ts';
 
+/** The epoch of the run's checkpoint in the artifact store (0 when there is none yet). */
+async function storedCheckpointEpoch(store: ArtifactStore, runId: string): Promise<number> {
+  const bytes = await store.read(runId, 'checkpoint/state.json');
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch: number }).epoch : 0;
+}
+
 const CLAIM_ALL = fileURLToPath(
   new URL('../../../packages/db/test/fixtures/claim-all.ts', import.meta.url),
 );
 
-const tag = (process.pid % 200) + 20;
+// A subnet and names of this run's own (a leftover of a crashed run with the same tag is removed).
+const tag = 20 + Math.floor(Math.random() * 200);
 const subnet = `10.231.${tag}`;
 const bridge = `clbr${tag}`;
 const hosts = { db: 1, a: 2, b: 3 } as const;
@@ -54,6 +62,7 @@ function namespacesUnavailable(): string | null {
 }
 
 function createNetwork(): void {
+  removeNetwork();
   must(['link', 'add', bridge, 'type', 'bridge']);
   must(['addr', 'add', `${subnet}.254/24`, 'dev', bridge]);
   must(['link', 'set', bridge, 'up']);
@@ -185,10 +194,8 @@ describe.skipIf(unavailable !== null)('trainer hosts in network namespaces', () 
     const lease = { CONVLAB_LEASE_MS: '2000' };
     const daemonA = hostA.startTrainer(['--concurrency', '1'], lease);
     await waitFor(
-      async () =>
-        (await epochs()).length >= 2 &&
-        (await store.list(id, 'checkpoint/')).some((e) => e.path === 'checkpoint/state.json'),
-      { what: 'two epochs and a stored checkpoint' },
+      async () => (await epochs()).length >= 2 && (await storedCheckpointEpoch(store, id)) >= 2,
+      { what: 'the checkpoint of epoch 2 in the store' },
     );
     daemonA.child.kill('SIGKILL');
     await daemonA.exited;

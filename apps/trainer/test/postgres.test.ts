@@ -7,11 +7,17 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createArtifactStore, createDb } from '@convlab/db';
+import { createArtifactStore, createDb, type ArtifactStore } from '@convlab/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPostgres } from '../../../packages/db/scripts/throwaway-postgres.mjs';
 import { createSandbox, waitFor, type Sandbox } from './harness.ts';
+
+/** The epoch of the run's checkpoint in the artifact store (0 when there is none yet). */
+async function storedCheckpointEpoch(store: ArtifactStore, runId: string): Promise<number> {
+  const bytes = await store.read(runId, 'checkpoint/state.json');
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch: number }).epoch : 0;
+}
 
 const SERVER_ENV = 'CONVLAB_TEST_POSTGRES_URL';
 
@@ -105,10 +111,8 @@ describe('convlab CLI on PostgreSQL', () => {
       expect(store.kind).toBe('database');
       const hostA = sandbox.startTrainer(['--concurrency', '1'], lease);
       await waitFor(
-        async () =>
-          (await epochs()).length >= 2 &&
-          (await store.list(id, 'checkpoint/')).some((e) => e.path === 'checkpoint/state.json'),
-        { what: 'two epochs and a stored checkpoint' },
+        async () => (await epochs()).length >= 2 && (await storedCheckpointEpoch(store, id)) >= 2,
+        { what: 'the checkpoint of epoch 2 in the store' },
       );
       hostA.child.kill('SIGKILL');
       await hostA.exited;
@@ -137,9 +141,9 @@ describe('convlab CLI on PostgreSQL', () => {
   it('wakes an idle daemon through LISTEN/NOTIFY when a run is queued, long before its next poll', async () => {
     const daemon = sandbox.startTrainer(['--concurrency', '1'], { CONVLAB_POLL_MS: '60000' });
     try {
-      // Registered, polled once, and now asleep for a minute.
-      await waitFor(() => Promise.resolve(/trainer started/.test(daemon.output())), {
-        what: 'the daemon',
+      // Listening, polled once, and now asleep for a minute.
+      await waitFor(() => Promise.resolve(/worker\.listening/.test(daemon.output())), {
+        what: 'the daemon to listen',
       });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const queuedAt = Date.now();
@@ -163,7 +167,7 @@ describe('convlab CLI on PostgreSQL', () => {
     }
   });
 
-  it('rides out PostgreSQL stopping for 10 s under a training run, losing nothing', async () => {
+  it('rides out PostgreSQL stopping for 10 s (longer than the lease) under a training run, losing nothing', async () => {
     // A server of this test's own, so stopping it touches no other test.
     const server = await startThrowawayPostgres();
     const outage = createSandbox({ databaseUrl: server.url });
@@ -192,7 +196,11 @@ describe('convlab CLI on PostgreSQL', () => {
           await db.$disconnect();
         }
       };
-      const daemon = outage.startTrainer(['--once', '--concurrency', '1']);
+      // An outage longer than the lease, with room for a second run: the daemon must renew its own
+      // lease before it requeues stale runs, or it would claim its own run back.
+      const daemon = outage.startTrainer(['--once', '--concurrency', '2'], {
+        CONVLAB_LEASE_MS: '3000',
+      });
       await waitFor(async () => (await epochs()).length >= 2, { what: 'two epochs' });
       server.pause();
       await new Promise((resolve) => setTimeout(resolve, 10_000));

@@ -33,6 +33,8 @@ export interface ArtifactStore {
   list(runId: string, prefix?: string): Promise<ArtifactEntry[]>;
   /** A file's bytes, or null when there is none (never through a symlink). */
   read(runId: string, filePath: string): Promise<Uint8Array | null>;
+  /** Every file under `prefix` with its bytes, read at once (one statement in the database). */
+  readAll(runId: string, prefix: string): Promise<ArtifactFile[]>;
   /** Replaces every file under `prefix` with `files`, all or nothing. */
   replace(runId: string, prefix: string, files: ArtifactFile[]): Promise<void>;
   /** Removes the run's files under `prefix` ('' = all of them). */
@@ -74,6 +76,14 @@ function databaseStore(db: PrismaClient): ArtifactStore {
         select: { bytes: true },
       });
       return row ? new Uint8Array(row.bytes) : null;
+    },
+    async readAll(runId, prefix) {
+      const rows = await db.artifact.findMany({
+        where: { runId, path: { startsWith: prefix } },
+        select: { path: true, bytes: true },
+        orderBy: { path: 'asc' },
+      });
+      return rows.map((row) => ({ path: row.path, bytes: new Uint8Array(row.bytes) }));
     },
     async replace(runId, prefix, files) {
       for (const file of files) {
@@ -138,6 +148,14 @@ function folderStore(): ArtifactStore {
       const file = await resolve(runId, filePath);
       return file ? new Uint8Array(await readFile(file)) : null;
     },
+    async readAll(runId, prefix) {
+      const files: ArtifactFile[] = [];
+      for (const entry of await this.list(runId, prefix)) {
+        const bytes = await this.read(runId, entry.path);
+        if (bytes) files.push({ path: entry.path, bytes });
+      }
+      return files;
+    },
     async replace(runId, prefix, files) {
       if (!prefix.endsWith('/')) throw new Error('the folder store replaces whole folders');
       const target = path.join(runDir(runId), ...prefix.slice(0, -1).split('/'));
@@ -150,8 +168,13 @@ function folderStore(): ArtifactStore {
         await writeFile(destination, file.bytes);
       }
       await mkdir(staging, { recursive: true });
-      await rm(target, { recursive: true, force: true });
+      // Old folder aside, new one in, old one gone: a crash in between leaves one of the two.
+      const previous = `${target}.old-${process.pid}-${Date.now()}`;
+      await rename(target, previous).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error;
+      });
       await rename(staging, target);
+      await rm(previous, { recursive: true, force: true });
     },
     async remove(runId, prefix = '') {
       if (prefix === '') return rm(runDir(runId), { recursive: true, force: true });
@@ -185,19 +208,18 @@ export async function writeArtifactsToFolder(
   prefix: string,
   dir: string,
 ): Promise<number> {
-  const entries = await store.list(runId, prefix);
+  const files = await store.readAll(runId, prefix);
+  if (files.length === 0) return 0;
   const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await rm(staging, { recursive: true, force: true });
-  for (const entry of entries) {
-    const bytes = await store.read(runId, entry.path);
-    if (!bytes) continue;
-    const destination = path.join(staging, ...entry.path.slice(prefix.length).split('/'));
+  for (const file of files) {
+    assertArtifactPath(file.path);
+    const destination = path.join(staging, ...file.path.slice(prefix.length).split('/'));
     await mkdir(path.dirname(destination), { recursive: true });
-    await writeFile(destination, bytes);
+    await writeFile(destination, file.bytes);
   }
-  if (entries.length === 0) return 0;
   await rm(dir, { recursive: true, force: true });
   await mkdir(path.dirname(dir), { recursive: true });
   await rename(staging, dir);
-  return entries.length;
+  return files.length;
 }

@@ -38,6 +38,8 @@ export function redactDatabaseUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const key of ['password', 'sslpassword'])
+      if (parsed.searchParams.has(key)) parsed.searchParams.set(key, '***');
     return parsed.toString();
   } catch {
     return 'postgresql://(unparseable URL)';
@@ -52,7 +54,9 @@ export function databaseProvider(url: string): DatabaseProvider {
 export function sqliteFilePath(url: string): string {
   const resolved = resolveDatabaseUrl(url);
   if (!resolved.startsWith('file:')) {
-    throw new Error(`DATABASE_URL: expected a SQLite file: URL here, got "${resolved}"`);
+    throw new Error(
+      `DATABASE_URL: expected a SQLite file: URL here, got "${redactDatabaseUrl(resolved)}"`,
+    );
   }
   const filePath = resolved.slice('file:'.length);
   if (filePath !== ':memory:') mkdirSync(path.dirname(filePath), { recursive: true });

@@ -34,7 +34,7 @@ export async function listenForQueuedRuns(
   onLost: (error: Error) => void,
 ): Promise<QueueListener | null> {
   if (!isPostgresUrl(url)) return null;
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   let lost = false;
   const lose = (error: Error) => {
     if (lost) return;
@@ -46,8 +46,14 @@ export async function listenForQueuedRuns(
   client.on('notification', (message) => {
     if (message.channel === RUN_QUEUED_CHANNEL) onQueued();
   });
-  await client.connect();
-  await client.query(`LISTEN ${RUN_QUEUED_CHANNEL}`);
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${RUN_QUEUED_CHANNEL}`);
+  } catch (error) {
+    lost = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
   return {
     async close() {
       lost = true;

@@ -62,6 +62,20 @@ describe.each(TEST_PROVIDERS)('the database artifact store on %s', (provider) =>
     expect((await store.list(runId)).map((e) => e.path)).toEqual(['report.json']);
   });
 
+  it('keeps the old files when a replace fails part-way (one transaction)', async () => {
+    await store.replace(runId, 'checkpoint/', [
+      { path: 'checkpoint/state.json', bytes: bytes('{"epoch":1}') },
+    ]);
+    // The same path twice: the insert fails after the delete ran, inside the transaction.
+    await expect(
+      store.replace(runId, 'checkpoint/', [
+        { path: 'checkpoint/state.json', bytes: bytes('{"epoch":2}') },
+        { path: 'checkpoint/state.json', bytes: bytes('{"epoch":2}') },
+      ]),
+    ).rejects.toThrow();
+    expect(text(await store.read(runId, 'checkpoint/state.json'))).toBe('{"epoch":1}');
+  });
+
   it('refuses paths outside the run and files outside the folder being replaced', async () => {
     await expect(
       store.replace(runId, 'model/', [{ path: 'model/../../etc/passwd', bytes: bytes('x') }]),

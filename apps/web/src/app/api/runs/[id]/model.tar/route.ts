@@ -28,13 +28,19 @@ export async function GET(
   // With the database store the model is written to a scratch folder first (removed once sent).
   const store = await databaseArtifactStore();
   const scratch = store ? await mkdtemp(path.join(tmpdir(), 'convlab-model-tar-')) : null;
-  if (store && scratch)
-    await writeArtifactsToFolder(
-      store,
-      id,
-      `${RUN_FOLDER.model}/`,
-      path.join(scratch, RUN_FOLDER.model),
-    );
+  if (store && scratch) {
+    try {
+      await writeArtifactsToFolder(
+        store,
+        id,
+        `${RUN_FOLDER.model}/`,
+        path.join(scratch, RUN_FOLDER.model),
+      );
+    } catch (error) {
+      await rm(scratch, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const dir = scratch ?? runDir(id);
   // The archive holds model/…; `tf.loadLayersModel('file://…/model/model.json')` loads it unpacked.
   // Links inside are stored as links (tar does not follow them), never as the files they point at.
