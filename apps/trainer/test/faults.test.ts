@@ -5,19 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSandbox, waitFor, type Sandbox } from './harness.ts';
+import { createSandbox, TINY_RUN, waitFor, type Sandbox } from './harness.ts';
 
-// Small and quick, but slow enough per epoch to interrupt mid-run.
-const TINY = [
-  '--preset',
-  'tiny-cnn',
-  '--dataset',
-  'synthetic',
-  '--train-limit',
-  '600',
-  '--test-limit',
-  '200',
-];
+const TINY = TINY_RUN;
 const LEASE = { CONVLAB_LEASE_MS: '2000' };
 
 describe('trainer daemon faults', () => {

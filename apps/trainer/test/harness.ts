@@ -6,6 +6,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type PrismaClient } from '@convlab/db';
 
+/** A small, quick run that is still slow enough per epoch to interrupt mid-run. */
+export const TINY_RUN = [
+  '--preset',
+  'tiny-cnn',
+  '--dataset',
+  'synthetic',
+  '--train-limit',
+  '600',
+  '--test-limit',
+  '200',
+];
+
 export const CONVLAB_BIN = fileURLToPath(new URL('../bin/convlab.mjs', import.meta.url));
 
 export interface CliResult {

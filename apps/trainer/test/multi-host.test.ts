@@ -7,27 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  createArtifactStore,
-  createDb,
-  enqueueRun,
-  newRunId,
-  type ArtifactStore,
-  type PrismaClient,
-} from '@convlab/db';
+import { createDb, enqueueRun, newRunId, type PrismaClient } from '@convlab/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startThrowawayPostgres,
   type RunningPostgres,
 } from '../../../packages/db/scripts/throwaway-postgres.mjs';
 import { lastJsonLine, runTogether } from '../../../packages/db/test/helpers.ts';
-import { createSandbox, waitFor, type Sandbox } from './harness.ts';
-
-/** The epoch of the run's checkpoint in the artifact store (0 when there is none yet). */
-async function storedCheckpointEpoch(store: ArtifactStore, runId: string): Promise<number> {
-  const bytes = await store.read(runId, 'checkpoint/state.json');
-  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch: number }).epoch : 0;
-}
+import { killOnHostAResumeOnHostB } from './cross-host.ts';
+import { createSandbox, type Sandbox } from './harness.ts';
 
 const CLAIM_ALL = fileURLToPath(
   new URL('../../../packages/db/test/fixtures/claim-all.ts', import.meta.url),
@@ -173,43 +161,7 @@ describe.skipIf(unavailable !== null)('trainer hosts in network namespaces', () 
     });
     sandboxes.push(hostA, hostB);
     expect((await hostA.cli(['migrate'])).code).toBe(0);
-    const id = await hostA.queue([
-      '--preset',
-      'tiny-cnn',
-      '--dataset',
-      'synthetic',
-      '--train-limit',
-      '600',
-      '--test-limit',
-      '200',
-      '--epochs',
-      '6',
-    ]);
-    const db = client(url);
-    const store = createArtifactStore(db);
-    const epochs = async () =>
-      (await db.epochMetric.findMany({ where: { runId: id }, orderBy: { epoch: 'asc' } })).map(
-        (row) => row.epoch,
-      );
-    const lease = { CONVLAB_LEASE_MS: '2000' };
-    const daemonA = hostA.startTrainer(['--concurrency', '1'], lease);
-    await waitFor(
-      async () => (await epochs()).length >= 2 && (await storedCheckpointEpoch(store, id)) >= 2,
-      { what: 'the checkpoint of epoch 2 in the store' },
-    );
-    daemonA.child.kill('SIGKILL');
-    await daemonA.exited;
-
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const daemonB = hostB.startTrainer(['--once', '--concurrency', '1'], lease);
-    expect((await daemonB.exited).code, daemonB.output()).toBe(0);
-    expect(daemonB.output()).toContain('run.checkpoint_fetched');
-    const run = await db.run.findUniqueOrThrow({ where: { id } });
-    expect(run.status).toBe('completed');
-    expect(run.attempts).toBe(2);
-    expect(run.resumedFromEpoch).toBeGreaterThanOrEqual(2);
-    expect(await epochs()).toEqual([1, 2, 3, 4, 5, 6]); // every epoch exactly once
-    expect((await store.list(id, 'model/')).map((e) => e.path)).toContain('model/model.json');
+    await killOnHostAResumeOnHostB(hostA, hostB, client(url));
   });
 });
 

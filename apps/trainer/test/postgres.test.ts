@@ -5,19 +5,12 @@
  * "hosts" (daemons with run folders of their own) share the queue and the artifact store: a run
  * killed on one resumes from its checkpoint on the other.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { createArtifactStore, createDb, type ArtifactStore } from '@convlab/db';
+import { createDb } from '@convlab/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startThrowawayPostgres } from '../../../packages/db/scripts/throwaway-postgres.mjs';
-import { createSandbox, waitFor, type Sandbox } from './harness.ts';
-
-/** The epoch of the run's checkpoint in the artifact store (0 when there is none yet). */
-async function storedCheckpointEpoch(store: ArtifactStore, runId: string): Promise<number> {
-  const bytes = await store.read(runId, 'checkpoint/state.json');
-  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch: number }).epoch : 0;
-}
+import { killOnHostAResumeOnHostB } from './cross-host.ts';
+import { createSandbox, TINY_RUN, waitFor, type Sandbox } from './harness.ts';
 
 const SERVER_ENV = 'CONVLAB_TEST_POSTGRES_URL';
 
@@ -89,55 +82,12 @@ describe('convlab CLI on PostgreSQL', () => {
     // Host B: a second daemon with its own run folder, on the same database.
     const hostB = createSandbox({ databaseUrl: sandbox.databaseUrl });
     try {
-      const lease = { CONVLAB_LEASE_MS: '2000' };
-      const id = await sandbox.queue([
-        '--preset',
-        'tiny-cnn',
-        '--dataset',
-        'synthetic',
-        '--train-limit',
-        '600',
-        '--test-limit',
-        '200',
-        '--epochs',
-        '6',
-      ]);
-      const db = sandbox.db();
-      const epochs = async () =>
-        (await db.epochMetric.findMany({ where: { runId: id }, orderBy: { epoch: 'asc' } })).map(
-          (row) => row.epoch,
-        );
-      const store = createArtifactStore(db);
-      expect(store.kind).toBe('database');
-      const hostA = sandbox.startTrainer(['--concurrency', '1'], lease);
-      await waitFor(
-        async () => (await epochs()).length >= 2 && (await storedCheckpointEpoch(store, id)) >= 2,
-        { what: 'the checkpoint of epoch 2 in the store' },
-      );
-      hostA.child.kill('SIGKILL');
-      await hostA.exited;
-
-      // Once the lease has expired, host B requeues the run, fetches the checkpoint and resumes.
-      await new Promise((resolve) => setTimeout(resolve, 2500));
-      const daemonB = hostB.startTrainer(['--once', '--concurrency', '1'], lease);
-      expect((await daemonB.exited).code, daemonB.output()).toBe(0);
-      expect(daemonB.output()).toContain('run.checkpoint_fetched');
-
-      const run = await db.run.findUniqueOrThrow({ where: { id } });
-      expect(run.status).toBe('completed');
-      expect(run.attempts).toBe(2);
-      expect(run.resumedFromEpoch).toBeGreaterThanOrEqual(2);
-      expect(await epochs()).toEqual([1, 2, 3, 4, 5, 6]); // every epoch exactly once
-      // Any host can serve the outputs; the finished run's checkpoint is pruned.
-      const stored = (await store.list(id)).map((entry) => entry.path);
-      expect(stored).toContain('model/model.json');
-      expect(stored).toContain('report.json');
-      expect(stored.filter((p) => p.startsWith('checkpoint/'))).toEqual([]);
-      expect(existsSync(path.join(sandbox.dir, 'runs', id, 'model'))).toBe(false);
+      await killOnHostAResumeOnHostB(sandbox, hostB, sandbox.db());
     } finally {
       await hostB.cleanup();
     }
   });
+
   it('wakes an idle daemon through LISTEN/NOTIFY when a run is queued, long before its next poll', async () => {
     const daemon = sandbox.startTrainer(['--concurrency', '1'], { CONVLAB_POLL_MS: '60000' });
     try {
@@ -172,18 +122,7 @@ describe('convlab CLI on PostgreSQL', () => {
     const server = await startThrowawayPostgres();
     const outage = createSandbox({ databaseUrl: server.url });
     try {
-      const id = await outage.queue([
-        '--preset',
-        'tiny-cnn',
-        '--dataset',
-        'synthetic',
-        '--train-limit',
-        '600',
-        '--test-limit',
-        '200',
-        '--epochs',
-        '25',
-      ]);
+      const id = await outage.queue([...TINY_RUN, '--epochs', '25']);
       const epochs = async () => {
         const db = createDb({ url: server.url });
         try {
