@@ -26,7 +26,8 @@ Commands:
         [--learning-rate X] [--augment|--no-augment] [--fine-tune-layers N] [--fine-tune-epochs N]
         [--input-size N] [--train-limit N] [--test-limit N] [--priority N] [--name S] [--json]
                                queue a run and print its id
-  runs [--status S] [--json]   list runs, newest first
+  runs [--status S] [--limit N] [--json|--csv]
+                               list runs, newest first (CSV: the leaderboard for spreadsheets)
   show <id> [--json]           one run with its epoch metrics and report
   cancel <id>                  cancel a queued run, or stop a running one
   retry <id>                   queue a failed or cancelled run again

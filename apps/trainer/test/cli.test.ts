@@ -82,6 +82,11 @@ describe('convlab CLI', () => {
     ]);
     const listed = JSON.parse((await sandbox.cli(['runs', '--json'])).stdout) as { id: string }[];
     expect(listed.map((r) => r.id)).toEqual([second, first]);
+    // The same list as CSV: a header, then one row per run in the same order.
+    const csv = (await sandbox.cli(['runs', '--csv'])).stdout.trimEnd().split('\r\n');
+    expect(csv[0]).toMatch(/^id,name,status,preset,/);
+    expect(csv.slice(1).map((line) => line.split(',')[0])).toEqual([second, first]);
+    expect((await sandbox.cli(['runs', '--csv', '--json'])).code).not.toBe(0);
 
     const shown = JSON.parse((await sandbox.cli(['show', second, '--json'])).stdout) as ShowJson;
     expect(shown.status).toBe('queued');

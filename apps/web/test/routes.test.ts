@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as FilesRoute from '~/app/api/runs/[id]/files/[...path]/route.ts';
 import type * as ImagesRoute from '~/app/api/runs/[id]/images/[index]/route.ts';
 import type * as LogoutRoute from '~/app/api/logout/route.ts';
+import type * as RunsCsvRoute from '~/app/api/runs.csv/route.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;
@@ -12,6 +13,7 @@ let t: TestDatabase;
 let files: typeof FilesRoute;
 let images: typeof ImagesRoute;
 let logout: typeof LogoutRoute;
+let runsCsv: typeof RunsCsvRoute;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -21,6 +23,7 @@ beforeAll(async () => {
   files = await import('~/app/api/runs/[id]/files/[...path]/route.ts');
   images = await import('~/app/api/runs/[id]/images/[index]/route.ts');
   logout = await import('~/app/api/logout/route.ts');
+  runsCsv = await import('~/app/api/runs.csv/route.ts');
 });
 afterAll(async () => {
   await t.cleanup();
@@ -102,5 +105,23 @@ describe('sign-out', () => {
     );
     expect(own.status).toBe(303);
     expect(own.headers.get('set-cookie')).toContain('Max-Age=0');
+  });
+});
+
+describe('the leaderboard as CSV', () => {
+  it('downloads the filtered runs, one row each, and refuses a bad filter with 400', async () => {
+    const id = await queuedRun();
+    const response = await runsCsv.GET(request('/api/runs.csv?status=queued&preset=tiny-cnn'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toContain('attachment');
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^id,name,status,preset,/);
+    expect(lines.slice(1).some((line) => line.startsWith(`${id},`))).toBe(true);
+    const none = await runsCsv.GET(request('/api/runs.csv?status=completed'));
+    expect((await none.text()).trimEnd().split('\r\n')).toHaveLength(1); // the header only
+    const bad = await runsCsv.GET(request('/api/runs.csv?status=nonsense'));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/^invalid status/);
   });
 });

@@ -110,3 +110,4 @@ export {
   RUN_QUEUED_CHANNEL,
   type QueueListener,
 } from './queue-notify.ts';
+export { RUN_CSV_COLUMNS, runsToCsv } from './runs-csv.ts';

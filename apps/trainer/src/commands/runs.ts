@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { listRuns, RUN_STATUSES, type RunStatus } from '@convlab/db';
+import { listRuns, RUN_STATUSES, runsToCsv, type RunStatus } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
 import { formatPercent, formatTable } from '../text-table.ts';
@@ -10,10 +10,12 @@ export async function runsCommand(args: string[]): Promise<number> {
     strict: true,
     options: {
       json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
       status: { type: 'string' },
       limit: { type: 'string' },
     },
   });
+  if (values.json && values.csv) throw new CliError('choose one of --json and --csv');
   const status = values.status;
   if (status !== undefined && !(RUN_STATUSES as readonly string[]).includes(status)) {
     throw new CliError(`invalid --status: expected one of ${RUN_STATUSES.join(', ')}`);
@@ -27,6 +29,10 @@ export async function runsCommand(args: string[]): Promise<number> {
   );
   if (values.json) {
     console.log(JSON.stringify(runs));
+    return 0;
+  }
+  if (values.csv) {
+    process.stdout.write(runsToCsv(runs));
     return 0;
   }
   if (runs.length === 0) {

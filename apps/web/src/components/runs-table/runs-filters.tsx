@@ -1,5 +1,8 @@
 'use client';
-/** The bar above the leaderboard: status, preset, dataset and group filters, and "Compare selected". */
+/**
+ * The bar above the leaderboard: status, preset, dataset and group filters, the CSV download of what
+ * they show, and "Compare selected".
+ */
 import { RUN_STATUSES } from '@convlab/core/schema';
 import type { RouterOutputs } from '~/server/root.ts';
 import { CompareSelected } from './compare-selected.tsx';
@@ -18,6 +21,16 @@ function groupOptions(groupId: string | undefined, options: FilterOptions | unde
       label: `${group.groupId} (${group.runs} runs)`,
     })),
   ];
+}
+
+/** The CSV download of what the filters show (GET /api/runs.csv). */
+function csvHref(filters: Filters): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (typeof value === 'string' && value !== '') params.set(key, value);
+  }
+  const query = params.toString();
+  return query ? `/api/runs.csv?${query}` : '/api/runs.csv';
 }
 
 export function RunsFilters(props: {
@@ -57,6 +70,9 @@ export function RunsFilters(props: {
         options={groupOptions(filters.groupId, options)}
         onChange={(value) => setFilter('groupId', value)}
       />
+      <a className="small" href={csvHref(filters)} download>
+        Download CSV
+      </a>
       <CompareSelected selected={props.selected} />
     </div>
   );

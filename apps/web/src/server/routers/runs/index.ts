@@ -18,7 +18,8 @@ import { queueExperimentProcedure } from './queue-experiment.ts';
 import { queueRunProcedure } from './queue-run.ts';
 import { runIdSchema } from './run-id.ts';
 
-const listRunsInputSchema = z
+/** The leaderboard's filters (the tRPC list and the CSV download take the same). */
+export const listRunsInputSchema = z
   .object({
     status: z.enum(RUN_STATUSES).optional(),
     preset: z.enum(PRESET_NAMES).optional(),

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { RUN_CSV_COLUMNS, runsToCsv, type Run } from '../src/index.ts';
+
+const run = (fields: Partial<Run>): Run =>
+  ({
+    ...Object.fromEntries(RUN_CSV_COLUMNS.map((column) => [column, null])),
+    id: 'r1',
+    name: 'seed-cnn on cifar10',
+    status: 'completed',
+    preset: 'seed-cnn',
+    presetVersion: 1,
+    dataset: 'cifar10',
+    priority: 0,
+    attempts: 1,
+    createdAt: new Date('2026-12-03T08:00:00.000Z'),
+    ...fields,
+  }) as Run;
+
+describe('runsToCsv', () => {
+  it('writes a header and one RFC 4180 row per run', () => {
+    const csv = runsToCsv([run({ testAcc: 0.72, bestValAcc: 0.7 })]);
+    const [header, row, end] = csv.split('\r\n');
+    expect(header).toBe(RUN_CSV_COLUMNS.join(','));
+    const cells = row?.split(',') ?? [];
+    expect(cells[RUN_CSV_COLUMNS.indexOf('testAcc')]).toBe('0.72');
+    expect(cells[RUN_CSV_COLUMNS.indexOf('createdAt')]).toBe('2026-12-03T08:00:00.000Z');
+    expect(cells[RUN_CSV_COLUMNS.indexOf('startedAt')]).toBe('');
+    expect(end).toBe('');
+  });
+
+  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
+    const csv = runsToCsv([
+      run({ name: 'a, "b"\nc', error: '=HYPERLINK("http://x")', groupId: '-1+2' }),
+    ]);
+    expect(csv).toContain('"a, ""b""\nc"');
+    expect(csv).toContain('"\'=HYPERLINK(""http://x"")"');
+    expect(csv).toContain(",'-1+2,");
+  });
+});
