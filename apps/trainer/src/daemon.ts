@@ -12,6 +12,7 @@ import {
   createDb,
   failRun,
   findRun,
+  isRunningFor,
   heartbeatWorker,
   listCancelRequested,
   listenForQueuedRuns,
@@ -128,15 +129,18 @@ export class TrainerDaemon {
   private async loop(): Promise<void> {
     const { logger, pollMs } = this.options;
     let delay = pollMs;
+    let recovering = false;
     while (!this.stopping) {
       try {
-        if ((await this.poll()) === 'done') break;
+        if ((await this.poll(recovering)) === 'done') break;
         delay = pollMs;
+        recovering = false;
       } catch (error) {
         // Only an unreachable database is waited out; anything else (a bug, a broken schema) stops
         // the daemon visibly, as before.
         if (!isTransientDatabaseError(error)) throw error;
         delay = nextBackoffMs(delay, Math.max(pollMs, 30_000));
+        recovering = true;
         logger.error(
           { event: 'worker.database_unavailable', err: error, retryInMs: delay },
           `the database did not answer; retrying in ${delay} ms`,
@@ -147,13 +151,16 @@ export class TrainerDaemon {
     await Promise.all([...this.active.values()].map((a) => a.exited));
   }
 
-  /** One round: listen (again) for queued runs, requeue stale runs, claim what fits, relay cancels. */
-  private async poll(): Promise<'done' | 'more'> {
+  /**
+   * One round: listen (again) for queued runs, requeue stale runs, claim what fits, relay cancels.
+   * `recovering`: the last round failed (the database was away), so leases may have run out.
+   */
+  private async poll(recovering: boolean): Promise<'done' | 'more'> {
     const { logger } = this.options;
     await this.listen();
-    // Our own runs' leases first: after an outage longer than a lease, requeueing before renewing
-    // would hand this daemon's own running runs back to the queue (and to a second child).
-    await this.renewLeases();
+    // After an outage our own runs' leases first (the heartbeat renews them otherwise): requeueing
+    // before renewing would hand this daemon's own running runs back to the queue.
+    if (recovering) await this.renewLeases();
     const requeued = await requeueStaleRuns(this.db, { maxAttempts: this.options.maxAttempts });
     for (const run of requeued) {
       logger.warn(
@@ -249,7 +256,7 @@ export class TrainerDaemon {
     const retry = <T>(what: string, action: () => Promise<T>) =>
       withDatabaseRetry(action, { logger, what: `${what} (run ${runId})` });
     const run = await retry('reading the run', () => findRun(this.db, runId));
-    if (!run || run.status !== 'running' || run.workerId !== this.workerId) {
+    if (!run || !isRunningFor(run, this.workerId)) {
       logger.info(
         { event: 'run.exited', runId, code, signal, status: run?.status },
         'run process finished',

@@ -30,6 +30,7 @@ import {
   deleteEpochMetricsAfter,
   failRun,
   findRun,
+  isRunningFor,
   markRunCancelled,
   recordEpochMetric,
   releaseRun,
@@ -78,7 +79,7 @@ function durable<T>(db: PrismaClient, what: string, action: () => Promise<T>): P
   return withDatabaseRetry(
     async () => {
       const run = await findRun(db, runId ?? '');
-      if (!run || run.status !== 'running' || run.workerId !== workerId)
+      if (!run || !isRunningFor(run, workerId ?? ''))
         throw new RunNoLongerOurs(`the run is no longer ours (${run?.status ?? 'deleted'})`);
       return action();
     },
@@ -102,7 +103,7 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
 
 async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const run = await findRun(db, id);
-  if (!run || run.status !== 'running' || run.workerId !== workerId) {
+  if (!run || !isRunningFor(run, workerId ?? '')) {
     logger.warn(
       { event: 'run.not_ours', status: run?.status },
       'run is no longer ours; nothing to do',
@@ -200,8 +201,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     }),
   );
   // A finished run never resumes: its checkpoints are only disk space now.
-  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
-  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
+  await dropCheckpoint(store, id, dir);
   logger.info(
     { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
     'run completed',
@@ -221,19 +221,14 @@ async function resumableCheckpointEpoch(
   const epoch = await readCheckpointEpoch(dir);
   if (epoch === null) return null;
   if ((await countEpochMetrics(db, id)) > 0) return epoch;
-  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
-  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
+  await dropCheckpoint(store, id, dir);
   return null;
 }
 
-const CHECKPOINT_STATE = 'checkpoint/state.json';
-
-/** The epoch of the store's checkpoint (its state.json), or null when it has none. */
-async function storedCheckpointEpoch(store: ArtifactStore, id: string): Promise<number | null> {
-  const bytes = await store.read(id, CHECKPOINT_STATE);
-  if (!bytes) return null;
-  const { epoch } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { epoch?: unknown };
-  return typeof epoch === 'number' ? epoch : null;
+/** Removes the run's checkpoint here and, with the database store, there too. */
+async function dropCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
+  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
+  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
 }
 
 /**
@@ -243,15 +238,14 @@ async function storedCheckpointEpoch(store: ArtifactStore, id: string): Promise<
  */
 async function fetchStoredCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
   const local = runArtifactPaths(dir).checkpoint;
-  const stored = await storedCheckpointEpoch(store, id);
-  if (stored === null) {
+  if ((await writeArtifactsToFolder(store, id, 'checkpoint/', local)) === 0) {
     await rm(local, { recursive: true, force: true });
     return;
   }
-  await writeArtifactsToFolder(store, id, 'checkpoint/', local);
+  const epoch = await readCheckpointEpoch(dir);
   logger.info(
-    { event: 'run.checkpoint_fetched', epoch: stored },
-    `fetched the checkpoint of epoch ${stored} from the artifact store`,
+    { event: 'run.checkpoint_fetched', epoch },
+    `fetched the checkpoint of epoch ${epoch} from the artifact store`,
   );
 }
 

@@ -37,6 +37,7 @@ export {
   enqueueRun,
   failRun,
   findRun,
+  isRunningFor,
   runExists,
   getRunOrThrow,
   listCancelRequested,

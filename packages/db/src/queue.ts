@@ -392,6 +392,11 @@ export async function findRun(db: PrismaClient, runId: string): Promise<Run | nu
   return db.run.findUnique({ where: { id: runId } });
 }
 
+/** Whether `run` is running under `workerId`: the daemon and its run process may write to it. */
+export function isRunningFor(run: Run, workerId: string): boolean {
+  return run.status === 'running' && run.workerId === workerId;
+}
+
 /** Whether the database has a row for this run (files of a deleted run's folder are not served). */
 export async function runExists(db: PrismaClient, runId: string): Promise<boolean> {
   return (await db.run.findUnique({ where: { id: runId }, select: { id: true } })) !== null;
