@@ -55,3 +55,4 @@ export function sharedAssetsDir(): string {
 }
 
 export { RUN_FOLDER, runArtifactPaths, type RunArtifactPaths } from './run-folder.ts';
+export { writeDirAtomically } from './atomic-dir.ts';

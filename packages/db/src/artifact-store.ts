@@ -8,9 +8,9 @@
  * The trainer always trains in a local run folder; with the database store it copies each checkpoint
  * and the final outputs in (atomically), and copies a checkpoint out before resuming.
  */
-import { lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runDir } from '@convlab/core/paths';
+import { runDir, writeDirAtomically } from '@convlab/core/paths';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { providerOf } from './client.ts';
 
@@ -110,43 +110,42 @@ function databaseStore(db: PrismaClient): ArtifactStore {
   };
 }
 
+/**
+ * A run's file in its folder under CONVLAB_RUNS_DIR, as a plain file that resolves inside that folder
+ * (never through a link a run folder might hold); null when it is missing or not such a file.
+ */
+export async function runFolderFile(
+  runId: string,
+  filePath: string,
+): Promise<{ file: string; size: number } | null> {
+  assertArtifactPath(filePath);
+  const file = path.join(runDir(runId), ...filePath.split('/'));
+  try {
+    const info = await lstat(file);
+    if (!info.isFile()) return null;
+    const [real, root] = await Promise.all([realpath(file), realpath(runDir(runId))]);
+    return real.startsWith(root + path.sep) ? { file: real, size: info.size } : null;
+  } catch {
+    return null;
+  }
+}
+
 function folderStore(): ArtifactStore {
-  /** The file inside the run's folder, or null when it is missing, not plain, or a link escapes. */
-  const resolve = async (runId: string, filePath: string): Promise<string | null> => {
-    assertArtifactPath(filePath);
-    const file = path.join(runDir(runId), ...filePath.split('/'));
-    try {
-      if (!(await lstat(file)).isFile()) return null;
-      const [real, root] = await Promise.all([realpath(file), realpath(runDir(runId))]);
-      return real.startsWith(root + path.sep) ? real : null;
-    } catch {
-      return null;
-    }
-  };
   return {
     kind: 'folder',
     async list(runId, prefix = '') {
       const entries: ArtifactEntry[] = [];
-      const walk = async (dir: string, relative: string): Promise<void> => {
-        let names;
-        try {
-          names = await readdir(dir, { withFileTypes: true });
-        } catch {
-          return;
-        }
-        for (const entry of names) {
-          const child = relative ? `${relative}/${entry.name}` : entry.name;
-          if (entry.isDirectory()) await walk(path.join(dir, entry.name), child);
-          else if (entry.isFile() && child.startsWith(prefix))
-            entries.push({ path: child, size: (await lstat(path.join(dir, entry.name))).size });
-        }
-      };
-      await walk(runDir(runId), '');
+      // A run without a folder (or an unreadable one) has no files here.
+      const files = await filesBelow(runDir(runId), '').catch(() => []);
+      for (const { path: filePath, file } of files) {
+        if (filePath.startsWith(prefix))
+          entries.push({ path: filePath, size: (await lstat(file)).size });
+      }
       return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
     async read(runId, filePath) {
-      const file = await resolve(runId, filePath);
-      return file ? new Uint8Array(await readFile(file)) : null;
+      const found = await runFolderFile(runId, filePath);
+      return found ? new Uint8Array(await readFile(found.file)) : null;
     },
     async readAll(runId, prefix) {
       const files: ArtifactFile[] = [];
@@ -159,22 +158,7 @@ function folderStore(): ArtifactStore {
     async replace(runId, prefix, files) {
       if (!prefix.endsWith('/')) throw new Error('the folder store replaces whole folders');
       const target = path.join(runDir(runId), ...prefix.slice(0, -1).split('/'));
-      const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
-      for (const file of files) {
-        assertArtifactPath(file.path);
-        if (!file.path.startsWith(prefix)) throw new Error(`${file.path} is not under ${prefix}`);
-        const destination = path.join(staging, ...file.path.slice(prefix.length).split('/'));
-        await mkdir(path.dirname(destination), { recursive: true });
-        await writeFile(destination, file.bytes);
-      }
-      await mkdir(staging, { recursive: true });
-      // Old folder aside, new one in, old one gone: a crash in between leaves one of the two.
-      const previous = `${target}.old-${process.pid}-${Date.now()}`;
-      await rename(target, previous).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      await rename(staging, target);
-      await rm(previous, { recursive: true, force: true });
+      await writeFilesAsFolder(target, prefix, files);
     },
     async remove(runId, prefix = '') {
       if (prefix === '') return rm(runDir(runId), { recursive: true, force: true });
@@ -186,18 +170,46 @@ function folderStore(): ArtifactStore {
   };
 }
 
+/**
+ * The plain files below `dir` (links are not followed), each with its artifact path: `prefix` + its
+ * `/`-separated path below `dir`.
+ */
+async function filesBelow(dir: string, prefix: string): Promise<{ path: string; file: string }[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: { path: string; file: string }[] = [];
+  for (const entry of entries) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesBelow(file, `${prefix}${entry.name}/`)));
+    else if (entry.isFile()) files.push({ path: `${prefix}${entry.name}`, file });
+  }
+  return files;
+}
+
+/** `files` (all under `prefix`) become the folder `dir`, replacing it as a whole. */
+async function writeFilesAsFolder(
+  dir: string,
+  prefix: string,
+  files: ArtifactFile[],
+): Promise<void> {
+  for (const file of files) {
+    assertArtifactPath(file.path);
+    if (!file.path.startsWith(prefix)) throw new Error(`${file.path} is not under ${prefix}`);
+  }
+  await mkdir(path.dirname(dir), { recursive: true });
+  await writeDirAtomically(dir, async (tmp) => {
+    for (const file of files) {
+      const destination = path.join(tmp, ...file.path.slice(prefix.length).split('/'));
+      await mkdir(path.dirname(destination), { recursive: true });
+      await writeFile(destination, file.bytes);
+    }
+  });
+}
+
 /** Every file below `dir` as artifacts under `prefix` (to copy a local folder into a store). */
 export async function readFolderAsArtifacts(dir: string, prefix: string): Promise<ArtifactFile[]> {
   const files: ArtifactFile[] = [];
-  const walk = async (current: string, relative: string): Promise<void> => {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
-      const child = `${relative}${entry.name}`;
-      if (entry.isDirectory()) await walk(path.join(current, entry.name), `${child}/`);
-      else if (entry.isFile())
-        files.push({ path: child, bytes: await readFile(path.join(current, entry.name)) });
-    }
-  };
-  await walk(dir, prefix);
+  for (const { path: filePath, file } of await filesBelow(dir, prefix))
+    files.push({ path: filePath, bytes: await readFile(file) });
   return files;
 }
 
@@ -210,16 +222,6 @@ export async function writeArtifactsToFolder(
 ): Promise<number> {
   const files = await store.readAll(runId, prefix);
   if (files.length === 0) return 0;
-  const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await rm(staging, { recursive: true, force: true });
-  for (const file of files) {
-    assertArtifactPath(file.path);
-    const destination = path.join(staging, ...file.path.slice(prefix.length).split('/'));
-    await mkdir(path.dirname(destination), { recursive: true });
-    await writeFile(destination, file.bytes);
-  }
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(path.dirname(dir), { recursive: true });
-  await rename(staging, dir);
+  await writeFilesAsFolder(dir, prefix, files);
   return files.length;
 }

@@ -99,6 +99,7 @@ export {
   createArtifactStore,
   defaultArtifactStoreKind,
   readFolderAsArtifacts,
+  runFolderFile,
   writeArtifactsToFolder,
   type ArtifactEntry,
   type ArtifactFile,

@@ -5,12 +5,12 @@
  * checkpoints and anything else stay private, and no request path is ever joined onto the disk path
  * unchecked.
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { lstat, readdir, realpath, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { RUN_FOLDER, runDir } from '@convlab/core/paths';
-import { createArtifactStore, type ArtifactStore } from '@convlab/db';
+import { createArtifactStore, runFolderFile, type ArtifactStore } from '@convlab/db';
 import { getDb } from './db.ts';
 
 export interface RunArtifact {
@@ -30,29 +30,14 @@ export async function databaseArtifactStore(): Promise<ArtifactStore | null> {
 }
 
 export async function listRunArtifacts(runId: string): Promise<RunArtifact[]> {
-  const store = await databaseArtifactStore();
-  if (store) {
-    const entries = await store.list(runId);
-    return entries
+  const entries = await createArtifactStore(await getDb()).list(runId);
+  return (
+    entries
       .filter((entry) => artifactFilePath(runId, entry.path.split('/')) !== null)
       .map((entry) => ({ path: entry.path, bytes: entry.size }))
-      .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
-  }
-  const dir = runDir(runId);
-  const artifacts: RunArtifact[] = [];
-  const report = await fileSize(path.join(dir, REPORT_FILE));
-  if (report !== null) artifacts.push({ path: REPORT_FILE, bytes: report });
-  const modelDir = path.join(dir, MODEL_DIR);
-  if (existsSync(modelDir)) {
-    const entries = await readdir(modelDir, { withFileTypes: true });
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isFile() || !SAFE_FILE_NAME.test(entry.name)) continue;
-      const bytes = await fileSize(path.join(modelDir, entry.name));
-      if (bytes !== null) artifacts.push({ path: `${MODEL_DIR}/${entry.name}`, bytes });
-    }
-  }
-  // model.json first: it is the file a user loads (tf.loadLayersModel), the shards sit beside it.
-  return artifacts.sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path));
+      // model.json first: it is the file a user loads (tf.loadLayersModel), the shards sit beside it.
+      .sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path))
+  );
 }
 
 function rank(artifactPath: string): number {
@@ -80,17 +65,8 @@ export async function artifactFile(
   runId: string,
   segments: string[],
 ): Promise<{ file: string; size: number } | null> {
-  const file = artifactFilePath(runId, segments);
-  if (!file) return null;
-  try {
-    const info = await lstat(file);
-    if (!info.isFile()) return null;
-    const [real, root] = await Promise.all([realpath(file), realpath(runDir(runId))]);
-    if (!real.startsWith(root + path.sep)) return null;
-    return { file: real, size: info.size };
-  } catch {
-    return null;
-  }
+  if (!artifactFilePath(runId, segments)) return null;
+  return runFolderFile(runId, segments.join('/'));
 }
 
 /** A downloadable artifact's body and size, from the run folder or the database; null if none. */
@@ -112,35 +88,16 @@ export async function openArtifact(
   return { name: path.basename(artifact.file), size: artifact.size, body };
 }
 
-/** Whether the run's model folder is a real folder (not a link) holding model.json. */
+/** Whether the run has a model (model/model.json, in a real folder, never through a link). */
 export async function hasModelFolder(runId: string): Promise<boolean> {
-  const store = await databaseArtifactStore();
-  if (store)
-    return (await store.list(runId, `${MODEL_DIR}/`)).some(
-      (entry) => entry.path === `${MODEL_DIR}/${RUN_FOLDER.modelJson}`,
-    );
-  try {
-    const dir = path.join(runDir(runId), MODEL_DIR);
-    return (
-      (await lstat(dir)).isDirectory() &&
-      (await artifactFile(runId, [MODEL_DIR, RUN_FOLDER.modelJson])) !== null
-    );
-  } catch {
-    return false;
-  }
+  const store = createArtifactStore(await getDb());
+  return (await store.list(runId, `${MODEL_DIR}/`)).some(
+    (entry) => entry.path === `${MODEL_DIR}/${RUN_FOLDER.modelJson}`,
+  );
 }
 
 /** Removes the run's folder (model, report, checkpoints) and its stored files. Missing ones are fine. */
 export async function removeRunArtifacts(runId: string): Promise<void> {
   await rm(runDir(runId), { recursive: true, force: true });
   await (await databaseArtifactStore())?.remove(runId);
-}
-
-async function fileSize(file: string): Promise<number | null> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? info.size : null;
-  } catch {
-    return null;
-  }
 }

@@ -2,10 +2,13 @@
  * Saving and loading tfjs LayersModels on the local disk without tfjs-node: a small IOHandler that reads
  * and writes `model.json` plus one `weights.bin`, and a loader for directories, file:// and https:// URLs.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { writeDirAtomically } from '../atomic-dir.ts';
+
+export { writeDirAtomically } from '../atomic-dir.ts';
 
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
@@ -100,24 +103,6 @@ export function fileSaveHandler(dir: string): tf.io.IOHandler {
       };
     },
   };
-}
-
-/** Fill a fresh temporary folder, then swap it in for `dir` (rename is atomic on one filesystem). */
-export async function writeDirAtomically(
-  dir: string,
-  fill: (tmpDir: string) => Promise<void>,
-): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  const old = `${dir}.old-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
-  await fill(tmp);
-  await rm(old, { recursive: true, force: true });
-  await rename(dir, old).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
-  await rename(tmp, dir);
-  await rm(old, { recursive: true, force: true });
 }
 
 /** Save a model into `dir` atomically: a crash never leaves half a model behind. */
