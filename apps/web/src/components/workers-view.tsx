@@ -1,11 +1,9 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import Link from 'next/link';
-import { formatAge, formatDateTime } from '~/lib/format.ts';
 import { useTRPC } from '~/trpc/client.tsx';
 import { LostWorkers } from './lost-workers.tsx';
 import { Empty, Loading, QueryError } from './query-state.tsx';
-import { RunProgress } from './status-badge.tsx';
+import { WorkersTable } from './workers-table.tsx';
 
 export function WorkersView() {
   const trpc = useTRPC();
@@ -39,46 +37,7 @@ export function WorkersView() {
   return (
     <>
       <div className="panel">
-        <table className="data" data-testid="workers-table">
-          <thead>
-            <tr>
-              <th>Worker</th>
-              <th>Host / pid</th>
-              <th>Backend</th>
-              <th className="num">Concurrency</th>
-              <th>Heartbeat</th>
-              <th>Started</th>
-              <th>Current runs</th>
-            </tr>
-          </thead>
-          <tbody>
-            {workers.data.workers.map((worker) => (
-              <tr key={worker.id}>
-                <td className="mono">{worker.id}</td>
-                <td>
-                  {worker.host} / {worker.pid}
-                  <div className="muted small">v{worker.version}</div>
-                </td>
-                <td>{worker.backend}</td>
-                <td className="num">{worker.concurrency}</td>
-                <td>{formatAge(worker.lastSeenAt, now)}</td>
-                <td className="small">{formatDateTime(worker.startedAt)}</td>
-                <td>
-                  {worker.runs.length === 0 ? (
-                    <span className="muted">idle</span>
-                  ) : (
-                    worker.runs.map((run) => (
-                      <div key={run.id} style={{ marginBottom: 6 }}>
-                        <Link href={`/runs/${run.id}`}>{run.name}</Link>
-                        <RunProgress run={{ ...run, status: 'running' }} />
-                      </div>
-                    ))
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <WorkersTable workers={workers.data.workers} now={now} testId="workers-table" />
         <p className="muted small">
           Trainers that have not sent a heartbeat for {Math.round(aliveWithinMs / 1000)}s are listed
           as lost.
