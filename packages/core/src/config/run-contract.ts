@@ -4,8 +4,19 @@
  */
 import { z } from 'zod';
 
-/** The lifecycle of a run: queued → running → completed | failed | cancelled (failed/cancelled can be retried). */
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * The lifecycle of a run: queued → running → completed | failed | cancelled (failed/cancelled can be
+ * retried). A sweep trial that ASHA stops at its rung is pruned; ASHA may still promote it (back to
+ * queued, resuming from its checkpoint) until its rung is closed.
+ */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'completed',
+  'failed',
+  'cancelled',
+  'pruned',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatusSchema = z.enum(RUN_STATUSES);
 
@@ -14,6 +25,7 @@ export const FINISHED_RUN_STATUSES = [
   'completed',
   'failed',
   'cancelled',
+  'pruned',
 ] as const satisfies readonly RunStatus[];
 
 export function isRunStatus(value: string): value is RunStatus {

@@ -114,6 +114,9 @@ const runConfigFields = z
   })
   .strict();
 
+/** Each field's own schema (what a sweep's values are checked and typed against). */
+export const runConfigFieldShape = runConfigFields.shape;
+
 /**
  * A fully resolved run config, as stored on every run. The fields added with cnn-plus v2 default to
  * what every run did before them, so configs stored earlier stay valid and mean the same.

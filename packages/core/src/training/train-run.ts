@@ -42,8 +42,10 @@ export type { TrainProgress } from './progress.ts';
 export type TrainReport = RunReport;
 
 export interface TrainResult {
-  /** True when shouldStop ended the run early; then `report` is null. */
+  /** True when shouldStop or stopAfterEpoch ended the run early; then `report` is null. */
   stopped: boolean;
+  /** True when it stopped at stopAfterEpoch (a sweep's rung), with that epoch checkpointed. */
+  reachedEpochLimit: boolean;
   epochs: EpochMetrics[];
   /** Epoch whose weights the final model carries (the best validation epoch when early stopping). */
   bestEpoch: number;
@@ -68,6 +70,11 @@ export interface TrainRunOptions {
   onProgress?: ProgressListener;
   /** Checked between batches; true stops the run (the last epoch's checkpoint stays). */
   shouldStop?: () => boolean | Promise<boolean>;
+  /**
+   * Stop once this epoch is recorded and checkpointed (a sweep's rung); resuming later continues
+   * exactly where it stopped. The config's epochs still define the schedule.
+   */
+  stopAfterEpoch?: number;
   /** Continue from runDir/checkpoint when there is one. */
   resume?: boolean;
   log?: TrainLog;
@@ -136,7 +143,11 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     };
     const progress = new ProgressReporter(options.onProgress, () => ({
       epoch: state.history.length + 1,
-      totalEpochs: plannedEpochs(phases, state.history, state.completedPhases),
+      // A sweep trial stopping at its rung counts to the rung (its ETA is the rung's).
+      totalEpochs: Math.min(
+        plannedEpochs(phases, state.history, state.completedPhases),
+        options.stopAfterEpoch ?? Infinity,
+      ),
     }));
     // Fine-tuning without augmentation trains on the trunk's cached output (phase-inputs.ts).
     trunk =
@@ -168,9 +179,11 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       checkpointer,
       log,
     };
+    if (reachedLimit(options, state.history.length)) return stoppedResult(built, state, true);
     for (const plan of phases) {
       if (state.completedPhases.includes(plan.phase)) continue;
-      if ((await trainPhase(plan, context)) === 'stopped') return stoppedResult(built, state);
+      const outcome = await trainPhase(plan, context);
+      if (outcome !== 'done') return stoppedResult(built, state, outcome === 'epoch-limit');
     }
     inputCache.release();
     return await finishRun(config, options, built, state.history, state.elapsedSeconds());
@@ -183,8 +196,14 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   }
 }
 
-/** One phase's remaining epochs; 'stopped' when a stop request landed (while caching or training). */
-async function trainPhase(plan: PhasePlan, context: PhaseContext): Promise<'done' | 'stopped'> {
+/**
+ * One phase's remaining epochs; 'stopped' when a stop request landed (while caching or training),
+ * 'epoch-limit' when it reached stopAfterEpoch.
+ */
+async function trainPhase(
+  plan: PhasePlan,
+  context: PhaseContext,
+): Promise<'done' | 'stopped' | 'epoch-limit'> {
   const { config, options, built, state } = context;
   let inputs;
   try {
@@ -238,8 +257,14 @@ async function trainPhase(plan: PhasePlan, context: PhaseContext): Promise<'done
       optimizer: trainModel.optimizer,
     });
     if (earlyStop) break;
+    if (reachedLimit(options, epoch)) return 'epoch-limit';
   }
   return 'done';
+}
+
+/** Whether `epoch` is where stopAfterEpoch stops, before the planned end of training. */
+function reachedLimit(options: TrainRunOptions, epoch: number): boolean {
+  return options.stopAfterEpoch !== undefined && epoch >= options.stopAfterEpoch;
 }
 
 /**
@@ -282,9 +307,14 @@ async function endEpoch(
   return earlyStop;
 }
 
-function stoppedResult(built: ConvlabModel, state: RunState): TrainResult {
+function stoppedResult(
+  built: ConvlabModel,
+  state: RunState,
+  reachedEpochLimit: boolean,
+): TrainResult {
   return {
     stopped: true,
+    reachedEpochLimit,
     epochs: state.history,
     bestEpoch: bestEpochOfLastPhase(state.history),
     paramCount: built.model.countParams(),
@@ -331,6 +361,7 @@ async function finishRun(
   const report = buildReport(dataset, history, test, options.misclassifiedCount ?? 20);
   const result = {
     stopped: false as const,
+    reachedEpochLimit: false,
     epochs: history,
     bestEpoch: bestEpochOfLastPhase(history),
     paramCount: built.model.countParams(),
