@@ -17,3 +17,11 @@ export class RunStateError extends Error {
     super(`cannot ${action} run ${runId}: it is ${status}`);
   }
 }
+
+/** A sweep id that does not exist. */
+export class SweepNotFoundError extends Error {
+  override name = 'SweepNotFoundError';
+  constructor(readonly sweepId: string) {
+    super(`no sweep with id ${sweepId}`);
+  }
+}

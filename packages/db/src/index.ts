@@ -18,9 +18,9 @@ export {
   type ApplyMigrationsOptions,
   type MigrationFile,
 } from './migrations.ts';
-export { RunNotFoundError, RunStateError } from './errors.ts';
+export { RunNotFoundError, RunStateError, SweepNotFoundError } from './errors.ts';
 export { FINISHED_RUN_STATUSES, isRunStatus, RUN_STATUSES, type RunStatus } from './run-status.ts';
-export { newRunId } from './run-id.ts';
+export { newRunId, newSweepId } from './run-id.ts';
 export {
   describeRunConfigError,
   InvalidRunConfigError,
@@ -89,12 +89,13 @@ export {
   RUN_SORTS,
   type ListRunsOptions,
   type RunDetail,
+  type RunListItem,
   type RunGroupSummary,
   type RunSort,
 } from './read-models.ts';
 // Generated Prisma types and client class.
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
-export type { EpochMetric, Report, Run, Worker } from './generated/prisma/client.ts';
+export type { EpochMetric, Report, Run, Sweep, Worker } from './generated/prisma/client.ts';
 export {
   createArtifactStore,
   defaultArtifactStoreKind,
@@ -112,4 +113,26 @@ export {
   RUN_QUEUED_CHANNEL,
   type QueueListener,
 } from './queue-notify.ts';
-export { RUN_CSV_COLUMNS, runsToCsv } from './runs-csv.ts';
+export { RUN_CSV_COLUMNS, runsToCsv, sweepToCsv } from './runs-csv.ts';
+export {
+  annotateRun,
+  listRunTags,
+  parseRunTags,
+  runNoteSchema,
+  runTagSchema,
+  runTagsSchema,
+} from './run-annotations.ts';
+export {
+  cancelSweep,
+  createSweep,
+  finishTrialRung,
+  getSweepDetail,
+  InvalidSweepError,
+  listSweeps,
+  type CreatedSweep,
+  type RungOutcome,
+  type SweepDetail,
+  type SweepState,
+  type SweepSummary,
+  type SweepTrial,
+} from './sweeps.ts';

@@ -22,6 +22,7 @@ import { notifyRunQueued } from './queue-notify.ts';
 import { Prisma, type PrismaClient, type Run } from './generated/prisma/client.ts';
 import { runResultsSchema, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
+import { runNoteSchema, runTagsSchema } from './run-annotations.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
 import { runFromRow } from './run-row.ts';
 
@@ -33,6 +34,8 @@ const enqueueOptionsSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
     .optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
+  tags: runTagsSchema.optional(),
+  note: runNoteSchema.optional(),
 });
 
 export interface EnqueueRunInput {
@@ -45,6 +48,8 @@ export interface EnqueueRunInput {
   groupId?: string;
   /** How many times a crashed or lease-expired run is tried before it fails; default 3. */
   maxAttempts?: number;
+  tags?: string[];
+  note?: string | null;
 }
 
 /** Run names are at most this long; a longer default (a long folder path) is shortened. */
@@ -68,6 +73,8 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
     priority: input.priority,
     groupId: input.groupId,
     maxAttempts: input.maxAttempts,
+    tags: input.tags,
+    note: input.note,
   });
   if (!parsed.success) {
     throw new InvalidRunConfigError(`invalid ${formatZodIssue(parsed.error, 'run')}`, parsed.error);
@@ -84,6 +91,8 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
       groupId: options.groupId ?? null,
       priority: options.priority ?? 0,
       maxAttempts: options.maxAttempts ?? 3,
+      tags: JSON.stringify(options.tags ?? []),
+      note: options.note ?? null,
     },
   });
   await notifyRunQueued(db);
@@ -100,7 +109,9 @@ export interface ClaimOptions {
 /**
  * Atomically takes the next queued run (highest priority, then oldest) for `workerId`, or returns
  * null when the queue is empty. One UPDATE … WHERE id = (SELECT …) … RETURNING statement: two
- * processes can never claim the same run.
+ * processes can never claim the same run. A sweep's trials wait while the sweep has maxConcurrent
+ * trials running (exact on SQLite's single writer; on PostgreSQL two claims at the same instant
+ * may each see one slot left).
  */
 export async function claimNextRun(db: PrismaClient, options: ClaimOptions): Promise<Run | null> {
   assertLeaseMs(options.leaseMs);
@@ -116,7 +127,11 @@ export async function claimNextRun(db: PrismaClient, options: ClaimOptions): Pro
         "leaseExpiresAt" = ${leaseExpiresAt}, "heartbeatAt" = ${now},
         "startedAt" = COALESCE("startedAt", ${now}), "finishedAt" = NULL
     WHERE "id" = (
-      SELECT "id" FROM "Run" WHERE "status" = 'queued'
+      SELECT "id" FROM "Run" AS "candidate" WHERE "status" = 'queued'
+        AND ("sweepId" IS NULL OR NOT EXISTS (
+          SELECT 1 FROM "Sweep" WHERE "Sweep"."id" = "candidate"."sweepId"
+            AND "Sweep"."maxConcurrent" <= (SELECT COUNT(*) FROM "Run" AS "trial"
+              WHERE "trial"."sweepId" = "candidate"."sweepId" AND "trial"."status" = 'running')))
       ORDER BY "priority" DESC, "createdAt" ASC, "id" ASC LIMIT 1
       ${skipLocked}
     ) AND "status" = 'queued'

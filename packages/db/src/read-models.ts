@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
 import type { StoredRunReport } from './report.ts';
+import { parseRunTags } from './run-annotations.ts';
 import { RUN_STATUSES, type RunStatus } from './run-status.ts';
 
 export const RUN_SORTS = ['newest', 'oldest', 'priority', 'testAcc', 'bestValAcc'] as const;
@@ -21,6 +22,13 @@ export const listRunsOptionsSchema = z.object({
   preset: z.string().min(1).optional(),
   dataset: z.string().min(1).optional(),
   groupId: z.string().min(1).optional(),
+  /** Runs carrying this tag. */
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'not a tag')
+    .optional(),
+  /** A sweep's trials. */
+  sweepId: z.string().min(1).max(64).optional(),
   sort: z.enum(RUN_SORTS).default('newest'),
   limit: z.number().int().min(1).max(1000).default(200),
 });
@@ -35,18 +43,32 @@ const ORDER_BY: Record<RunSort, Prisma.RunOrderByWithRelationInput[]> = {
   bestValAcc: [{ bestValAcc: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
 };
 
+/** A run as listings show it: its tags parsed from the stored JSON. */
+export type RunListItem = Omit<Run, 'tags'> & { tags: string[] };
+
 /** Runs matching the filters, newest first unless `sort` says otherwise (default limit 200). */
-export async function listRuns(db: PrismaClient, options: ListRunsOptions = {}): Promise<Run[]> {
+export async function listRuns(
+  db: PrismaClient,
+  options: ListRunsOptions = {},
+): Promise<RunListItem[]> {
   const parsed = listRunsOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new Error(`invalid ${formatZodIssue(parsed.error, 'filter')}`);
   }
-  const { status, preset, dataset, groupId, sort, limit } = parsed.data;
-  return db.run.findMany({
-    where: { status, preset, dataset, groupId },
+  const { status, preset, dataset, groupId, tag, sweepId, sort, limit } = parsed.data;
+  const runs = await db.run.findMany({
+    where: {
+      status,
+      preset,
+      dataset,
+      groupId,
+      sweepId,
+      ...(tag ? { tags: { contains: JSON.stringify(tag) } } : {}),
+    },
     orderBy: ORDER_BY[sort],
     take: limit,
   });
+  return runs.map((run) => ({ ...run, tags: parseRunTags(run.tags) }));
 }
 
 /** How many runs are in each status (every status present, zero when none). */
@@ -64,7 +86,8 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
   return counts;
 }
 
-export type RunDetail = Omit<Run, 'config' | 'skippedReport'> & {
+export type RunDetail = Omit<Run, 'config' | 'skippedReport' | 'tags'> & {
+  tags: string[];
   /** Null when the stored config no longer validates (the run then failed with configError). */
   config: RunConfig | null;
   configError: string | null;
@@ -113,6 +136,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     : null;
   return {
     ...fields,
+    tags: parseRunTags(fields.tags),
     config: parsedConfig,
     configError,
     skipped:

@@ -14,3 +14,8 @@ export function newRunId(now: Date = new Date()): string {
   const random = Array.from(randomBytes(6), (byte) => BASE36[byte % 36]).join('');
   return `r${time}${random}`;
 }
+
+/** A sweep id: like a run id, with `s` in front (`s0mx1bjacja9zjgt`). */
+export function newSweepId(now: Date = new Date()): string {
+  return `s${newRunId(now).slice(1)}`;
+}

@@ -5,6 +5,8 @@
  * +, -, @, tab or CR) is prefixed with ' so opening the file runs nothing.
  */
 import type { Run } from './generated/prisma/client.ts';
+import type { RunListItem } from './read-models.ts';
+import type { SweepDetail } from './sweeps.ts';
 
 export const RUN_CSV_COLUMNS = [
   'id',
@@ -31,6 +33,10 @@ export const RUN_CSV_COLUMNS = [
   'macroF1',
   'paramCount',
   'trainSeconds',
+  'sweepId',
+  'rung',
+  'tags',
+  'note',
   'error',
 ] as const satisfies readonly (keyof Run)[];
 
@@ -43,9 +49,38 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function runsToCsv(runs: Run[]): string {
+export function runsToCsv(runs: RunListItem[]): string {
   const lines = [RUN_CSV_COLUMNS.join(',')];
   for (const run of runs)
-    lines.push(RUN_CSV_COLUMNS.map((column) => csvCell(run[column])).join(','));
+    lines.push(
+      RUN_CSV_COLUMNS.map((column) =>
+        // Tags read better space-separated than as a list.
+        csvCell(column === 'tags' ? run.tags.join(' ') : run[column]),
+      ).join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+const SWEEP_CSV_COLUMNS = [
+  'id',
+  'name',
+  'status',
+  'rung',
+  'epochsDone',
+  'bestValAcc',
+  'testAcc',
+] as const;
+
+/** A sweep's trials as CSV, best first: one column per swept param after the results. */
+export function sweepToCsv(sweep: SweepDetail): string {
+  const params = Object.keys(sweep.definition.space);
+  const lines = [[...SWEEP_CSV_COLUMNS, ...params].join(',')];
+  for (const trial of sweep.trials)
+    lines.push(
+      [
+        ...SWEEP_CSV_COLUMNS.map((column) => csvCell(trial[column])),
+        ...params.map((param) => csvCell(trial.params[param])),
+      ].join(','),
+    );
   return `${lines.join('\r\n')}\r\n`;
 }

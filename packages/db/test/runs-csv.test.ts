@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RUN_CSV_COLUMNS, runsToCsv, type Run } from '../src/index.ts';
+import { RUN_CSV_COLUMNS, runsToCsv, type RunListItem } from '../src/index.ts';
 
-const run = (fields: Partial<Run>): Run =>
+const run = (fields: Partial<RunListItem>): RunListItem =>
   ({
     ...Object.fromEntries(RUN_CSV_COLUMNS.map((column) => [column, null])),
     id: 'r1',
@@ -13,8 +13,9 @@ const run = (fields: Partial<Run>): Run =>
     priority: 0,
     attempts: 1,
     createdAt: new Date('2026-12-03T08:00:00.000Z'),
+    tags: [],
     ...fields,
-  }) as Run;
+  }) as RunListItem;
 
 describe('runsToCsv', () => {
   it('writes a header and one RFC 4180 row per run', () => {
@@ -26,6 +27,11 @@ describe('runsToCsv', () => {
     expect(cells[RUN_CSV_COLUMNS.indexOf('createdAt')]).toBe('2026-12-03T08:00:00.000Z');
     expect(cells[RUN_CSV_COLUMNS.indexOf('startedAt')]).toBe('');
     expect(end).toBe('');
+  });
+
+  it('writes tags space-separated', () => {
+    const [, row] = runsToCsv([run({ tags: ['baseline', 'lab'] })]).split('\r\n');
+    expect(row?.split(',')[RUN_CSV_COLUMNS.indexOf('tags')]).toBe('baseline lab');
   });
 
   it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
