@@ -1,6 +1,7 @@
 /**
  * The `convlab` command line. Scripts outside the repo call these verbs and their `--json` outputs, so
- * they are a contract: queue, runs, show, cancel, retry, trainer, migrate (plus data, workers).
+ * they are a contract: queue, runs, show, cancel, retry, trainer, migrate, sweep (plus data, workers,
+ * annotate).
  */
 import { debugFromEnv } from './env.ts';
 import { CliError } from './cli-error.ts';
@@ -17,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   workers: async () => (await import('./commands/workers.ts')).workersCommand,
   migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
   data: async () => (await import('./commands/data.ts')).dataCommand,
+  sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
+  annotate: async () => (await import('./commands/run-actions.ts')).annotateCommand,
 };
 
 const USAGE = `Usage: convlab <command> [options]
@@ -24,13 +27,25 @@ const USAGE = `Usage: convlab <command> [options]
 Commands:
   queue --preset <name> [--dataset <name>] [--epochs N] [--batch-size N] [--seed N]
         [--learning-rate X] [--augment|--no-augment] [--fine-tune-layers N] [--fine-tune-epochs N]
-        [--input-size N] [--train-limit N] [--test-limit N] [--priority N] [--name S] [--json]
+        [--input-size N] [--train-limit N] [--test-limit N] [--priority N] [--name S]
+        [--tag T]... [--note S] [--json]
                                queue a run and print its id
-  runs [--status S] [--limit N] [--json|--csv]
+  runs [--status S] [--tag T] [--sweep ID] [--limit N] [--json|--csv]
                                list runs, newest first (CSV: the leaderboard for spreadsheets)
   show <id> [--json]           one run with its epoch metrics and report
   cancel <id>                  cancel a queued run, or stop a running one
   retry <id>                   queue a failed or cancelled run again
+  annotate <id> [--tag T]... [--no-tags] [--note S]
+                               replace a run's tags and/or note
+  sweep create --preset <p> [--dataset <d>] --method grid|random|asha --param <field>=<values>...
+        [--trials N] [--max-epochs N] [--eta N] [--min-epochs N] [--seed N] [--max-concurrent N]
+        [--name S] [run flags as for queue] [--json]
+                               queue a hyperparameter sweep; params: lr=log:1e-4:1e-2,
+                               dropout=uniform:0.1:0.5, batchSize=64,128, augment=true,false
+  sweep show <id> [--json|--csv]
+                               a sweep's trials, best first, with their params, rung and status
+  sweep cancel <id> [--json]   cancel a sweep's queued trials and stop its running ones
+  sweep list [--json]          sweeps, newest first
   trainer [--concurrency N] [--once] [--verbose] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
                                the trainer daemon (--once: work the queue until empty, then exit)
   workers [--json]             trainer daemons and their heartbeats

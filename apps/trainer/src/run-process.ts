@@ -30,6 +30,7 @@ import {
   deleteEpochMetricsAfter,
   failRun,
   findRun,
+  finishTrialRung,
   isRunningFor,
   markRunCancelled,
   recordEpochMetric,
@@ -140,9 +141,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const checkpointEpoch = await resumableCheckpointEpoch(db, store, id, dir);
   // Epoch rows past the checkpoint belong to work that is about to be redone.
   await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
+  const epochLimit = run.epochLimit ?? undefined;
   await setRunStarted(db, id, {
     backend,
-    totalEpochs: totalEpochs(config),
+    totalEpochs: Math.min(totalEpochs(config), epochLimit ?? Infinity),
     resumedFromEpoch: checkpointEpoch,
     skipped: dataset.skipped,
   });
@@ -153,6 +155,8 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     dataset,
     runDir: dir,
     resume: checkpointEpoch !== null,
+    // A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on.
+    stopAfterEpoch: epochLimit,
     cacheBudgetBytes: env.CONVLAB_CACHE_BUDGET_MB * 1024 * 1024,
     model: { weightsPolicy: env.policy.weights },
     shouldStop: () => stopReason !== null,
@@ -176,6 +180,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   });
 
   if (result.stopped) {
+    if (result.reachedEpochLimit && stopReason === null) {
+      await finishRung(db, store, id);
+      return;
+    }
     if (stopReason === 'cancel') {
       await durable(db, 'marking the run cancelled', () => markRunCancelled(db, id));
       logger.info({ event: 'run.cancelled' }, 'run cancelled');
@@ -206,6 +214,29 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
     'run completed',
   );
+}
+
+/**
+ * The trial reached its rung: it stops there (pruned) and the sweep's promotions are decided, by this
+ * process, atomically in the database. Its checkpoint stays for a promotion; trials whose rung closed
+ * never resume, so theirs are dropped.
+ */
+async function finishRung(db: PrismaClient, store: ArtifactStore, id: string): Promise<void> {
+  const outcome = await durable(db, 'finishing the rung', () =>
+    finishTrialRung(db, id, workerId ?? ''),
+  );
+  if (!outcome) throw new RunNoLongerOurs('the run is no longer ours');
+  logger.info(
+    { event: 'run.rung_finished', status: outcome.status, promoted: outcome.promoted },
+    outcome.status === 'queued'
+      ? 'rung finished; promoted to the next rung'
+      : `rung finished; ${outcome.status}${outcome.promoted.length > 0 ? `, promoted ${outcome.promoted.map((p) => p.id).join(', ')}` : ''}`,
+  );
+  for (const finalId of outcome.final) {
+    await dropCheckpoint(store, finalId, runDir(finalId)).catch((error: unknown) =>
+      logger.warn({ event: 'run.checkpoint_kept', runId: finalId, err: error }, 'checkpoint kept'),
+    );
+  }
 }
 
 /**

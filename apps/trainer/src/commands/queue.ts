@@ -1,41 +1,21 @@
 import { parseArgs } from 'node:util';
-import {
-  describeConfigError,
-  runConfigInputSchema,
-  type RunConfigInput,
-} from '@convlab/core/schema';
 import { checkRunLocations, RunLocationError } from '@convlab/core/policy';
 import {
-  firstIssuePath,
   formatZodIssue,
   prioritySchema,
   resolveRunConfig,
+  type RunConfig,
 } from '@convlab/core/schema';
-import { enqueueRun } from '@convlab/db';
+import { enqueueRun, runNoteSchema, runTagsSchema } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
 import { readTrainerEnv } from '../env.ts';
-
-/** CLI flag → run config field, so errors can name the flag the user typed. */
-const NUMERIC_FLAGS = {
-  epochs: 'epochs',
-  'batch-size': 'batchSize',
-  seed: 'seed',
-  'learning-rate': 'learningRate',
-  'fine-tune-layers': 'fineTuneLayers',
-  'fine-tune-epochs': 'fineTuneEpochs',
-  'input-size': 'inputSize',
-  'train-limit': 'trainLimit',
-  'test-limit': 'testLimit',
-  'validation-split': 'validationSplit',
-  'early-stopping-patience': 'earlyStoppingPatience',
-  dropout: 'dropout',
-} as const satisfies Record<string, keyof RunConfigInput>;
-
-const FLAG_FOR_FIELD = new Map<string, string>(
-  Object.entries(NUMERIC_FLAGS).map(([flag, field]) => [field, flag]),
-);
+import {
+  parseDecimalFlag,
+  runConfigFlagOptions,
+  runConfigInputFromFlags,
+} from './run-config-flags.ts';
 
 const queueExtrasSchema = z.object({
   priority: prioritySchema.optional(),
@@ -44,6 +24,8 @@ const queueExtrasSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
     .optional(),
+  tag: runTagsSchema.optional(),
+  note: runNoteSchema.optional(),
 });
 
 export async function queueCommand(args: string[]): Promise<number> {
@@ -52,47 +34,46 @@ export async function queueCommand(args: string[]): Promise<number> {
     strict: true,
     allowPositionals: false,
     options: {
-      preset: { type: 'string' },
-      dataset: { type: 'string' },
-      augment: { type: 'boolean' },
-      'no-augment': { type: 'boolean' },
-      'weights-url': { type: 'string' },
+      ...runConfigFlagOptions(),
       priority: { type: 'string' },
       name: { type: 'string' },
       group: { type: 'string' },
+      tag: { type: 'string', multiple: true },
+      note: { type: 'string' },
       json: { type: 'boolean', default: false },
-      ...Object.fromEntries(Object.keys(NUMERIC_FLAGS).map((flag) => [flag, { type: 'string' }])),
-    } as const,
+    },
   });
-  if (values.preset === undefined)
-    throw new CliError('--preset is required (e.g. --preset seed-cnn)');
-
-  const input: Record<string, unknown> = { preset: values.preset };
-  if (values.dataset !== undefined) input.dataset = values.dataset;
-  if (values['weights-url'] !== undefined) input.weightsUrl = values['weights-url'];
-  if (values.augment) input.augment = true;
-  if (values['no-augment']) input.augment = false;
-  for (const [flag, field] of Object.entries(NUMERIC_FLAGS)) {
-    const raw = (values as Record<string, unknown>)[flag];
-    if (typeof raw === 'string') input[field] = parseNumber(flag, raw);
-  }
-  const configResult = runConfigInputSchema.safeParse(input);
-  if (!configResult.success) {
-    const field = firstIssuePath(configResult.error);
-    const flag = FLAG_FOR_FIELD.get(field) ?? field.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    throw new CliError(`invalid --${flag}: ${describeConfigError(configResult.error)}`);
-  }
+  const config = runConfigInputFromFlags(values);
   const extras = queueExtrasSchema.safeParse({
-    priority: values.priority === undefined ? undefined : parseNumber('priority', values.priority),
+    priority:
+      values.priority === undefined ? undefined : parseDecimalFlag('priority', values.priority),
     name: values.name,
     group: values.group,
+    tag: values.tag,
+    note: values.note,
   });
   if (!extras.success) {
     throw new CliError(`invalid --${formatZodIssue(extras.error, 'option')}`);
   }
-  // A folder dataset or weights location is checked now (exists, allowed), not when a trainer runs it.
+  await checkLocationsOrThrow(resolveRunConfig(config));
+  const run = await withDatabase((db) =>
+    enqueueRun(db, {
+      config,
+      priority: extras.data.priority,
+      name: extras.data.name,
+      groupId: extras.data.group,
+      tags: extras.data.tag,
+      note: extras.data.note,
+    }),
+  );
+  console.log(values.json ? JSON.stringify({ id: run.id }) : run.id);
+  return 0;
+}
+
+/** A folder dataset or weights location is checked now (exists, allowed), not when a trainer runs it. */
+export async function checkLocationsOrThrow(config: RunConfig): Promise<void> {
   try {
-    await checkRunLocations(resolveRunConfig(configResult.data), readTrainerEnv().policy);
+    await checkRunLocations(config, readTrainerEnv().policy);
   } catch (error) {
     if (error instanceof RunLocationError) {
       throw new CliError(
@@ -101,26 +82,4 @@ export async function queueCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-
-  const run = await withDatabase((db) =>
-    enqueueRun(db, {
-      config: configResult.data,
-      priority: extras.data.priority,
-      name: extras.data.name,
-      groupId: extras.data.group,
-    }),
-  );
-  console.log(values.json ? JSON.stringify({ id: run.id }) : run.id);
-  return 0;
-}
-
-/** Decimal numbers only: Number() would also read "0x10" as 16 and "" as 0. */
-const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function parseNumber(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!DECIMAL.test(raw.trim()) || !Number.isFinite(value)) {
-    throw new CliError(`invalid --${flag}: expected a decimal number, got "${raw}"`);
-  }
-  return value;
 }

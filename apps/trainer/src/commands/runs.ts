@@ -12,6 +12,8 @@ export async function runsCommand(args: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       csv: { type: 'boolean', default: false },
       status: { type: 'string' },
+      tag: { type: 'string' },
+      sweep: { type: 'string' },
       limit: { type: 'string' },
     },
   });
@@ -25,7 +27,12 @@ export async function runsCommand(args: string[]): Promise<number> {
     throw new CliError('invalid --limit: expected a positive integer');
   }
   const runs = await withDatabase((db) =>
-    listRuns(db, { status: status as RunStatus | undefined, limit }),
+    listRuns(db, {
+      status: status as RunStatus | undefined,
+      tag: values.tag,
+      sweepId: values.sweep,
+      limit,
+    }),
   );
   if (values.json) {
     console.log(JSON.stringify(runs));
