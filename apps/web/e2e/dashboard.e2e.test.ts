@@ -307,6 +307,54 @@ describe('dashboard in a browser', () => {
 
     expect(pageErrors).toEqual([]);
   });
+
+  it('creates a grid sweep from the form, trains its trials and plots them', async () => {
+    if (!browser) throw new Error('no browser');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const field = (label: string) => page.getByLabel(label, { exact: true });
+
+    // 1. The form: 2 learning rates × 2 batch sizes, one epoch each, on a slice of synthetic.
+    await page.goto(`${baseUrl}/sweeps`);
+    await field('Name').fill('e2e sweep');
+    await field('Preset').selectOption('tiny-cnn');
+    await field('Dataset').selectOption('synthetic');
+    await field('Method').selectOption('grid');
+    await field('Search space').fill('learningRate=0.001,0.01\nbatchSize=16,32');
+    await field('Max epochs').fill('1');
+    await field('Train limit').fill('200');
+    await field('Test limit').fill('100');
+    await page.getByRole('button', { name: 'Create sweep' }).click();
+    await page.waitForURL(/\/sweeps\/s[0-9a-z]+$/);
+
+    // 2. Its page: the 4 grid points as queued trials, and an empty plot (nothing trained yet).
+    const trialRows = page.getByTestId('trials-table').locator('tbody tr');
+    await expect.poll(() => trialRows.count()).toBe(4);
+    await page.getByTestId('parallel-coordinates').waitFor();
+    expect(await page.getByTestId('pc-line').count()).toBe(0);
+    expect(await page.getByTestId('rung-chart').count()).toBe(0); // grid: no rungs
+
+    // 3. A real trainer trains the trials; the page fills in without a reload.
+    await trainQueuedRuns();
+    const bestCells = page.getByTestId('trials-table').locator('td[data-column="bestValAcc"]');
+    const scored = async () =>
+      (await bestCells.allTextContents()).filter((text) => text.includes('%')).length;
+    await expect.poll(scored, { timeout: 30_000 }).toBe(4);
+    expect(await page.getByTestId('pc-line').count()).toBe(await scored());
+    expect(await trialRows.count()).toBe(4);
+    expect(await page.getByTestId('parallel-coordinates').locator('.pc-axis').count()).toBe(3);
+    await screenshot(page, 'sweep', true);
+
+    // 4. The best trial's config, cloned into the queue form.
+    await page.getByRole('link', { name: 'Queue this config' }).click();
+    await page.waitForURL(/\/queue\?from=r[0-9a-z]+$/);
+    await page.getByTestId('cloned-notice').waitFor();
+    await expect(page.locator('#epochs').inputValue()).resolves.toBe('1');
+    await expect(page.locator('#preset').inputValue()).resolves.toBe('tiny-cnn');
+
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 describe('the dashboard server refuses to start unsafely', () => {

@@ -6,6 +6,7 @@ import type * as FilesRoute from '~/app/api/runs/[id]/files/[...path]/route.ts';
 import type * as ImagesRoute from '~/app/api/runs/[id]/images/[index]/route.ts';
 import type * as LogoutRoute from '~/app/api/logout/route.ts';
 import type * as RunsCsvRoute from '~/app/api/runs.csv/route.ts';
+import type * as TrialsCsvRoute from '~/app/api/sweeps/[id]/trials.csv/route.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;
@@ -14,6 +15,7 @@ let files: typeof FilesRoute;
 let images: typeof ImagesRoute;
 let logout: typeof LogoutRoute;
 let runsCsv: typeof RunsCsvRoute;
+let trialsCsv: typeof TrialsCsvRoute;
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -24,6 +26,7 @@ beforeAll(async () => {
   images = await import('~/app/api/runs/[id]/images/[index]/route.ts');
   logout = await import('~/app/api/logout/route.ts');
   runsCsv = await import('~/app/api/runs.csv/route.ts');
+  trialsCsv = await import('~/app/api/sweeps/[id]/trials.csv/route.ts');
 });
 afterAll(async () => {
   await t.cleanup();
@@ -123,5 +126,55 @@ describe('the leaderboard as CSV', () => {
     const bad = await runsCsv.GET(request('/api/runs.csv?status=nonsense'));
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/^invalid status/);
+  });
+});
+
+describe('tags and sweeps as CSV', () => {
+  it('filters the leaderboard CSV by tag and by sweep', async () => {
+    const tagged = await queuedRun();
+    await queuedRun();
+    await t.caller().runs.annotate({ id: tagged, tags: ['csv-tag'] });
+    const byTag = await runsCsv.GET(request('/api/runs.csv?tag=csv-tag'));
+    const tagLines = (await byTag.text()).trimEnd().split('\r\n');
+    expect(tagLines).toHaveLength(2);
+    expect(tagLines[1]).toMatch(new RegExp(`^${tagged},`));
+    const { id, runIds } = await t.caller().sweeps.create({
+      method: 'grid',
+      base: { preset: 'tiny-cnn', dataset: 'synthetic' },
+      params: ['batchSize=16,32'],
+    });
+    const bySweep = await runsCsv.GET(request(`/api/runs.csv?sweepId=${id}`));
+    expect((await bySweep.text()).trimEnd().split('\r\n')).toHaveLength(1 + runIds.length);
+    const bad = await runsCsv.GET(request('/api/runs.csv?tag=not%20a%20tag'));
+    expect(bad.status).toBe(400);
+  });
+
+  it("downloads a sweep's trials, one column per param; 400 for a bad id, 404 for none", async () => {
+    const { id, runIds } = await t.caller().sweeps.create({
+      method: 'grid',
+      base: { preset: 'tiny-cnn', dataset: 'synthetic' },
+      params: ['learningRate=0.001,0.01'],
+    });
+    const params = { params: Promise.resolve({ id }) };
+    const response = await trialsCsv.GET(request(`/api/sweeps/${id}/trials.csv`), params);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toContain(`convlab-sweep-${id}.csv`);
+    const lines = (await response.text()).trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^id,name,status,.*,learningRate$/);
+    expect(lines).toHaveLength(1 + runIds.length);
+    const bad = await trialsCsv.GET(request('/api/sweeps/x/trials.csv'), {
+      params: Promise.resolve({ id: '../etc' }),
+    });
+    expect(bad.status).toBe(400);
+    const missing = await trialsCsv.GET(request('/api/sweeps/s0/trials.csv'), {
+      params: Promise.resolve({ id: 's0000000000000' }),
+    });
+    expect(missing.status).toBe(404);
+    const refused = await trialsCsv.GET(
+      request(`/api/sweeps/${id}/trials.csv`, { host: 'evil.example' }),
+      params,
+    );
+    expect(refused.status).toBe(403);
   });
 });

@@ -10,6 +10,7 @@ export default async function RunsPage({
 }) {
   const params = await searchParams;
   const group = typeof params.group === 'string' && params.group !== '' ? params.group : undefined;
+  const tag = typeof params.tag === 'string' && params.tag !== '' ? params.tag : undefined;
   return (
     <>
       <div className="page-head">
@@ -21,7 +22,9 @@ export default async function RunsPage({
           Queue a run
         </Link>
       </div>
-      <RunsTable initialFilters={group ? { groupId: group } : {}} />
+      <RunsTable
+        initialFilters={{ ...(group ? { groupId: group } : {}), ...(tag ? { tag } : {}) }}
+      />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { useTRPC } from '~/trpc/client.tsx';
 const LINKS = [
   { href: '/', label: 'Runs' },
   { href: '/queue', label: 'Queue a run' },
+  { href: '/sweeps', label: 'Sweeps' },
   { href: '/compare', label: 'Compare' },
   { href: '/workers', label: 'Workers' },
 ] as const;

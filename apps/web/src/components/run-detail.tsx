@@ -4,6 +4,7 @@ import { ConfigPanel } from './run-detail/config-panel.tsx';
 import { LearningCurvePanels } from './run-detail/learning-curve-panels.tsx';
 import { ReportSections } from './run-detail/report-sections.tsx';
 import { RunHeader } from './run-detail/run-header.tsx';
+import { RunNotes } from './run-detail/run-notes.tsx';
 import { RunStats } from './run-detail/run-stats.tsx';
 import { RunStatusNotices } from './run-detail/run-status-notices.tsx';
 import { TimingsPanel } from './run-detail/timings-panel.tsx';
@@ -37,6 +38,7 @@ export function RunDetail({ id }: { id: string }) {
         <ConfigPanel run={run} />
         <TimingsPanel run={run} artifacts={artifacts} />
       </div>
+      <RunNotes key={run.id} run={run} />
     </>
   );
 }

@@ -17,6 +17,7 @@ export function RunsTable({ initialFilters }: { initialFilters: Filters }) {
         <RunsFilters
           filters={table.filters}
           options={table.filterOptions}
+          tags={table.tagOptions}
           setFilter={table.setFilter}
           selected={table.selected}
         />

@@ -1,6 +1,12 @@
 /** Maps the database layer's errors onto tRPC error codes, so clients see 404/409/400, not 500. */
 import { RunLocationError } from '@convlab/core/policy';
-import { InvalidRunConfigError, RunNotFoundError, RunStateError } from '@convlab/db';
+import {
+  InvalidRunConfigError,
+  InvalidSweepError,
+  RunNotFoundError,
+  RunStateError,
+  SweepNotFoundError,
+} from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import { z, ZodError } from 'zod';
 
@@ -9,7 +15,7 @@ export function toTRPCError(error: unknown): unknown {
     const mapped = toTRPCError(error.cause);
     return mapped instanceof TRPCError ? mapped : error;
   }
-  if (error instanceof RunNotFoundError) {
+  if (error instanceof RunNotFoundError || error instanceof SweepNotFoundError) {
     return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
   }
   if (error instanceof RunStateError) {
@@ -20,6 +26,14 @@ export function toTRPCError(error: unknown): unknown {
   }
   if (error instanceof RunLocationError) {
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: fieldError(error) });
+  }
+  if (error instanceof InvalidSweepError) {
+    // The one line as the message; the param it names as the field, so the form marks that input.
+    return new TRPCError({
+      code: 'BAD_REQUEST',
+      message: error.message,
+      cause: issueAt([error.param], error.message),
+    });
   }
   if (error instanceof ZodError) {
     return new TRPCError({
@@ -33,10 +47,15 @@ export function toTRPCError(error: unknown): unknown {
 
 /** A ZodError naming the run-config field, so the queue form shows the message next to that input. */
 function fieldError(error: RunLocationError): ZodError | undefined {
+  return issueAt(['config', error.field], error.message);
+}
+
+/** A ZodError with one issue at `path`: the error formatter turns it into `fieldErrors`. */
+function issueAt(path: string[], message: string): ZodError | undefined {
   return z
     .unknown()
     .superRefine((_, ctx) => {
-      ctx.addIssue({ code: 'custom', path: ['config', error.field], message: error.message });
+      ctx.addIssue({ code: 'custom', path, message });
     })
     .safeParse(null).error;
 }

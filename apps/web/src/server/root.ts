@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { presetsRouter } from './routers/presets.ts';
 import { reportsRouter } from './routers/reports/index.ts';
 import { runsRouter } from './routers/runs/index.ts';
+import { sweepsRouter } from './routers/sweeps/index.ts';
 import { workersRouter } from './routers/workers.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   presets: presetsRouter,
   runs: runsRouter,
+  sweeps: sweepsRouter,
   reports: reportsRouter,
   workers: workersRouter,
 });

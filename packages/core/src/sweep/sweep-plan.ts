@@ -12,6 +12,7 @@ import {
   type RunConfig,
   type RunConfigInput,
 } from '../config/schema.ts';
+import { mulberry32, shuffleInPlace } from '../data/random.ts';
 import { ashaRungEpochs } from './asha.ts';
 import {
   InvalidSweepError,
@@ -223,19 +224,13 @@ export function randomPoints(
   count: number,
   seed: number,
 ): Record<string, ParamValue>[] {
+  // The same seed gives the same trials on every machine.
   const random = mulberry32(seed);
   const specs = Object.entries(space);
   if (specs.every(([, spec]) => spec.kind === 'choice')) {
     const grid = gridPoints(space);
     if (count <= grid.length && grid.length <= MAX_SWEEP_TRIALS * 10) {
-      for (let i = grid.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [grid[i], grid[j]] = [
-          grid[j] as Record<string, ParamValue>,
-          grid[i] as Record<string, ParamValue>,
-        ];
-      }
-      return grid.slice(0, count);
+      return shuffleInPlace(grid, random).slice(0, count);
     }
   }
   return Array.from({ length: count }, () =>
@@ -252,18 +247,6 @@ function sampleParam(field: string, spec: ParamSpec, u: number): ParamValue {
   if (isIntegerField(field))
     return Math.min(Math.ceil(spec.max), Math.max(Math.floor(spec.min), Math.round(value)));
   return Math.min(spec.max, Math.max(spec.min, Number(value.toPrecision(3))));
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same trials on every machine. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The values a trial's config has for the swept fields (what the sweep page plots). */

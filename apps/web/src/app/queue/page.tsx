@@ -1,6 +1,14 @@
 import { QueueForms } from '~/components/queue-form.tsx';
 
-export default function QueuePage() {
+export const dynamic = 'force-dynamic';
+
+export default async function QueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { from } = await searchParams;
+  const fromRunId = typeof from === 'string' && from.trim() !== '' ? from.trim() : undefined;
   return (
     <>
       <div className="page-head">
@@ -9,7 +17,7 @@ export default function QueuePage() {
           <p>Pick a preset and override what you like; a trainer daemon picks the run up.</p>
         </div>
       </div>
-      <QueueForms />
+      <QueueForms fromRunId={fromRunId} />
     </>
   );
 }

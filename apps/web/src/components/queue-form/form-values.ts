@@ -1,4 +1,5 @@
 /** The queue forms' values as typed, and how they become the server's input. */
+import type { RunConfig, RunConfigInput } from '@convlab/core/schema';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter, RouterInputs, RouterOutputs } from '~/server/root.ts';
 
@@ -18,7 +19,11 @@ export interface FormValues {
   seed: string;
   priority: string;
   name: string;
+  /** Settings the form has no input for, kept from a cloned run (sent as they are). */
+  extra: ExtraSettings;
 }
+
+export type ExtraSettings = Omit<Partial<RunConfigInput>, 'preset'>;
 
 export type NumericKey =
   'epochs' | 'batchSize' | 'learningRate' | 'fineTuneLayers' | 'seed' | 'priority';
@@ -54,6 +59,48 @@ export function valuesFor(preset: Preset, previous?: FormValues): FormValues {
     seed: previous?.seed ?? String(d.seed),
     priority: previous?.priority ?? '0',
     name: previous?.name ?? '',
+    extra: previous?.extra ?? {},
+  };
+}
+
+/** The config fields the run form has inputs for (the rest of a cloned config goes in `extra`). */
+const FORM_CONFIG_FIELDS = new Set([
+  'preset',
+  'presetVersion',
+  'dataset',
+  'epochs',
+  'batchSize',
+  'learningRate',
+  'augment',
+  'fineTuneLayers',
+  'seed',
+]);
+
+/**
+ * The form prefilled with a run's config ("Clone"): its preset, dataset and the values the form
+ * shows, plus every other setting that differs from the preset's defaults as `extra`.
+ */
+export function valuesFromConfig(config: RunConfig, preset: Preset): FormValues {
+  const folder = config.dataset.startsWith(FOLDER);
+  const defaults: Record<string, unknown> = preset.defaults;
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (FORM_CONFIG_FIELDS.has(key)) continue;
+    if (JSON.stringify(value) !== JSON.stringify(defaults[key])) extra[key] = value;
+  }
+  return {
+    preset: preset.name,
+    dataset: folder ? FOLDER : config.dataset,
+    folderPath: folder ? config.dataset.slice(FOLDER.length) : '',
+    epochs: String(config.epochs),
+    batchSize: String(config.batchSize),
+    learningRate: String(config.learningRate),
+    augment: config.augment,
+    fineTuneLayers: String(config.fineTuneLayers),
+    seed: String(config.seed),
+    priority: '0',
+    name: '',
+    extra,
   };
 }
 
@@ -78,6 +125,7 @@ export function datasetValue(dataset: string, folderPath: string): string {
 export function queueInputOf(values: FormValues): RouterInputs['runs']['queue'] {
   return {
     config: {
+      ...values.extra,
       preset: values.preset as Preset['name'],
       dataset: datasetValue(values.dataset, values.folderPath),
       epochs: numberOrUndefined(values.epochs),

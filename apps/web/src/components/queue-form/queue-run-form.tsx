@@ -2,12 +2,23 @@
 /** "Queue a run": a preset, its overridable settings, and the queue button. */
 import { BATCH_SIZE_HINT, EPOCHS_HINT, PRIORITY_HINT } from './bound-hints.ts';
 import { DatasetInputs, Field, NumberField } from './form-fields.tsx';
-import { datasetValue, type Preset } from './form-values.ts';
-import { NotQueuedNotice, QueuedNotice } from './queue-run-notices.tsx';
+import { datasetValue, type FormValues, type Preset } from './form-values.ts';
+import { ClonedNotice, NotQueuedNotice, QueuedNotice } from './queue-run-notices.tsx';
 import { useQueueRunForm } from './use-queue-run-form.ts';
 
-export function QueueRunForm({ presets, datasets }: { presets: Preset[]; datasets: string[] }) {
-  const form = useQueueRunForm(presets);
+export function QueueRunForm({
+  presets,
+  datasets,
+  initial,
+  clonedFrom,
+}: {
+  presets: Preset[];
+  datasets: string[];
+  /** Prefilled values (a cloned run's config). */
+  initial?: FormValues;
+  clonedFrom?: { id: string; name: string };
+}) {
+  const form = useQueueRunForm(presets, initial);
   const { values, preset, queue, errors, update } = form;
   if (!values) return null;
   const isTransfer = preset?.defaults.backbone !== null;
@@ -16,6 +27,7 @@ export function QueueRunForm({ presets, datasets }: { presets: Preset[]; dataset
   return (
     <section className="panel" aria-labelledby="queue-run-title">
       <h2 id="queue-run-title">Queue a run</h2>
+      {clonedFrom && <ClonedNotice from={clonedFrom} extra={values.extra} />}
       {queue.isSuccess && <QueuedNotice id={queue.data.id} />}
       {queue.isError && (
         <NotQueuedNotice

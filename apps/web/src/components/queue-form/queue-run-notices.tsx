@@ -1,6 +1,24 @@
 /** What the run form says after a submit: the queued run's link, or why it was not queued. */
 import Link from 'next/link';
-import type { FieldErrors } from './form-values.ts';
+import type { ExtraSettings, FieldErrors } from './form-values.ts';
+
+/** The form was prefilled from a run: which, and the settings kept that have no input here. */
+export function ClonedNotice(props: { from: { id: string; name: string }; extra: ExtraSettings }) {
+  const kept = Object.entries(props.extra).map(
+    ([key, value]) => `${key}=${value === null ? 'null' : String(value)}`,
+  );
+  return (
+    <div className="notice info" role="status" data-testid="cloned-notice">
+      Cloned from <Link href={`/runs/${props.from.id}`}>{props.from.name}</Link>: edit what you
+      like, then queue it.
+      {kept.length > 0 && (
+        <p className="small">
+          Also kept from that run (no input here): <span className="mono">{kept.join(', ')}</span>
+        </p>
+      )}
+    </div>
+  );
+}
 
 export function QueuedNotice({ id }: { id: string }) {
   return (

@@ -11,11 +11,14 @@ import {
   type Preset,
 } from './form-values.ts';
 
-export function useQueueRunForm(presets: Preset[]) {
+/** `initial`: the form's starting values (a cloned run's), else the tiny-cnn preset's defaults. */
+export function useQueueRunForm(presets: Preset[], initial?: FormValues) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const first = presets.find((preset) => preset.name === 'tiny-cnn') ?? presets[0];
-  const [values, setValues] = useState<FormValues | null>(first ? valuesFor(first) : null);
+  const [values, setValues] = useState<FormValues | null>(
+    initial ?? (first ? valuesFor(first) : null),
+  );
   const queue = useMutation(
     trpc.runs.queue.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() }),

@@ -1,5 +1,5 @@
 'use client';
-/** The run's name, id, status, preset and dataset, with its actions (cancel, retry, delete). */
+/** The run's name, id, status, preset, dataset and sweep, with Clone and its actions (cancel, retry, delete). */
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { RunActions } from '../run-actions.tsx';
@@ -22,9 +22,23 @@ export function RunHeader({ run }: { run: DetailRun }) {
               · group <Link href={`/?group=${run.groupId}`}>{run.groupId}</Link>
             </>
           )}
+          {run.sweepId && (
+            <>
+              {' '}
+              · sweep <Link href={`/sweeps/${run.sweepId}`}>{run.sweepId}</Link>
+              {run.rung !== null && ` (rung ${run.rung})`}
+            </>
+          )}
         </p>
       </div>
-      <RunActions run={run} onDeleted={() => router.push('/')} />
+      <div className="actions">
+        {run.config && (
+          <Link href={`/queue?from=${run.id}`} className="button small">
+            Clone
+          </Link>
+        )}
+        <RunActions run={run} onDeleted={() => router.push('/')} />
+      </div>
     </div>
   );
 }

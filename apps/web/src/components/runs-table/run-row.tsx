@@ -21,6 +21,19 @@ function StatusCell({ run }: { run: Run }) {
   );
 }
 
+/** The run's tags, as chips under its name. */
+export function TagChips({ tags }: { tags: string[] }) {
+  return (
+    <div className="tags" data-testid="run-tags">
+      {tags.map((tag) => (
+        <span key={tag} className="tag">
+          {tag}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 export function RunRow(props: {
   run: Run;
   now: Date;
@@ -41,6 +54,7 @@ export function RunRow(props: {
       <td>
         <Link href={`/runs/${run.id}`}>{run.name}</Link>
         <div className="muted small mono">{run.id}</div>
+        {run.tags.length > 0 && <TagChips tags={run.tags} />}
       </td>
       <StatusCell run={run} />
       <td>{run.preset}</td>

@@ -1,6 +1,6 @@
 'use client';
 /**
- * The bar above the leaderboard: status, preset, dataset and group filters, the CSV download of what
+ * The bar above the leaderboard: status, preset, dataset, group and tag filters, the CSV download of what
  * they show, and "Compare selected".
  */
 import { RUN_STATUSES } from '@convlab/core/schema';
@@ -11,6 +11,15 @@ import type { Filters } from './run-columns.ts';
 import type { RunsTableState } from './use-runs-table.ts';
 
 type FilterOptions = RouterOutputs['runs']['filterOptions'];
+type TagOptions = RouterOutputs['runs']['tags']['tags'];
+
+/** The tags in use, plus a tag named in the URL but not (yet) in use, so it stays selectable. */
+function tagOptions(tag: string | undefined, tags: TagOptions | undefined) {
+  return [
+    ...(tag && !tags?.some((t) => t.tag === tag) ? [{ value: tag }] : []),
+    ...(tags ?? []).map((t) => ({ value: t.tag, label: `${t.tag} (${t.runs})` })),
+  ];
+}
 
 /** The listed groups, plus a group named in the URL but not (yet) listed, so it stays selectable. */
 function groupOptions(groupId: string | undefined, options: FilterOptions | undefined) {
@@ -36,6 +45,7 @@ function csvHref(filters: Filters): string {
 export function RunsFilters(props: {
   filters: Filters;
   options: FilterOptions | undefined;
+  tags: TagOptions | undefined;
   setFilter: RunsTableState['setFilter'];
   selected: string[];
 }) {
@@ -69,6 +79,13 @@ export function RunsFilters(props: {
         value={filters.groupId}
         options={groupOptions(filters.groupId, options)}
         onChange={(value) => setFilter('groupId', value)}
+      />
+      <FilterSelect
+        id="filter-tag"
+        label="Tag"
+        value={filters.tag}
+        options={tagOptions(filters.tag, props.tags)}
+        onChange={(value) => setFilter('tag', value)}
       />
       <a className="small" href={csvHref(filters)} download>
         Download CSV

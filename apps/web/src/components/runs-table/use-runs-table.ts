@@ -5,7 +5,7 @@ import { useTRPC } from '~/trpc/client.tsx';
 import type { Filters } from './run-columns.ts';
 import { sortRuns, type Sort } from './sort-runs.ts';
 
-/** The runs (polled faster while any is moving), the filters' options and the workers. */
+/** The runs (polled faster while any is moving), the filters' options, the tags and the workers. */
 function useRunsQueries(filters: Filters) {
   const trpc = useTRPC();
   const runs = useQuery(
@@ -22,7 +22,8 @@ function useRunsQueries(filters: Filters) {
     trpc.runs.filterOptions.queryOptions(undefined, { refetchInterval: 15_000 }),
   );
   const workers = useQuery(trpc.workers.list.queryOptions(undefined, { refetchInterval: 5000 }));
-  return { runs, options, workers };
+  const tags = useQuery(trpc.runs.tags.queryOptions(undefined, { refetchInterval: 15_000 }));
+  return { runs, options, workers, tags };
 }
 
 /** The filters picked: a key per chosen filter, removed again by "any" (''). */
@@ -69,7 +70,7 @@ export function useRunsTable(initialFilters: Filters) {
   const { filters, setFilter, clearFilters } = useFilters(initialFilters);
   const { sort, toggleSort } = useSort();
   const { selected, toggleSelected } = useSelection();
-  const { runs, options, workers } = useRunsQueries(filters);
+  const { runs, options, workers, tags } = useRunsQueries(filters);
 
   const now = runs.data?.now ?? new Date();
   const sorted = useMemo(() => sortRuns(runs.data?.runs ?? [], sort, now), [runs.data, sort, now]);
@@ -79,6 +80,7 @@ export function useRunsTable(initialFilters: Filters) {
   return {
     runs,
     filterOptions: options.data,
+    tagOptions: tags.data?.tags,
     filters,
     setFilter,
     clearFilters,

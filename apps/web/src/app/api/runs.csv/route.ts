@@ -1,5 +1,5 @@
 /**
- * GET /api/runs.csv?status=&preset=&dataset=&groupId=&sort= → the leaderboard as CSV (the filters
+ * GET /api/runs.csv?status=&preset=&dataset=&groupId=&tag=&sweepId=&sort= → the leaderboard as CSV (the filters
  * the dashboard shows, up to 1000 runs), as `convlab runs --csv` prints it.
  */
 import { formatZodIssue } from '@convlab/core/schema';

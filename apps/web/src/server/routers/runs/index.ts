@@ -1,13 +1,18 @@
 import { PRESET_NAMES } from '@convlab/core/schema';
 import {
+  annotateRun,
   cancelRun,
   getRunDetail,
   listRunFilterValues,
   listRuns,
+  listRunTags,
   RUN_SORTS,
   RUN_STATUSES,
   retryRun,
   RunNotFoundError,
+  runNoteSchema,
+  runTagSchema,
+  runTagsSchema,
 } from '@convlab/db';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
@@ -25,6 +30,8 @@ export const listRunsInputSchema = z
     preset: z.enum(PRESET_NAMES).optional(),
     dataset: z.string().min(1).max(500).optional(),
     groupId: z.string().min(1).max(100).optional(),
+    tag: runTagSchema.optional(),
+    sweepId: z.string().min(1).max(64).optional(),
     sort: z.enum(RUN_SORTS).optional(),
     limit: z.number().int().min(1).max(1000).optional(),
   })
@@ -87,4 +94,20 @@ export const runsRouter = {
   }),
 
   delete: deleteRunProcedure,
+
+  /** Replaces a run's tags and/or its note (any status); an empty note removes it. */
+  annotate: writeProcedure
+    .input(
+      z.object({
+        id: runIdSchema,
+        tags: runTagsSchema.optional(),
+        note: runNoteSchema.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      return annotateRun(ctx.db, input.id, { tags: input.tags, note: input.note });
+    }),
+
+  /** Every tag in use with its run count, most used first (the leaderboard's tag filter). */
+  tags: readProcedure.query(async ({ ctx }) => ({ tags: await listRunTags(ctx.db) })),
 } satisfies TRPCRouterRecord;
