@@ -1,7 +1,13 @@
 'use client';
 /** The queue forms' labelled inputs: a field with its error or hint, numbers, and the dataset picker. */
 import type { ReactNode } from 'react';
-import { FOLDER, type FieldErrors, type FormValues, type NumericKey } from './form-values.ts';
+import {
+  FOLDER,
+  type FieldErrors,
+  type FormValues,
+  type NumericKey,
+  type Preset,
+} from './form-values.ts';
 
 export function Field(props: {
   id: string;
@@ -68,6 +74,27 @@ export function NumberField(props: {
       value={props.values[id]}
       onChange={(text) => props.onChange({ [id]: text })}
     />
+  );
+}
+
+/** The preset select, the chosen preset's description as its hint. */
+export function PresetField(props: {
+  presets: Preset[];
+  value: string;
+  error?: string;
+  onChange: (preset: string) => void;
+}) {
+  const chosen = props.presets.find((p) => p.name === props.value);
+  return (
+    <Field id="preset" label="Preset" error={props.error} hint={chosen?.description}>
+      <select id="preset" value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.presets.map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.name} — {p.title}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 

@@ -1,7 +1,7 @@
 'use client';
 /** "Queue a run": a preset, its overridable settings, and the queue button. */
 import { BATCH_SIZE_HINT, EPOCHS_HINT, PRIORITY_HINT } from './bound-hints.ts';
-import { DatasetInputs, Field, NumberField } from './form-fields.tsx';
+import { DatasetInputs, Field, NumberField, PresetField } from './form-fields.tsx';
 import { datasetValue, type FormValues, type Preset } from './form-values.ts';
 import { ClonedNotice, NotQueuedNotice, QueuedNotice } from './queue-run-notices.tsx';
 import { useQueueRunForm } from './use-queue-run-form.ts';
@@ -37,19 +37,12 @@ export function QueueRunForm({
         />
       )}
       <form className="fields" onSubmit={form.submit} noValidate>
-        <Field id="preset" label="Preset" error={errors.preset} hint={preset?.description}>
-          <select
-            id="preset"
-            value={values.preset}
-            onChange={(e) => form.selectPreset(e.target.value)}
-          >
-            {presets.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name} — {p.title}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <PresetField
+          presets={presets}
+          value={values.preset}
+          error={errors.preset}
+          onChange={(preset) => form.selectPreset(preset)}
+        />
         <DatasetInputs
           idPrefix=""
           datasets={datasets}

@@ -1,6 +1,6 @@
 'use client';
 /** "New sweep": the base config, the search space (one param per line) and the sweep's options. */
-import { DatasetInputs, Field, NumberInput } from '../queue-form/form-fields.tsx';
+import { DatasetInputs, Field, NumberInput, PresetField } from '../queue-form/form-fields.tsx';
 import type { Preset } from '../queue-form/form-values.ts';
 import {
   SPACE_PLACEHOLDER,
@@ -44,19 +44,12 @@ export function SweepForm({ presets, datasets }: { presets: Preset[]; datasets: 
         <Field id="name" label="Name" error={errors.name} hint="optional: named after the space">
           <input id="name" value={values.name} onChange={(e) => update({ name: e.target.value })} />
         </Field>
-        <Field id="preset" label="Preset" error={errors.preset} hint={form.preset?.description}>
-          <select
-            id="preset"
-            value={values.preset}
-            onChange={(e) => update({ preset: e.target.value })}
-          >
-            {presets.map((p) => (
-              <option key={p.name} value={p.name}>
-                {p.name} — {p.title}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <PresetField
+          presets={presets}
+          value={values.preset}
+          error={errors.preset}
+          onChange={(preset) => update({ preset })}
+        />
         <DatasetInputs
           idPrefix=""
           datasets={datasets}
