@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkRunLocations, RunLocationError } from '@convlab/core/policy';
+import { checkRunLocationsOfAll, RunLocationError } from '@convlab/core/policy';
 import {
   formatZodIssue,
   prioritySchema,
@@ -55,7 +55,7 @@ export async function queueCommand(args: string[]): Promise<number> {
   if (!extras.success) {
     throw new CliError(`invalid --${formatZodIssue(extras.error, 'option')}`);
   }
-  await checkLocationsOrThrow(resolveRunConfig(config));
+  await checkLocationsOrThrow([resolveRunConfig(config)]);
   const run = await withDatabase((db) =>
     enqueueRun(db, {
       config,
@@ -70,10 +70,10 @@ export async function queueCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/** A folder dataset or weights location is checked now (exists, allowed), not when a trainer runs it. */
-export async function checkLocationsOrThrow(config: RunConfig): Promise<void> {
+/** Folder datasets and weights locations are checked now (exist, allowed), not when a trainer runs them. */
+export async function checkLocationsOrThrow(configs: RunConfig[]): Promise<void> {
   try {
-    await checkRunLocations(config, readTrainerEnv().policy);
+    await checkRunLocationsOfAll(configs, readTrainerEnv().policy);
   } catch (error) {
     if (error instanceof RunLocationError) {
       throw new CliError(

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolveRunConfig } from '@convlab/core/schema';
-import { InvalidSweepError, parseSearchSpace, SWEEP_METHODS } from '@convlab/core/sweep';
+import { InvalidSweepError, parseSearchSpace, planSweep, SWEEP_METHODS } from '@convlab/core/sweep';
 import {
   cancelSweep,
   createSweep,
@@ -77,22 +76,19 @@ async function createCommand(args: string[]): Promise<number> {
   };
   const created = await withDatabase(async (db) => {
     try {
-      const space = parseSearchSpace(values.param ?? []);
-      await checkLocationsOrThrow(resolveRunConfig(base));
-      return await createSweep(db, {
-        name: values.name,
-        definition: {
-          method,
-          base,
-          space,
-          trials: integer('trials'),
-          maxEpochs: integer('max-epochs'),
-          minEpochs: integer('min-epochs'),
-          eta: integer('eta'),
-          seed: integer('seed'),
-          maxConcurrent: integer('max-concurrent') ?? null,
-        },
-      });
+      const definition = {
+        method,
+        base,
+        space: parseSearchSpace(values.param ?? []),
+        trials: integer('trials'),
+        maxEpochs: integer('max-epochs'),
+        minEpochs: integer('min-epochs'),
+        eta: integer('eta'),
+        seed: integer('seed'),
+        maxConcurrent: integer('max-concurrent') ?? null,
+      };
+      await checkLocationsOrThrow(planSweep(definition).trials.map((trial) => trial.config));
+      return await createSweep(db, { name: values.name, definition });
     } catch (error) {
       if (error instanceof InvalidSweepError) throw new CliError(error.message);
       throw error;

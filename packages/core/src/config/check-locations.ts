@@ -36,3 +36,17 @@ export async function checkRunLocations(
     });
   }
 }
+
+/** Every distinct location a set of configs uses (a sweep's trials), each checked once. */
+export async function checkRunLocationsOfAll(
+  configs: Iterable<Pick<RunConfig, 'dataset' | 'weightsUrl'>>,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'weights'>,
+): Promise<void> {
+  const checked = new Set<string>();
+  for (const config of configs) {
+    const key = JSON.stringify([config.dataset, config.weightsUrl]);
+    if (checked.has(key)) continue;
+    checked.add(key);
+    await checkRunLocations(config, policy);
+  }
+}

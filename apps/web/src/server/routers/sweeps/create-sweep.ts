@@ -1,4 +1,4 @@
-import { checkRunLocations } from '@convlab/core/policy';
+import { checkRunLocationsOfAll } from '@convlab/core/policy';
 import { runConfigInputSchema } from '@convlab/core/schema';
 import { parseSearchSpace, planSweep, SWEEP_METHODS } from '@convlab/core/sweep';
 import { createSweep } from '@convlab/db';
@@ -45,13 +45,11 @@ export const createSweepProcedure = writeProcedure
       seed: input.seed,
       maxConcurrent: input.maxConcurrent ?? null,
     };
-    const locations = new Map<string, { dataset: string; weightsUrl: string | null }>();
-    for (const { config } of planSweep(definition).trials) {
-      const key = JSON.stringify([config.dataset, config.weightsUrl]);
-      if (!locations.has(key))
-        locations.set(key, { dataset: config.dataset, weightsUrl: config.weightsUrl });
-    }
-    for (const location of locations.values()) await checkRunLocations(location, ctx.dataPolicy);
+    const trials = planSweep(definition).trials;
+    await checkRunLocationsOfAll(
+      trials.map((trial) => trial.config),
+      ctx.dataPolicy,
+    );
     const created = await createSweep(ctx.db, { definition, name: input.name });
     return { id: created.sweep.id, runIds: created.runIds };
   });
