@@ -387,6 +387,7 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
         completed: 0,
         failed: 0,
         cancelled: 0,
+        pruned: 0,
       });
       await expect(listRuns(temp.db, { status: 'nope' as 'queued' })).rejects.toThrow(/status/);
     });
