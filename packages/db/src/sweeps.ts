@@ -200,17 +200,14 @@ async function ashaTrials(db: PrismaClient, sweepId: string): Promise<AshaTrial[
       id: true,
       status: true,
       rung: true,
-      epochs: { select: { epoch: true, valAcc: true } },
+      epochs: { select: { epoch: true, valAcc: true }, orderBy: { epoch: 'asc' } },
     },
   });
   return runs.map((run) => ({
     id: run.id,
     status: run.status,
     rung: run.rung ?? 0,
-    epochValAcc: run.epochs
-      .sort((a, b) => a.epoch - b.epoch)
-      .filter((e, i) => e.epoch === i + 1)
-      .map((e) => e.valAcc),
+    epochValAcc: run.epochs.filter((e, i) => e.epoch === i + 1).map((e) => e.valAcc),
   }));
 }
 
@@ -320,8 +317,6 @@ export async function getSweepDetail(db: PrismaClient, id: string): Promise<Swee
     };
   });
   trials.sort((a, b) => (b.bestValAcc ?? -1) - (a.bestValAcc ?? -1));
-  const counts: Record<string, number> = {};
-  for (const trial of trials) counts[trial.status] = (counts[trial.status] ?? 0) + 1;
   const best = trials[0];
   return {
     id: sweep.id,
@@ -333,10 +328,17 @@ export async function getSweepDetail(db: PrismaClient, id: string): Promise<Swee
     maxConcurrent: sweep.maxConcurrent,
     state: sweepState(sweep.status, trials),
     createdAt: sweep.createdAt,
-    counts,
+    counts: countByStatus(trials),
     trials,
     bestConfig: best?.bestValAcc != null ? (configs.get(best.id) ?? null) : null,
   };
+}
+
+/** How many trials are in each status (only the statuses present). */
+function countByStatus(trials: { status: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const trial of trials) counts[trial.status] = (counts[trial.status] ?? 0) + 1;
+  return counts;
 }
 
 function sweepState(status: string, trials: { status: string }[]): SweepState {
@@ -365,8 +367,6 @@ export async function listSweeps(db: PrismaClient, limit = 100): Promise<SweepSu
     include: { runs: { select: { status: true, bestValAcc: true } } },
   });
   return sweeps.map((sweep) => {
-    const counts: Record<string, number> = {};
-    for (const run of sweep.runs) counts[run.status] = (counts[run.status] ?? 0) + 1;
     const metrics = sweep.runs.flatMap((run) => (run.bestValAcc === null ? [] : [run.bestValAcc]));
     return {
       id: sweep.id,
@@ -375,7 +375,7 @@ export async function listSweeps(db: PrismaClient, limit = 100): Promise<SweepSu
       state: sweepState(sweep.status, sweep.runs),
       createdAt: sweep.createdAt,
       trials: sweep.runs.length,
-      counts,
+      counts: countByStatus(sweep.runs),
       bestValAcc: metrics.length > 0 ? Math.max(...metrics) : null,
     };
   });
