@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { InvalidSweepError, parseSearchSpace, planSweep, SWEEP_METHODS } from '@convlab/core/sweep';
+import {
+  formatParamValue,
+  InvalidSweepError,
+  parseSearchSpace,
+  planSweep,
+  SWEEP_METHODS,
+} from '@convlab/core/sweep';
 import {
   cancelSweep,
   createSweep,
@@ -163,15 +169,10 @@ function printSweep(detail: SweepDetail): void {
         String(trial.epochsDone),
         formatPercent(trial.bestValAcc),
         formatPercent(trial.testAcc),
-        ...params.map((param) => printable(formatParam(trial.params[param]))),
+        ...params.map((param) => printable(formatParamValue(trial.params[param]))),
       ]),
     ),
   );
-}
-
-function formatParam(value: string | number | boolean | null | undefined): string {
-  if (typeof value === 'number' && !Number.isInteger(value)) return value.toPrecision(3);
-  return value === undefined ? '-' : String(value);
 }
 
 async function cancelCommand(args: string[]): Promise<number> {

@@ -167,6 +167,21 @@ export function parseSearchSpace(params: readonly string[]): SearchSpace {
 }
 
 /** The space as the text lines parseSearchSpace reads (the form's starting point for "edit"). */
+/** A param value as tables and tooltips show it: 0.000123 → "1.23e-4", 0.003162 → "0.00316". */
+export function formatParamValue(value: ParamValue | undefined): string {
+  if (value === undefined) return '–';
+  if (typeof value === 'number') return formatParamNumber(value);
+  return String(value);
+}
+
+/** A number to 3 significant digits, exponential below 1e-3 and from 1e5: 128 → "128". */
+export function formatParamNumber(value: number): string {
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs < 1e-3 || abs >= 1e5) return value.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(3)));
+}
+
 export function formatSearchSpace(space: SearchSpace): string[] {
   return Object.entries(space).map(([field, spec]) => {
     switch (spec.kind) {

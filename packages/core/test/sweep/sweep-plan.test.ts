@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ashaDecide,
   ashaRungEpochs,
+  formatParamValue,
   InvalidSweepError,
   parseSearchSpace,
   planSweep,
@@ -53,6 +54,18 @@ describe('parseSearchSpace', () => {
     const error = sweepError(() => parseSearchSpace([text]));
     expect(error.message).toContain(message);
     expect(error.message).not.toContain('\n');
+  });
+});
+
+describe('formatParamValue', () => {
+  it('shows numbers to 3 significant digits, tiny ones exponential', () => {
+    expect(formatParamValue(0.000123)).toBe('1.23e-4');
+    expect(formatParamValue(0.0031623)).toBe('0.00316');
+    expect(formatParamValue(128)).toBe('128');
+    expect(formatParamValue(0)).toBe('0');
+    expect(formatParamValue(true)).toBe('true');
+    expect(formatParamValue(null)).toBe('null');
+    expect(formatParamValue(undefined)).toBe('–');
   });
 });
 

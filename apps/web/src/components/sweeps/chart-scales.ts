@@ -1,11 +1,6 @@
 /** The sweep charts' scales: one per swept param (linear, log or categorical) and val accuracy's. */
-import {
-  formatNumber,
-  formatParam,
-  type ParamSpec,
-  type ParamValue,
-  type Trial,
-} from './sweep-types.ts';
+import { formatParamNumber, formatParamValue } from '@convlab/core/sweep';
+import type { ParamSpec, ParamValue, Trial } from './sweep-types.ts';
 
 export interface Axis {
   /** The param (or `valAcc`). */
@@ -35,16 +30,16 @@ function numericAxis(key: string, min: number, max: number, log: boolean): Axis 
   };
   const ticks = spaced(5, (f) => (log ? 10 ** (lo + f * span) : lo + f * span)).map((value) => ({
     position: position(value) ?? 0,
-    label: formatNumber(value),
+    label: formatParamNumber(value),
   }));
   return { key, label: log ? `${key} (log)` : key, position, ticks };
 }
 
 /** A list of values: evenly spaced, in the order listed (plus any a trial has that is not listed). */
 function categoricalAxis(key: string, listed: readonly ParamValue[], trials: Trial[]): Axis {
-  const labels = listed.map((value) => formatParam(value));
+  const labels = listed.map((value) => formatParamValue(value));
   for (const trial of trials) {
-    const label = formatParam(trial.params[key]);
+    const label = formatParamValue(trial.params[key]);
     if (trial.params[key] !== undefined && !labels.includes(label)) labels.push(label);
   }
   const at = (index: number) => (labels.length === 1 ? 0.5 : index / (labels.length - 1));
@@ -52,7 +47,7 @@ function categoricalAxis(key: string, listed: readonly ParamValue[], trials: Tri
     key,
     label: key,
     position: (value) => {
-      const index = value === undefined ? -1 : labels.indexOf(formatParam(value));
+      const index = value === undefined ? -1 : labels.indexOf(formatParamValue(value));
       return index < 0 ? null : at(index);
     },
     ticks: labels.map((label, index) => ({ position: at(index), label })),

@@ -11,7 +11,8 @@ import {
   paramAxis,
   type Axis,
 } from './chart-scales.ts';
-import { formatParam, type Sweep } from './sweep-types.ts';
+import { formatParamValue } from '@convlab/core/sweep';
+import type { Sweep } from './sweep-types.ts';
 
 const AXIS_GAP = 160;
 const MARGIN = { top: 36, right: 70, bottom: 24, left: 70 };
@@ -81,7 +82,7 @@ export function ParallelCoordinates({ sweep }: { sweep: Sweep }) {
             const position = axis.position(values[i]);
             return position === null ? [] : [`${xOf(i)},${yOf(position)}`];
           });
-          const summary = params.map(([key]) => `${key}=${formatParam(trial.params[key])}`);
+          const summary = params.map(([key]) => `${key}=${formatParamValue(trial.params[key])}`);
           return (
             <path
               key={trial.id}

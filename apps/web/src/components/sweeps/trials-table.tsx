@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { formatPercent } from '~/lib/format.ts';
 import { StatusBadge } from '../status-badge.tsx';
-import { formatParam, type Sweep } from './sweep-types.ts';
+import { formatParamValue } from '@convlab/core/sweep';
+import type { Sweep } from './sweep-types.ts';
 
 export function TrialsTable({ sweep }: { sweep: Sweep }) {
   const params = Object.keys(sweep.definition.space);
@@ -50,7 +51,7 @@ export function TrialsTable({ sweep }: { sweep: Sweep }) {
               <td className="num">{formatPercent(trial.testAcc)}</td>
               {params.map((param) => (
                 <td key={param} className="mono">
-                  {formatParam(trial.params[param])}
+                  {formatParamValue(trial.params[param])}
                 </td>
               ))}
             </tr>
