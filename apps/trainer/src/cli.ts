@@ -1,7 +1,7 @@
 /**
  * The `convlab` command line. Scripts outside the repo call these verbs and their `--json` outputs, so
  * they are a contract: queue, runs, show, cancel, retry, trainer, migrate, sweep (plus data, workers,
- * annotate).
+ * annotate, predict).
  */
 import { debugFromEnv } from './env.ts';
 import { CliError } from './cli-error.ts';
@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   data: async () => (await import('./commands/data.ts')).dataCommand,
   sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
   annotate: async () => (await import('./commands/run-actions.ts')).annotateCommand,
+  predict: async () => (await import('./commands/predict.ts')).predictCommand,
 };
 
 const USAGE = `Usage: convlab <command> [options]
@@ -37,6 +38,8 @@ Commands:
   retry <id>                   queue a failed or cancelled run again
   annotate <id> [--tag T]... [--no-tags] [--note S]
                                replace a run's tags and/or note
+  predict <id> <image>... [--top N] [--json]
+                               a completed run's top classes and probabilities for PNG/JPEG files
   sweep create --preset <p> [--dataset <d>] --method grid|random|asha --param <field>=<values>...
         [--trials N] [--max-epochs N] [--eta N] [--min-epochs N] [--seed N] [--max-concurrent N]
         [--name S] [run flags as for queue] [--json]

@@ -1,5 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { datasetOptionsFromConfig, encodeImagePng, loadDataset } from '@convlab/core';
+import type { RunConfig } from '@convlab/core/schema';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox } from './harness.ts';
@@ -22,6 +25,8 @@ interface ShowJson {
 
 describe('convlab CLI', () => {
   let sandbox: Sandbox;
+  /** A completed run, for the tests that use a trained model. */
+  let trainedRunId: string | undefined;
   beforeAll(() => {
     sandbox = createSandbox();
   });
@@ -168,6 +173,83 @@ describe('convlab CLI', () => {
     const text = await sandbox.cli(['show', id]);
     expect(text.stdout).toContain('completed');
     expect(text.stdout).toMatch(/test acc/);
+    trainedRunId = id;
+  });
+
+  it('predicts PNG and JPEG files with the probabilities evaluation gave the same test image', async () => {
+    const id = trainedRunId;
+    if (!id) throw new Error('the training test must run first');
+    const shown = JSON.parse((await sandbox.cli(['show', id, '--json'])).stdout) as ShowJson & {
+      config: RunConfig;
+      report: { misclassified: { index: number; predictedLabel: string; confidence: number }[] };
+    };
+    const mistake = shown.report.misclassified[0];
+    if (!mistake) throw new Error('expected a misclassified test image');
+    // The run's own test image, saved losslessly: evaluation's stored confidence must come back.
+    const dataset = await loadDataset('synthetic', datasetOptionsFromConfig(shown.config));
+    const testPng = path.join(sandbox.dir, 'test-image.png');
+    writeFileSync(testPng, encodeImagePng(dataset.test, mistake.index));
+    // Any size, any format: a 90×60 JPEG is resized as training images were.
+    const photo = path.join(sandbox.dir, 'photo.jpg');
+    const rgba = Buffer.alloc(90 * 60 * 4, 255);
+    for (let p = 0; p < 90 * 60; p++) rgba.set([40 + (p % 90), 90, 200, 255], p * 4);
+    writeFileSync(photo, jpeg.encode({ data: rgba, width: 90, height: 60 }, 90).data);
+    const notImage = path.join(sandbox.dir, 'notes.png');
+    writeFileSync(notImage, 'not an image');
+
+    const result = await sandbox.cli([
+      'predict',
+      id,
+      testPng,
+      photo,
+      notImage,
+      '--top',
+      '3',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(1); // one file could not be read
+    expect(result.stderr.trim()).toBe('convlab: 1 of 3 images could not be read');
+    const output = JSON.parse(result.stdout) as {
+      runId: string;
+      backend: string;
+      classNames: string[];
+      predictions: (
+        | {
+            file: string;
+            top: { label: string; classIndex: number; probability: number }[];
+            probabilities: number[];
+          }
+        | { file: string; error: string }
+      )[];
+    };
+    expect(output.runId).toBe(id);
+    expect(output.classNames).toHaveLength(10);
+    const [test, jpg, bad] = output.predictions;
+    if (!test || !('top' in test) || !jpg || !('top' in jpg)) throw new Error(result.stdout);
+    expect(test.file).toBe(testPng);
+    expect(test.top).toHaveLength(3);
+    expect(test.top[0]?.label).toBe(mistake.predictedLabel);
+    expect(test.top[0]?.probability).toBeCloseTo(mistake.confidence, 6);
+    expect(test.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(jpg.probabilities).toHaveLength(10);
+    expect(jpg.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(bad).toEqual({ file: notImage, error: 'not a PNG or JPEG file' });
+
+    const text = await sandbox.cli(['predict', id, testPng]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(mistake.predictedLabel);
+    expect(text.stdout).toContain(`${(mistake.confidence * 100).toFixed(1)}%`);
+
+    const queuedId = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic']);
+    const refused = await sandbox.cli(['predict', queuedId, testPng]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe(
+      `convlab: cannot predict with run ${queuedId}: it is queued`,
+    );
+    await sandbox.cli(['cancel', queuedId]);
+    const usage = await sandbox.cli(['predict', id]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/usage: convlab predict/);
   });
 
   it('trains an image folder inside the dataset roots and reports the files it skipped', async () => {

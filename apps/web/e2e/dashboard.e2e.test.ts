@@ -4,7 +4,15 @@
  * its detail page, train a second run and compare the two. Screenshots land in docs/screenshots/.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +42,8 @@ let env: NodeJS.ProcessEnv = { ...process.env };
 let server: ChildProcess | undefined;
 let serverLog = '';
 let browser: Browser | undefined;
+/** A run the first test trained, for the tests that use a trained model. */
+let completedRunId: string | undefined;
 
 function newestMtime(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -108,6 +118,19 @@ function trainQueuedRuns(): Promise<string> {
         error
           ? reject(new Error(`trainer failed: ${error.message}\n${stdout}\n${stderr}`))
           : resolve(stdout),
+    );
+  });
+}
+
+/** The real CLI on the test database; its stdout. */
+function convlab(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CONVLAB_BIN, ...args],
+      { cwd: REPO_ROOT, env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`convlab ${args[0]} failed: ${stderr}`)) : resolve(stdout),
     );
   });
 }
@@ -305,6 +328,59 @@ describe('dashboard in a browser', () => {
       await exited;
     }
 
+    expect(pageErrors).toEqual([]);
+    completedRunId = firstId;
+  });
+
+  it("predicts an uploaded PNG on the run page with the CLI's and evaluation's probabilities", async () => {
+    if (!browser) throw new Error('no browser');
+    const id = completedRunId;
+    if (!id) throw new Error('the first test must train a run');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const shown = JSON.parse(await convlab(['show', id, '--json'])) as {
+      report: { misclassified: { index: number; predictedLabel: string; confidence: number }[] };
+    };
+    const mistake = shown.report.misclassified[0];
+    if (!mistake) throw new Error('expected a misclassified test image');
+    // The test image as the dashboard serves it, uploaded back as a user's file.
+    const png = await page.request.get(`${baseUrl}/api/runs/${id}/images/${mistake.index}`);
+    expect(png.ok()).toBe(true);
+    const file = path.join(tempDir, 'uploaded.png');
+    writeFileSync(file, await png.body());
+
+    await page.goto(`${baseUrl}/runs/${id}`);
+    const panel = page.getByTestId('predict-panel');
+    await panel.waitFor();
+    await page.getByTestId('predict-input').setInputFiles(file);
+    const card = panel.getByTestId('prediction-card');
+    await card.first().waitFor();
+    const bars = card.first().locator('.class-bars li');
+    expect(await bars.count()).toBe(5);
+    const top = bars.first();
+    await expect(top.getAttribute('data-label')).resolves.toBe(mistake.predictedLabel);
+    const panelProbability = Number(await top.getAttribute('data-probability'));
+    expect(panelProbability).toBeCloseTo(mistake.confidence, 5);
+    const cli = JSON.parse(await convlab(['predict', id, file, '--json'])) as {
+      predictions: { top: { label: string; probability: number }[] }[];
+    };
+    expect(cli.predictions[0]?.top[0]?.label).toBe(mistake.predictedLabel);
+    expect(cli.predictions[0]?.top[0]?.probability).toBeCloseTo(panelProbability, 5);
+    await screenshot(page, 'predict');
+
+    // A file that is not an image is refused before upload, with the reason.
+    const text = path.join(tempDir, 'notes.txt');
+    writeFileSync(text, 'not an image');
+    await page.getByTestId('predict-input').setInputFiles(text);
+    await expect
+      .poll(() => panel.getByRole('alert').textContent())
+      .toContain('only PNG and JPEG images');
+
+    // Random test images come with their true labels.
+    await panel.getByRole('button', { name: /random test images/ }).click();
+    await expect.poll(() => panel.getByTestId('prediction-card').count()).toBe(4);
+    await expect.poll(() => panel.getByText(/^true: /).count()).toBe(4);
     expect(pageErrors).toEqual([]);
   });
 

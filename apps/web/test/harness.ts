@@ -17,7 +17,11 @@ export const LOOPBACK_POLICY: AccessPolicy = {
 /** Folder datasets of the web tests live under <dir>/datasets; weights under the shared assets. */
 export function dataPolicy(dir: string): TRPCContext['dataPolicy'] {
   const defaults = defaultDataPolicy();
-  return { datasetRoots: [path.join(dir, 'datasets')], weights: defaults.weights };
+  return {
+    datasetRoots: [path.join(dir, 'datasets')],
+    weights: defaults.weights,
+    images: defaults.images,
+  };
 }
 
 export interface TestDatabase {

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { encodeImagePng } from '@convlab/core';
 import { runDir } from '@convlab/core/paths';
 import { recordEpochMetric, saveReport, type RunReport } from '@convlab/db';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeImagePng, loadTestSet } from '~/server/test-images.ts';
+import { loadTestSet } from '~/server/test-images.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;

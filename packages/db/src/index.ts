@@ -136,3 +136,4 @@ export {
   type SweepSummary,
   type SweepTrial,
 } from './sweeps.ts';
+export { readRunModelFiles, type RunModelFiles } from './run-model.ts';

@@ -22,6 +22,7 @@ export function ImageGallery({
       {items.map((item) => (
         <figure
           key={item.index}
+          data-index={item.index}
           data-actual-label={item.actualLabel}
           data-predicted-label={item.predictedLabel}
         >

@@ -1,6 +1,7 @@
 'use client';
 import { Loading, QueryError } from './query-state.tsx';
 import { ConfigPanel } from './run-detail/config-panel.tsx';
+import { PredictPanel } from './run-detail/predict-panel.tsx';
 import { LearningCurvePanels } from './run-detail/learning-curve-panels.tsx';
 import { ReportSections } from './run-detail/report-sections.tsx';
 import { RunHeader } from './run-detail/run-header.tsx';
@@ -33,6 +34,8 @@ export function RunDetail({ id }: { id: string }) {
           <div className="notice warn">This run finished without a stored report.</div>
         )
       )}
+
+      {run.status === 'completed' && run.report && <PredictPanel runId={run.id} />}
 
       <div className="grid-2">
         <ConfigPanel run={run} />

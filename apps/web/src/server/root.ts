@@ -1,6 +1,7 @@
 /** The dashboard's API: one router per resource. */
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth.ts';
+import { predictRouter } from './routers/predict/index.ts';
 import { presetsRouter } from './routers/presets.ts';
 import { reportsRouter } from './routers/reports/index.ts';
 import { runsRouter } from './routers/runs/index.ts';
@@ -11,6 +12,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   presets: presetsRouter,
+  predict: predictRouter,
   runs: runsRouter,
   sweeps: sweepsRouter,
   reports: reportsRouter,

@@ -11,6 +11,7 @@ import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   datasetOptionsFromConfig,
+  encodeImagePng,
   loadDataset,
   loadFolderImage,
   resolveFolderDataset,
@@ -18,7 +19,6 @@ import {
 } from '@convlab/core';
 import type { DataPolicy } from '@convlab/core/policy';
 import type { RunConfig } from '@convlab/core/schema';
-import { PNG } from 'pngjs';
 import { LruCache } from './lru-cache.ts';
 import { readStoredTestSources } from './report-file.ts';
 
@@ -72,18 +72,15 @@ const MAX_CACHED_IMAGES = 256;
 const imageCache = new LruCache<string, Buffer>(MAX_CACHED_IMAGES);
 
 /**
- * Test image `index` of a run on an image folder, as a PNG: its one file, resolved inside the dataset
- * root, never through a symlink, decoded within the image limits and resized as training saw it.
+ * Test image `index` of a run on an image folder, as training saw it (inputSize² RGB bytes): its one
+ * file, resolved inside the dataset root, never through a symlink, decoded within the image limits.
  */
-export async function folderTestImagePng(
+async function folderTestImagePixels(
   runId: string,
   config: RunConfig,
   index: number,
   policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
-): Promise<Buffer> {
-  const key = `${runId}/${index}`;
-  const cached = imageCache.get(key);
-  if (cached) return cached;
+): Promise<Uint8Array> {
   const sources = await readStoredTestSources(runId);
   if (!sources)
     throw new TestImageUnavailable(404, 'the test images are listed once the run completes');
@@ -104,12 +101,24 @@ export async function folderTestImagePng(
   const real = info?.isFile() ? await realpath(file).catch(() => null) : null;
   if (!real || !real.startsWith(root + path.sep))
     throw new TestImageUnavailable(409, 'this test image is no longer available');
-  let pixels: Uint8Array;
   try {
-    pixels = await loadFolderImage(real, config.inputSize, policy.images);
+    return await loadFolderImage(real, config.inputSize, policy.images);
   } catch {
     throw new TestImageUnavailable(409, 'this test image can no longer be decoded');
   }
+}
+
+/** Test image `index` of a run on an image folder, as a PNG (cached). */
+export async function folderTestImagePng(
+  runId: string,
+  config: RunConfig,
+  index: number,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
+): Promise<Buffer> {
+  const key = `${runId}/${index}`;
+  const cached = imageCache.get(key);
+  if (cached) return cached;
+  const pixels = await folderTestImagePixels(runId, config, index, policy);
   const set: ImageSet = {
     images: pixels,
     labels: new Uint8Array(1),
@@ -124,22 +133,49 @@ export async function folderTestImagePng(
   return png;
 }
 
-/** One HWC uint8 image of the set as a PNG (grey images are expanded to RGB). */
-export function encodeImagePng(set: ImageSet, index: number): Buffer {
-  if (!Number.isInteger(index) || index < 0 || index >= set.count) {
-    throw new RangeError(`image index ${index} is outside the test set (0–${set.count - 1})`);
+export interface PickedTestImage {
+  index: number;
+  /** True class, or null when the run did not record its test labels. */
+  label: number | null;
+  /** The image as the dataset stores it (what predict takes). */
+  pixels: Uint8Array;
+}
+
+/** `count` distinct random indices out of `total` (all of them when count ≥ total). */
+function randomIndices(total: number, count: number): number[] {
+  const indices = Array.from({ length: total }, (_, i) => i);
+  for (let i = 0; i < Math.min(count, total); i++) {
+    const j = i + Math.floor(Math.random() * (total - i));
+    [indices[i], indices[j]] = [indices[j] as number, indices[i] as number];
   }
-  const { width, height, channels } = set;
-  const pixels = width * height;
-  const offset = index * pixels * channels;
-  const png = new PNG({ width, height, colorType: 6 });
-  for (let p = 0; p < pixels; p += 1) {
-    const source = offset + p * channels;
-    const red = set.images[source] ?? 0;
-    png.data[p * 4] = red;
-    png.data[p * 4 + 1] = channels === 3 ? (set.images[source + 1] ?? 0) : red;
-    png.data[p * 4 + 2] = channels === 3 ? (set.images[source + 2] ?? 0) : red;
-    png.data[p * 4 + 3] = 255;
+  return indices.slice(0, Math.min(count, total));
+}
+
+/** A few random test images of a run, with their true labels, for the Predict panel. */
+export async function testImagesForPrediction(
+  runId: string,
+  config: RunConfig,
+  testLabels: number[] | null,
+  count: number,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
+): Promise<PickedTestImage[]> {
+  if (config.dataset.startsWith('folder:')) {
+    const sources = await readStoredTestSources(runId);
+    if (!sources || sources.length === 0)
+      throw new TestImageUnavailable(404, 'the run did not record its test images');
+    return Promise.all(
+      randomIndices(sources.length, count).map(async (index) => ({
+        index,
+        label: testLabels?.[index] ?? null,
+        pixels: await folderTestImagePixels(runId, config, index, policy),
+      })),
+    );
   }
-  return PNG.sync.write(png);
+  const { images } = await loadTestSet(config);
+  const bytes = images.height * images.width * images.channels;
+  return randomIndices(images.count, count).map((index) => ({
+    index,
+    label: images.labels[index] ?? null,
+    pixels: images.images.slice(index * bytes, (index + 1) * bytes),
+  }));
 }

@@ -16,7 +16,7 @@ export interface TRPCContext {
   headers: Headers;
   policy: AccessPolicy;
   /** Where queued folder datasets and weights may point (the environment's, see env.ts). */
-  dataPolicy: Pick<DataPolicy, 'datasetRoots' | 'weights'>;
+  dataPolicy: Pick<DataPolicy, 'datasetRoots' | 'weights' | 'images'>;
 }
 
 export function createTRPCContext(options: TRPCContext): TRPCContext {

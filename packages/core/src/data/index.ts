@@ -13,3 +13,4 @@ export * from './load-dataset.ts';
 export { md5OfFile, VERIFIED_MARKER } from './file-checksums.ts';
 export * from './image-decode.ts';
 export * from './dataset-location.ts';
+export * from './image-encode.ts';

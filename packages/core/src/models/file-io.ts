@@ -31,6 +31,30 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/** Model artifacts from a model.json's text and a reader for the weight files it names. */
+async function artifactsFromModelJson(
+  json: ModelJson,
+  readWeightFile: (file: string) => Promise<Uint8Array>,
+  patchTopology?: (topology: Record<string, unknown>) => void,
+): Promise<tf.io.ModelArtifacts> {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const file of group.paths) parts.push(await readWeightFile(file));
+  }
+  const topology = structuredClone(json.modelTopology) as Record<string, unknown>;
+  patchTopology?.(topology);
+  return {
+    modelTopology: topology,
+    weightSpecs: specs,
+    weightData: toArrayBuffer(Buffer.concat(parts)),
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy ?? undefined,
+  };
+}
+
 /**
  * Reads a LayersModel from disk. `patchTopology` may edit the topology before the model is built (e.g.
  * set the InputLayer's batch_input_shape).
@@ -51,24 +75,34 @@ export function fileLoadHandler(
         );
       }
       const dir = path.dirname(jsonPath);
-      const specs: tf.io.WeightsManifestEntry[] = [];
-      const parts: Uint8Array[] = [];
-      for (const group of json.weightsManifest) {
-        specs.push(...group.weights);
-        for (const file of group.paths) parts.push(await readFile(path.join(dir, file)));
-      }
-      const topology = structuredClone(json.modelTopology) as Record<string, unknown>;
-      patchTopology?.(topology);
-      return {
-        modelTopology: topology,
-        weightSpecs: specs,
-        weightData: toArrayBuffer(Buffer.concat(parts)),
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy ?? undefined,
-      };
+      return artifactsFromModelJson(json, (file) => readFile(path.join(dir, file)), patchTopology);
     },
   };
+}
+
+/**
+ * A LayersModel from its files held in memory (e.g. read from the database's artifact store): paths
+ * relative to the model folder, `model.json` among them.
+ */
+export async function loadLayersModelFromFiles(
+  files: readonly { path: string; bytes: Uint8Array }[],
+): Promise<tf.LayersModel> {
+  const byPath = new Map(files.map((file) => [file.path, file.bytes]));
+  const jsonBytes = byPath.get(MODEL_JSON);
+  if (!jsonBytes) throw new Error(`the model has no ${MODEL_JSON}`);
+  let json: ModelJson;
+  try {
+    json = JSON.parse(Buffer.from(jsonBytes).toString('utf8')) as ModelJson;
+  } catch {
+    throw new Error(`the model's ${MODEL_JSON} is not valid JSON`);
+  }
+  const artifacts = await artifactsFromModelJson(json, (file) => {
+    const bytes = byPath.get(file);
+    return bytes
+      ? Promise.resolve(bytes)
+      : Promise.reject(new Error(`the model's weight file ${file} is missing`));
+  });
+  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
 }
 
 /** Writes a model as `dir/model.json` + `dir/weights.bin` (dir is created). */

@@ -7,3 +7,4 @@ export * from './activation-cache.ts';
 export * from './phases.ts';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 export { ProgressReporter, type ProgressListener } from './progress.ts';
+export { buildReport } from './final-report.ts';

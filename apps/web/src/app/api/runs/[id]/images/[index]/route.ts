@@ -1,15 +1,11 @@
 /** GET /api/runs/:id/images/:index → the run's test image `index` as a PNG. */
+import { encodeImagePng } from '@convlab/core';
 import { isRunId } from '@convlab/core/schema';
 import { getRunDetail } from '@convlab/db';
 import { webEnv } from '~/env.ts';
 import { getDb } from '~/server/db.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
-import {
-  encodeImagePng,
-  folderTestImagePng,
-  loadTestSet,
-  TestImageUnavailable,
-} from '~/server/test-images.ts';
+import { folderTestImagePng, loadTestSet, TestImageUnavailable } from '~/server/test-images.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,0 +1,114 @@
+/**
+ * `convlab predict <runId> <image>... [--top 5] [--json]`: a completed run's model on the user's own
+ * pictures. Each image is decoded, resized and scaled exactly as the run's test images were (core's
+ * imageForPrediction + predictStoredImages), so a test image saved as a PNG gets evaluation's
+ * probabilities. An image that cannot be read is reported on its own line and the others still run.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  checkImageFileSize,
+  imageForPrediction,
+  initBackend,
+  loadLayersModelFromFiles,
+  predictStoredImages,
+  probabilityRow,
+  topClasses,
+  type ClassProbability,
+} from '@convlab/core';
+import { readRunModelFiles } from '@convlab/db';
+import { z } from 'zod';
+import { CliError } from '../cli-error.ts';
+import { withDatabase } from '../database.ts';
+import { readTrainerEnv } from '../env.ts';
+import { formatPercent, formatTable, printable } from '../text-table.ts';
+
+const USAGE = 'usage: convlab predict <runId> <image.png|jpg>... [--top N] [--json]';
+/** More files than this in one call is a mistake (or a job for a script and a loop). */
+const MAX_IMAGES = 1000;
+
+type ImageResult =
+  | { file: string; top: ClassProbability[]; probabilities: number[] }
+  | { file: string; error: string };
+
+/** Why a file gave no prediction: the filesystem's reason, or the image decoder's (ImageRejected). */
+function readFailure(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : null;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'a directory, not an image';
+  if (code) return `the file cannot be read (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function predictCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } },
+  });
+  const [runId, ...files] = positionals;
+  if (!runId || files.length === 0) throw new CliError(USAGE, 2);
+  if (files.length > MAX_IMAGES)
+    throw new CliError(`at most ${MAX_IMAGES} images per call, got ${files.length}`, 2);
+  const top = z.coerce.number().int().min(1).max(1000).safeParse(values.top);
+  if (!top.success) throw new CliError('invalid --top: expected an integer from 1 to 1000', 2);
+  const env = readTrainerEnv();
+  const source = await withDatabase((db) => readRunModelFiles(db, runId));
+  const k = Math.min(top.data, source.classNames.length);
+
+  // Decode every file first: unreadable ones are reported, never stop the rest.
+  const decoded: { file: string; pixels: Uint8Array }[] = [];
+  const results = new Map<string, ImageResult>();
+  for (const file of files) {
+    try {
+      checkImageFileSize((await stat(file)).size, env.policy.images);
+      const pixels = imageForPrediction(await readFile(file), source.config, env.policy.images);
+      decoded.push({ file, pixels });
+    } catch (error) {
+      results.set(file, { file, error: readFailure(error) });
+    }
+  }
+
+  const { backend } = await initBackend(env.CONVLAB_BACKEND);
+  if (decoded.length > 0) {
+    const model = await loadLayersModelFromFiles(source.files);
+    try {
+      const numClasses = source.classNames.length;
+      const probs = await predictStoredImages(
+        model,
+        source.config,
+        decoded.map((d) => d.pixels),
+      );
+      decoded.forEach(({ file }, i) => {
+        const row = probabilityRow(probs, numClasses, i);
+        results.set(file, { file, top: topClasses(row, source.classNames, k), probabilities: row });
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+  const ordered = files.map((file) => results.get(file) as ImageResult);
+  const failed = ordered.filter((r) => 'error' in r).length;
+
+  if (values.json) {
+    console.log(
+      JSON.stringify({ runId, backend, classNames: source.classNames, predictions: ordered }),
+    );
+  } else {
+    for (const result of ordered) {
+      console.log(printable(result.file));
+      if ('error' in result) {
+        console.log(`  error: ${printable(result.error)}`);
+        continue;
+      }
+      const table = formatTable(
+        ['CLASS', 'PROBABILITY'],
+        result.top.map((c) => [printable(c.label), formatPercent(c.probability)]),
+      );
+      console.log(table.replace(/^/gm, '  '));
+    }
+  }
+  if (failed > 0) console.error(`convlab: ${failed} of ${files.length} images could not be read`);
+  return failed > 0 ? 1 : 0;
+}

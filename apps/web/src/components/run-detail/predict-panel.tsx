@@ -1,0 +1,228 @@
+'use client';
+/**
+ * Try a completed run's model: drop or pick PNG/JPEG files, or draw a few random test images of its
+ * dataset, and see the top-5 classes per image as bars. The server resizes and scales each picture as
+ * the run's test images were (predict.images / predict.testImages), so a test image gets the
+ * probabilities evaluation gave it.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { MAX_PREDICT_BYTES, MAX_PREDICT_IMAGES, uploadProblem } from '~/lib/predict-limits.ts';
+import { useTRPC } from '~/trpc/client.tsx';
+import { errorMessage } from '../query-state.tsx';
+
+const TEST_IMAGE_COUNT = 4;
+
+interface ClassBar {
+  label: string;
+  probability: number;
+}
+
+interface PredictionCard {
+  key: string;
+  title: string;
+  /** A blob: URL of the upload, or the test image's URL. */
+  imageUrl: string;
+  trueLabel: string | null;
+  top: ClassBar[] | null;
+  error: string | null;
+}
+
+/** The file's bytes as base64 (what predict.images takes). */
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = typeof reader.result === 'string' ? reader.result : '';
+      resolve(url.replace(/^data:[^,]*,/, ''));
+    };
+    reader.onerror = () => reject(new Error(`${file.name}: the file cannot be read`));
+    reader.readAsDataURL(file);
+  });
+}
+
+export function PredictPanel({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const [cards, setCards] = useState<PredictionCard[]>([]);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [backend, setBackend] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const blobUrls = useRef<string[]>([]);
+  const predictImages = useMutation(trpc.predict.images.mutationOptions());
+  const predictTestImages = useMutation(trpc.predict.testImages.mutationOptions());
+  const busy = predictImages.isPending || predictTestImages.isPending;
+
+  // Uploaded previews are blob: URLs; free them when the panel goes away.
+  useEffect(() => () => blobUrls.current.forEach((url) => URL.revokeObjectURL(url)), []);
+
+  async function predictFiles(list: FileList | File[]) {
+    const files = [...list];
+    const found = files.map(uploadProblem).filter((p): p is string => p !== null);
+    if (files.length > MAX_PREDICT_IMAGES)
+      found.unshift(`at most ${MAX_PREDICT_IMAGES} images at a time (${files.length} picked)`);
+    setProblems(found);
+    if (found.length > 0 || files.length === 0) return;
+    let images;
+    try {
+      images = await Promise.all(
+        files.map(async (file) => ({ name: file.name, data: await readAsBase64(file) })),
+      );
+    } catch (error) {
+      setProblems([errorMessage(error)]);
+      return;
+    }
+    const result = await predictImages.mutateAsync({ runId, images }).catch(() => null);
+    if (!result) return;
+    setBackend(result.backend);
+    const urls = files.map((file) => URL.createObjectURL(file));
+    blobUrls.current.push(...urls);
+    setCards(
+      result.predictions.map((p, i) => ({
+        key: `upload-${Date.now()}-${i}`,
+        title: p.name,
+        imageUrl: urls[i] ?? '',
+        trueLabel: null,
+        top: p.ok ? p.top : null,
+        error: p.ok ? null : p.error,
+      })),
+    );
+  }
+
+  async function predictRandomTestImages() {
+    setProblems([]);
+    const result = await predictTestImages
+      .mutateAsync({ runId, count: TEST_IMAGE_COUNT })
+      .catch(() => null);
+    if (!result) return;
+    setBackend(result.backend);
+    setCards(
+      result.predictions.map((p) => ({
+        key: `test-${p.index}`,
+        title: `test image #${p.index}`,
+        imageUrl: `/api/runs/${runId}/images/${p.index}`,
+        trueLabel: p.trueLabel,
+        top: p.ok ? p.top : null,
+        error: p.ok ? null : p.error,
+      })),
+    );
+  }
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    void predictFiles(event.dataTransfer.files);
+  }
+
+  const mutationError = predictImages.error ?? predictTestImages.error;
+  return (
+    <section className="panel" aria-labelledby="predict-title" data-testid="predict-panel">
+      <h2 id="predict-title">Predict</h2>
+      <div
+        className={`drop-zone${dragging ? ' dragging' : ''}`}
+        onDragOver={(event) => {
+          event.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        <p>
+          Drop PNG or JPEG images here, or{' '}
+          <button type="button" className="small" onClick={() => input.current?.click()}>
+            pick files
+          </button>{' '}
+          <button
+            type="button"
+            className="small"
+            disabled={busy}
+            onClick={() => void predictRandomTestImages()}
+          >
+            {TEST_IMAGE_COUNT} random test images
+          </button>
+        </p>
+        <p className="muted small">
+          Up to {MAX_PREDICT_IMAGES} images of at most {MAX_PREDICT_BYTES / 1024 / 1024} MiB each;
+          each is resized and scaled exactly as the run&apos;s training images were.
+        </p>
+        <input
+          ref={input}
+          type="file"
+          accept="image/png,image/jpeg"
+          multiple
+          hidden
+          data-testid="predict-input"
+          onChange={(event) => {
+            if (event.target.files) void predictFiles(event.target.files);
+            event.target.value = '';
+          }}
+        />
+      </div>
+      {busy && <p className="muted">Predicting…</p>}
+      {problems.length > 0 && (
+        <div className="notice error" role="alert">
+          {problems.map((problem) => (
+            <div key={problem}>{problem}</div>
+          ))}
+        </div>
+      )}
+      {mutationError && (
+        <div className="notice error" role="alert">
+          {errorMessage(mutationError)}
+        </div>
+      )}
+      {cards.length > 0 && (
+        <>
+          <div className="prediction-grid">
+            {cards.map((card) => (
+              <PredictionCardView key={card.key} card={card} />
+            ))}
+          </div>
+          {backend && <p className="muted small">predicted on the {backend} backend</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+function PredictionCardView({ card }: { card: PredictionCard }) {
+  const predicted = card.top?.[0]?.label ?? null;
+  const verdict =
+    card.trueLabel === null || predicted === null
+      ? null
+      : predicted === card.trueLabel
+        ? 'right'
+        : 'wrong';
+  return (
+    <figure className="prediction-card" data-testid="prediction-card">
+      <img src={card.imageUrl} alt={card.title} />
+      <figcaption>
+        <div className="prediction-title" title={card.title}>
+          {card.title}
+        </div>
+        {card.trueLabel !== null && (
+          <div className={`small ${verdict ?? ''}`}>
+            true: {card.trueLabel}
+            {verdict && ` · ${verdict}`}
+          </div>
+        )}
+        {card.error && <div className="notice error small">{card.error}</div>}
+        {card.top && (
+          <ol className="class-bars">
+            {card.top.map((bar) => (
+              <li key={bar.label} data-label={bar.label} data-probability={bar.probability}>
+                <span className="class-bar-label" title={bar.label}>
+                  {bar.label}
+                </span>
+                <span className="class-bar">
+                  <span style={{ width: `${Math.max(0.5, bar.probability * 100)}%` }} />
+                </span>
+                <span className="class-bar-value">{(bar.probability * 100).toFixed(1)}%</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </figcaption>
+    </figure>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * What predicting with a finished run needs: its config (how images are sized and scaled), its class
+ * names and its trained model's files, from whichever store holds them (run folder or database).
+ */
+import { RUN_FOLDER } from '@convlab/core/paths';
+import type { RunConfig } from '@convlab/core/schema';
+import { createArtifactStore, type ArtifactFile } from './artifact-store.ts';
+import { RunNotFoundError, RunStateError } from './errors.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import { getRunDetail } from './read-models.ts';
+
+export interface RunModelFiles {
+  runId: string;
+  config: RunConfig;
+  classNames: string[];
+  /** The model folder's files, paths relative to it (`model.json`, `weights.bin`). */
+  files: ArtifactFile[];
+  /** When the run finished: a cache keyed on it never serves a model the run no longer has. */
+  finishedAt: Date | null;
+}
+
+/**
+ * The trained model of a completed run. Throws RunNotFoundError for an unknown id and RunStateError for
+ * a run that is not completed or whose model or config is gone.
+ */
+export async function readRunModelFiles(db: PrismaClient, runId: string): Promise<RunModelFiles> {
+  const run = await getRunDetail(db, runId);
+  if (!run) throw new RunNotFoundError(runId);
+  if (run.status !== 'completed' || !run.report)
+    throw new RunStateError(runId, run.status, 'predict with');
+  if (!run.config) throw new RunStateError(runId, 'without a valid config', 'predict with');
+  const prefix = `${RUN_FOLDER.model}/`;
+  const files = (await createArtifactStore(db).readAll(runId, prefix)).map((file) => ({
+    path: file.path.slice(prefix.length),
+    bytes: file.bytes,
+  }));
+  if (!files.some((file) => file.path === RUN_FOLDER.modelJson))
+    throw new RunStateError(
+      runId,
+      'without its trained model (the files are gone)',
+      'predict with',
+    );
+  return {
+    runId,
+    config: run.config,
+    classNames: run.report.classNames,
+    files,
+    finishedAt: run.finishedAt,
+  };
+}
