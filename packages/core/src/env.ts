@@ -18,6 +18,8 @@ const coreEnvSchema = z.object({
   CONVLAB_BACKEND: z.string().optional(),
   /** Where MobileNetV2 weights load from when a run names none. */
   CONVLAB_MOBILENET_URL: z.string().optional(),
+  /** A JSON file of mirrors and md5s for MNIST / Fashion-MNIST (data/dataset-sources.ts). */
+  CONVLAB_DATASET_SOURCES: z.string().optional(),
 });
 export type CoreEnv = z.infer<typeof coreEnvSchema>;
 
@@ -29,5 +31,6 @@ export function coreEnv(env: NodeJS.ProcessEnv = process.env): CoreEnv {
     CONVLAB_ASSETS_DIR: env.CONVLAB_ASSETS_DIR,
     CONVLAB_BACKEND: env.CONVLAB_BACKEND,
     CONVLAB_MOBILENET_URL: env.CONVLAB_MOBILENET_URL,
+    CONVLAB_DATASET_SOURCES: env.CONVLAB_DATASET_SOURCES,
   });
 }

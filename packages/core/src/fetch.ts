@@ -4,3 +4,4 @@
 export * from './data/cifar10-fetch.ts';
 export * from './data/idx-fetch.ts';
 export * from './data/download.ts';
+export * from './data/fetch-dataset.ts';

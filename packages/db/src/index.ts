@@ -137,3 +137,10 @@ export {
   type SweepTrial,
 } from './sweeps.ts';
 export { readRunModelFiles, type RunModelFiles } from './run-model.ts';
+export {
+  folderDatasetLabelSchema,
+  listFolderDatasets,
+  registerFolderDataset,
+  removeFolderDataset,
+  type RegisteredFolder,
+} from './folder-datasets.ts';

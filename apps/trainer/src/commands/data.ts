@@ -1,9 +1,7 @@
 import { parseArgs } from 'node:util';
 import { datasetsDir } from '@convlab/core/paths';
-import { fetchCifar10, fetchIdxDataset } from '@convlab/core/fetch';
+import { FETCHABLE_DATASETS, fetchDataset, isFetchableDataset } from '@convlab/core/fetch';
 import { CliError } from '../cli-error.ts';
-
-const FETCHABLE = ['cifar10', 'mnist', 'fashion-mnist'] as const;
 
 export async function dataCommand(args: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -14,7 +12,14 @@ export async function dataCommand(args: string[]): Promise<number> {
   });
   const [action, dataset] = positionals;
   if (action !== 'fetch' || !dataset) {
-    throw new CliError(`usage: convlab data fetch <${FETCHABLE.join('|')}> [--data-dir DIR]`);
+    throw new CliError(
+      `usage: convlab data fetch <${FETCHABLE_DATASETS.join('|')}> [--data-dir DIR]`,
+    );
+  }
+  if (!isFetchableDataset(dataset)) {
+    throw new CliError(
+      `cannot fetch "${dataset}": fetchable datasets are ${FETCHABLE_DATASETS.join(', ')}`,
+    );
   }
   const dataDir = values['data-dir'] ?? datasetsDir();
   let lastLine = '';
@@ -22,12 +27,6 @@ export async function dataCommand(args: string[]): Promise<number> {
     if (message !== lastLine) console.error(message);
     lastLine = message;
   };
-  if (dataset === 'cifar10') {
-    console.log(JSON.stringify(await fetchCifar10({ dataDir, onProgress })));
-  } else if (dataset === 'mnist' || dataset === 'fashion-mnist') {
-    console.log(JSON.stringify(await fetchIdxDataset({ name: dataset, dataDir, onProgress })));
-  } else {
-    throw new CliError(`cannot fetch "${dataset}": fetchable datasets are ${FETCHABLE.join(', ')}`);
-  }
+  console.log(JSON.stringify(await fetchDataset(dataset, { dataDir, onProgress })));
   return 0;
 }

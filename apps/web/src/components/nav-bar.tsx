@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/queue', label: 'Queue a run' },
   { href: '/sweeps', label: 'Sweeps' },
   { href: '/compare', label: 'Compare' },
+  { href: '/datasets', label: 'Datasets' },
   { href: '/workers', label: 'Workers' },
 ] as const;
 

@@ -3,11 +3,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '~/trpc/client.tsx';
 import { Loading, QueryError } from './query-state.tsx';
 import { ExperimentForm } from './queue-form/experiment-form.tsx';
-import { valuesFromConfig, type Preset } from './queue-form/form-values.ts';
+import { valuesFor, valuesFromConfig, type Preset } from './queue-form/form-values.ts';
 import { QueueRunForm } from './queue-form/queue-run-form.tsx';
 
-/** `fromRunId`: prefill the run form with that run's config (`/queue?from=<id>`, "Clone"). */
-export function QueueForms({ fromRunId }: { fromRunId?: string }) {
+/**
+ * `fromRunId`: prefill the run form with that run's config (`/queue?from=<id>`, "Clone");
+ * `dataset`: start on that dataset (`/queue?dataset=…`, from the Datasets page).
+ */
+export function QueueForms({ fromRunId, dataset }: { fromRunId?: string; dataset?: string }) {
   const trpc = useTRPC();
   const presets = useQuery(trpc.presets.list.queryOptions(undefined, { staleTime: Infinity }));
   const source = useQuery(
@@ -26,10 +29,13 @@ export function QueueForms({ fromRunId }: { fromRunId?: string }) {
   const preset: Preset | undefined = run?.config
     ? presets.data.presets.find((p) => p.name === run.config?.preset)
     : undefined;
-  const initial = run?.config && preset ? valuesFromConfig(run.config, preset) : undefined;
+  const cloned = run?.config && preset ? valuesFromConfig(run.config, preset) : undefined;
+  const first = presets.data.presets.find((p) => p.name === 'tiny-cnn') ?? presets.data.presets[0];
+  const initial =
+    cloned ?? (dataset !== undefined && first ? { ...valuesFor(first), dataset } : undefined);
   return (
     <>
-      {fromRunId !== undefined && !initial && (
+      {fromRunId !== undefined && !cloned && (
         <div className="notice warn" role="alert">
           Could not clone run <span className="mono">{fromRunId}</span>:{' '}
           {source.isError
@@ -39,11 +45,11 @@ export function QueueForms({ fromRunId }: { fromRunId?: string }) {
         </div>
       )}
       <QueueRunForm
-        key={initial ? `from-${fromRunId}` : 'preset'}
+        key={cloned ? `from-${fromRunId}` : `preset-${dataset ?? ''}`}
         presets={presets.data.presets}
         datasets={presets.data.datasets}
         initial={initial}
-        clonedFrom={initial && run ? { id: run.id, name: run.name } : undefined}
+        clonedFrom={cloned && run ? { id: run.id, name: run.name } : undefined}
       />
       <ExperimentForm datasets={presets.data.datasets} />
     </>

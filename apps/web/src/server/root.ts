@@ -2,6 +2,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { authRouter } from './routers/auth.ts';
 import { predictRouter } from './routers/predict/index.ts';
+import { datasetsRouter } from './routers/datasets/index.ts';
 import { presetsRouter } from './routers/presets.ts';
 import { reportsRouter } from './routers/reports/index.ts';
 import { runsRouter } from './routers/runs/index.ts';
@@ -12,6 +13,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   presets: presetsRouter,
+  datasets: datasetsRouter,
   predict: predictRouter,
   runs: runsRouter,
   sweeps: sweepsRouter,

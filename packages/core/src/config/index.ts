@@ -2,3 +2,4 @@
 export * from './schema.ts';
 export * from './report-file.ts';
 export * from './run-report.ts';
+export * from './folder-scan.ts';

@@ -43,6 +43,13 @@ export const presetNameSchema = z.enum(PRESET_NAMES);
 export type PresetName = z.infer<typeof presetNameSchema>;
 
 export const BUILTIN_DATASETS = ['synthetic', 'cifar10', 'mnist', 'fashion-mnist'] as const;
+export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
+/** The built-in datasets `convlab data fetch` (and the dashboard's Fetch button) can download. */
+export const FETCHABLE_DATASETS = ['cifar10', 'mnist', 'fashion-mnist'] as const;
+export type FetchableDataset = (typeof FETCHABLE_DATASETS)[number];
+export function isFetchableDataset(name: string): name is FetchableDataset {
+  return (FETCHABLE_DATASETS as readonly string[]).includes(name);
+}
 /** A built-in dataset name, or `folder:<path>` for a user's image folder (`root/<class>/*.png`). */
 export const datasetNameSchema = z.union([
   z.enum(BUILTIN_DATASETS),

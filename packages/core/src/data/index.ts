@@ -14,3 +14,6 @@ export { md5OfFile, VERIFIED_MARKER } from './file-checksums.ts';
 export * from './image-decode.ts';
 export * from './dataset-location.ts';
 export * from './image-encode.ts';
+export * from './dataset-status.ts';
+export * from './folder-scan.ts';
+export { idxSources, type IdxSource } from './dataset-sources.ts';

@@ -7,8 +7,10 @@ export default async function QueuePage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { from } = await searchParams;
+  const { from, dataset } = await searchParams;
   const fromRunId = typeof from === 'string' && from.trim() !== '' ? from.trim() : undefined;
+  // `?dataset=folder:/…` from the Datasets page: start the form on that dataset.
+  const initialDataset = typeof dataset === 'string' && dataset !== '' ? dataset : undefined;
   return (
     <>
       <div className="page-head">
@@ -17,7 +19,7 @@ export default async function QueuePage({
           <p>Pick a preset and override what you like; a trainer daemon picks the run up.</p>
         </div>
       </div>
-      <QueueForms fromRunId={fromRunId} />
+      <QueueForms fromRunId={fromRunId} dataset={initialDataset} />
     </>
   );
 }

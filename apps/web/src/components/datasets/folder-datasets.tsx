@@ -1,0 +1,141 @@
+'use client';
+/** Image folders: register one by path (checked on the server first) and list those registered. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useState, type FormEvent } from 'react';
+import type { RouterOutputs } from '~/server/root.ts';
+import { useTRPC } from '~/trpc/client.tsx';
+import { errorMessage } from '../query-state.tsx';
+
+type Folder = RouterOutputs['datasets']['list']['folders'][number];
+
+function skippedSummary(skipped: Folder['scan']['skipped']): string {
+  if (skipped.count === 0) return 'none';
+  const kinds = Object.entries(skipped.byKind).map(([kind, n]) => `${n} ${kind}`);
+  return `${skipped.count} (${kinds.join(', ')})`;
+}
+
+export function FolderDatasets({
+  folders,
+  datasetRoots,
+}: {
+  folders: Folder[];
+  datasetRoots: string[];
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [folderPath, setFolderPath] = useState('');
+  const [label, setLabel] = useState('');
+  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() });
+  const register = useMutation(
+    trpc.datasets.registerFolder.mutationOptions({ onSettled: invalidate }),
+  );
+  const remove = useMutation(trpc.datasets.removeFolder.mutationOptions({ onSettled: invalidate }));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    register.mutate({
+      path: folderPath,
+      ...(label.trim() === '' ? {} : { label: label.trim() }),
+    });
+  }
+
+  return (
+    <section className="panel" aria-labelledby="folders-title">
+      <h2 id="folders-title">Image folders</h2>
+      <form className="register-folder" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="folder-path">Folder on this server</label>
+          <input
+            id="folder-path"
+            value={folderPath}
+            placeholder={`${datasetRoots[0] ?? '/data'}/my-images`}
+            onChange={(e) => setFolderPath(e.target.value)}
+          />
+          <span className="hint">
+            &lt;folder&gt;/&lt;class&gt;/*.png|jpg, or train/ and test/ with the same classes;
+            inside {datasetRoots.join(', ') || 'a dataset root'} (CONVLAB_DATASET_ROOTS)
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="folder-label">Name (optional)</label>
+          <input id="folder-label" value={label} onChange={(e) => setLabel(e.target.value)} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={register.isPending}>
+            {register.isPending ? 'Checking…' : 'Register folder'}
+          </button>
+        </div>
+      </form>
+      {register.error && (
+        <div className="notice error" role="alert" data-testid="register-error">
+          {errorMessage(register.error)}
+        </div>
+      )}
+      {register.data && (
+        <div className="notice success" data-testid="registered-notice">
+          Registered {register.data.label}: {register.data.scan.classes.length} classes,{' '}
+          {register.data.scan.images.toLocaleString('en-US')} images, unreadable files:{' '}
+          {skippedSummary(register.data.scan.skipped)}.{' '}
+          <Link href={`/queue?dataset=${encodeURIComponent(register.data.dataset)}`}>
+            Queue a run on it
+          </Link>
+        </div>
+      )}
+      {folders.length === 0 ? (
+        <p className="muted">No folders registered yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="datasets-table" data-testid="folder-datasets">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Path</th>
+                <th>Classes (images each)</th>
+                <th className="num">Images</th>
+                <th>Unreadable</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {folders.map((folder) => (
+                <tr key={folder.dataset} data-dataset={folder.dataset}>
+                  <td>{folder.label}</td>
+                  <td className="mono small path-cell" title={folder.dataset}>
+                    {folder.dataset.replace(/^folder:/, '')}
+                  </td>
+                  <td className="small">
+                    {folder.scan.classes
+                      .map(
+                        (c) =>
+                          `${c.name} (${c.trainImages}${folder.scan.layout === 'train-test' ? ` + ${c.testImages} test` : ''})`,
+                      )
+                      .join(', ')}
+                  </td>
+                  <td className="num">{folder.scan.images.toLocaleString('en-US')}</td>
+                  <td className="small">{skippedSummary(folder.scan.skipped)}</td>
+                  <td className="actions-cell">
+                    <Link
+                      className="button small"
+                      href={`/queue?dataset=${encodeURIComponent(folder.dataset)}`}
+                    >
+                      Queue
+                    </Link>
+                    <button
+                      type="button"
+                      className="small"
+                      disabled={remove.isPending}
+                      onClick={() => remove.mutate({ dataset: folder.dataset })}
+                    >
+                      Forget
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

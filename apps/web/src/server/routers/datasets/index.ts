@@ -1,0 +1,66 @@
+/**
+ * Datasets: the built-in ones with their state on this host and any fetch under way, the image folders
+ * registered here, fetching from the page, and registering a folder (checked first: inside a dataset
+ * root, ≥ 2 classes, every class with usable images).
+ */
+import path from 'node:path';
+import { resolveFolderDataset, scanImageFolder } from '@convlab/core';
+import { FETCHABLE_DATASETS } from '@convlab/core/fetch';
+import {
+  folderDatasetLabelSchema,
+  listFolderDatasets,
+  registerFolderDataset,
+  removeFolderDataset,
+} from '@convlab/db';
+import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { listDatasetStatuses, listFetchJobs, startFetch } from '../../dataset-service.ts';
+import { readProcedure, writeProcedure } from '../../trpc.ts';
+
+const folderPathSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter the folder’s path')
+  .max(1024, 'a folder path is at most 1024 characters')
+  .refine((value) => !value.includes('\0'), 'not a valid path');
+
+export const datasetsRouter = {
+  list: readProcedure.query(async ({ ctx }) => ({
+    builtin: listDatasetStatuses(),
+    fetches: listFetchJobs(),
+    folders: await listFolderDatasets(ctx.db),
+    datasetRoots: ctx.dataPolicy.datasetRoots,
+  })),
+
+  /** Starts fetching a dataset in the server (same fetcher as `convlab data fetch`); poll `list`. */
+  fetch: writeProcedure
+    .input(z.object({ name: z.enum(FETCHABLE_DATASETS) }))
+    .mutation(({ input }) => startFetch(input.name)),
+
+  /** Checks an image folder and registers it as `folder:<real path>`. */
+  registerFolder: writeProcedure
+    .input(z.object({ path: folderPathSchema, label: folderDatasetLabelSchema.optional() }))
+    .mutation(async ({ ctx, input }) => {
+      let root: string;
+      let scan;
+      try {
+        root = await resolveFolderDataset(`folder:${input.path}`, ctx.dataPolicy.datasetRoots);
+        scan = await scanImageFolder(root, ctx.dataPolicy.images);
+      } catch (error) {
+        // Both say what is wrong with the folder in words, naming no server path.
+        const message = error instanceof Error ? error.message : String(error);
+        throw new TRPCError({ code: 'BAD_REQUEST', message, cause: error });
+      }
+      return registerFolderDataset(ctx.db, {
+        dataset: `folder:${root}`,
+        label: input.label ?? path.basename(root),
+        scan,
+      });
+    }),
+
+  removeFolder: writeProcedure
+    .input(z.object({ dataset: z.string().min(1).max(2000) }))
+    .mutation(async ({ ctx, input }) => ({
+      removed: await removeFolderDataset(ctx.db, input.dataset),
+    })),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,168 @@
+/**
+ * What a built-in dataset looks like on this host: present (every file there and verified), missing, or
+ * corrupt (a file truncated, unparsable or with the wrong md5), with where it lives, its size on disk,
+ * its image counts and class names. The dashboard's Datasets page and the queue form read this.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { BuiltinDataset } from '../config/schema.ts';
+import {
+  CIFAR10_BATCHES_DIR,
+  CIFAR10_CLASS_NAMES,
+  CIFAR10_TEST_FILE,
+  OFFICIAL_CIFAR10,
+  verifyCifar10Files,
+} from './cifar10.ts';
+import { idxSources } from './dataset-sources.ts';
+import { verifyMd5s } from './file-checksums.ts';
+import { FASHION_MNIST_CLASS_NAMES, loadIdxDataset, MNIST_CLASS_NAMES } from './idx.ts';
+import {
+  SYNTHETIC_CLASS_NAMES,
+  SYNTHETIC_DEFAULT_TEST_COUNT,
+  SYNTHETIC_DEFAULT_TRAIN_COUNT,
+} from './synthetic.ts';
+
+export type DatasetState = 'present' | 'missing' | 'corrupt';
+
+export interface DatasetStatus {
+  name: BuiltinDataset;
+  state: DatasetState;
+  /** Why it is missing or corrupt, and how to fix it. */
+  problem: string | null;
+  /** Where its files live (null: generated). */
+  location: string | null;
+  /** On disk (null: generated, or nothing there). */
+  bytes: number | null;
+  trainImages: number | null;
+  testImages: number | null;
+  classNames: string[];
+  /** `convlab data fetch <name>` (and the dashboard's Fetch button) can get it. */
+  fetchable: boolean;
+}
+
+/** Bytes of the plain files directly in `dir` (0 when there is no such folder). */
+async function folderBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.isFile()) total += (await stat(path.join(dir, entry.name))).size;
+  }
+  return total;
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function cifar10Status(dataDir: string): Promise<DatasetStatus> {
+  const location = path.join(dataDir, 'cifar10', CIFAR10_BATCHES_DIR);
+  const base = {
+    name: 'cifar10' as const,
+    location,
+    classNames: [...CIFAR10_CLASS_NAMES],
+    fetchable: true,
+  };
+  if (!existsSync(path.join(location, CIFAR10_TEST_FILE))) {
+    return {
+      ...base,
+      state: 'missing',
+      problem: 'not downloaded: fetch it (convlab data fetch cifar10)',
+      bytes: null,
+      trainImages: null,
+      testImages: null,
+    };
+  }
+  const bytes = await folderBytes(location);
+  try {
+    await verifyCifar10Files(location);
+  } catch (error) {
+    return {
+      ...base,
+      state: 'corrupt',
+      problem: message(error),
+      bytes,
+      trainImages: null,
+      testImages: null,
+    };
+  }
+  const perFile = OFFICIAL_CIFAR10.recordsPerFile;
+  return {
+    ...base,
+    state: 'present',
+    problem: null,
+    bytes,
+    trainImages: 5 * perFile,
+    testImages: perFile,
+  };
+}
+
+async function idxStatus(
+  name: 'mnist' | 'fashion-mnist',
+  dataDir: string,
+  sourcesFile: string | undefined,
+): Promise<DatasetStatus> {
+  const location = path.join(dataDir, name);
+  const base = {
+    name,
+    location,
+    classNames: [...(name === 'mnist' ? MNIST_CLASS_NAMES : FASHION_MNIST_CLASS_NAMES)],
+    fetchable: true,
+  };
+  const files: string[] = await readdir(location).catch(() => []);
+  if (!files.some((file) => /idx\d-ubyte/.test(file))) {
+    return {
+      ...base,
+      state: 'missing',
+      problem: `not downloaded: fetch it (convlab data fetch ${name})`,
+      bytes: null,
+      trainImages: null,
+      testImages: null,
+    };
+  }
+  const bytes = await folderBytes(location);
+  try {
+    // Gzipped files as downloaded have known md5s (checked once, then cached by size and mtime).
+    const md5 = idxSources(sourcesFile)[name].md5;
+    const gzipped = Object.fromEntries(Object.entries(md5).filter(([file]) => files.includes(file)));
+    await verifyMd5s(location, gzipped, `Delete it and run \`convlab data fetch ${name}\`.`);
+    const raw = await loadIdxDataset(name, location);
+    return {
+      ...base,
+      state: 'present',
+      problem: null,
+      bytes,
+      trainImages: raw.train.count,
+      testImages: raw.test.count,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      state: 'corrupt',
+      problem: message(error),
+      bytes,
+      trainImages: null,
+      testImages: null,
+    };
+  }
+}
+
+/** The state of built-in dataset `name` under `dataDir` (verifying checksums: may take a second). */
+export async function builtinDatasetStatus(
+  name: BuiltinDataset,
+  dataDir: string,
+  options: { sourcesFile?: string } = {},
+): Promise<DatasetStatus> {
+  const dir = path.resolve(dataDir);
+  if (name === 'cifar10') return cifar10Status(dir);
+  if (name === 'mnist' || name === 'fashion-mnist') return idxStatus(name, dir, options.sourcesFile);
+  return {
+    name,
+    state: 'present',
+    problem: null,
+    location: null,
+    bytes: null,
+    trainImages: SYNTHETIC_DEFAULT_TRAIN_COUNT,
+    testImages: SYNTHETIC_DEFAULT_TEST_COUNT,
+    classNames: [...SYNTHETIC_CLASS_NAMES],
+    fetchable: false,
+  };
+}
