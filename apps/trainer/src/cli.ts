@@ -49,8 +49,10 @@ Commands:
                                a sweep's trials, best first, with their params, rung and status
   sweep cancel <id> [--json]   cancel a sweep's queued trials and stop its running ones
   sweep list [--json]          sweeps, newest first
-  trainer [--concurrency N] [--once] [--verbose] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
-                               the trainer daemon (--once: work the queue until empty, then exit)
+  trainer [--concurrency N] [--once] [--verbose] [--json-logs]
+          [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
+                               the trainer daemon (--once: work the queue until empty, then exit);
+                               readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats
   migrate                      apply database migrations
   data fetch cifar10           download (or rebuild offline) and verify CIFAR-10

@@ -5,6 +5,7 @@
  * SIGINT/SIGTERM stops claiming, lets children stop at a batch boundary and hands their runs back.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
@@ -28,6 +29,7 @@ import { isTransientDatabaseError, nextBackoffMs, withDatabaseRetry } from './da
 import { envWith, logLevelFromEnv } from './env.ts';
 import type { Logger } from './logger.ts';
 import type { StopMessage } from './run-process.ts';
+import { isProgressMessage, type TerminalLog } from './terminal-log.ts';
 
 export interface DaemonOptions {
   databaseUrl: string;
@@ -42,6 +44,8 @@ export interface DaemonOptions {
   version: string;
   verbose: boolean;
   logger: Logger;
+  /** A person's terminal: run processes' logs and progress are shown there (else their JSON goes to stderr). */
+  terminal?: TerminalLog;
 }
 
 interface ActiveRun {
@@ -223,8 +227,17 @@ export class TrainerDaemon {
         CONVLAB_BACKEND: this.options.backend,
         CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : logLevelFromEnv(),
       }),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', this.options.terminal ? 'pipe' : 'inherit', 'ipc'],
     });
+    const { terminal } = this.options;
+    if (terminal && child.stderr) {
+      // Whole lines only: two runs' output must not interleave mid-record.
+      createInterface({ input: child.stderr }).on('line', (line) => terminal.write(`${line}\n`));
+      child.on('message', (message) => {
+        if (isProgressMessage(message)) terminal.updateProgress(runId, message);
+      });
+      child.once('exit', () => terminal.updateProgress(runId, null));
+    }
     this.runsStarted += 1;
     logger.info({ event: 'run.started', runId, attempt, childPid: child.pid }, 'training run');
     const exited = new Promise<void>((resolve) => {

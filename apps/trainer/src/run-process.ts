@@ -44,6 +44,7 @@ import { ZodError } from 'zod';
 import { withDatabaseRetry } from './database-retry.ts';
 import { readTrainerEnv } from './env.ts';
 import { createLogger } from './logger.ts';
+import type { ProgressMessage } from './terminal-log.ts';
 import { progressColumns } from './progress.ts';
 
 export interface StopMessage {
@@ -166,10 +167,18 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);
     },
     // Live progress is best effort: the next update (about a second later) replaces a lost one.
-    onProgress: (progress) =>
-      updateRunProgress(db, id, progressColumns(progress)).catch((error: unknown) =>
+    onProgress: (progress) => {
+      // The daemon draws it on a person's terminal; the database row is what everyone else reads.
+      if (process.connected)
+        process.send?.({
+          type: 'progress',
+          progress,
+          batchSize: config.batchSize,
+        } satisfies ProgressMessage);
+      return updateRunProgress(db, id, progressColumns(progress)).catch((error: unknown) =>
         logger.warn({ event: 'run.progress_unsaved', err: error }, 'progress not saved'),
-      ),
+      );
+    },
     // Every host sees the checkpoint: a run whose host dies resumes from it elsewhere.
     onCheckpoint: async (epoch) => {
       if (store.kind === 'database')

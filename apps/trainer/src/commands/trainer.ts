@@ -7,6 +7,7 @@ import { CliError } from '../cli-error.ts';
 import { TrainerDaemon } from '../daemon.ts';
 import { envWith, readTrainerEnv } from '../env.ts';
 import { createLogger } from '../logger.ts';
+import { TerminalLog } from '../terminal-log.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const concurrencySchema = z.coerce.number().int().min(1).max(64);
@@ -20,6 +21,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
       once: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       backend: { type: 'string' },
+      'json-logs': { type: 'boolean', default: false },
     },
   });
   const concurrency = concurrencySchema.safeParse(values.concurrency ?? availableParallelism());
@@ -31,7 +33,12 @@ export async function trainerCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const logger = createLogger({ verbose: values.verbose });
+  // A person at a terminal gets readable lines and live progress; pipes and files get JSON.
+  const terminal =
+    process.stderr.isTTY && !values['json-logs']
+      ? new TerminalLog(process.stderr, process.stderr.hasColors())
+      : undefined;
+  const logger = createLogger({ verbose: values.verbose, terminal });
   const databaseUrl = resolveDatabaseUrl();
   await applyMigrations(databaseUrl);
   // The daemon reports the best backend this host offers; each run's process selects the same one.
@@ -48,6 +55,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
     version: packageJson.version,
     verbose: values.verbose,
     logger,
+    terminal,
   });
   const onSignal = (signal: NodeJS.Signals) => void daemon.shutdown(signal);
   process.on('SIGINT', onSignal);

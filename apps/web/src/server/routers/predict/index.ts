@@ -13,13 +13,15 @@ import { testImagesForPrediction } from '../../test-images.ts';
 import { readProcedure } from '../../trpc.ts';
 import { runIdSchema } from '../runs/run-id.ts';
 
-
 const uploadSchema = z.object({
   name: z.string().min(1).max(255),
   /** The file's bytes, base64. */
   data: z
     .base64('must be the file as base64')
-    .max(Math.ceil(MAX_PREDICT_BYTES / 3) * 4, `an image may be at most ${MAX_PREDICT_BYTES / 1024 / 1024} MiB`),
+    .max(
+      Math.ceil(MAX_PREDICT_BYTES / 3) * 4,
+      `an image may be at most ${MAX_PREDICT_BYTES / 1024 / 1024} MiB`,
+    ),
 });
 
 export const predictImagesInputSchema = z.object({

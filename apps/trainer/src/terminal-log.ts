@@ -1,0 +1,188 @@
+/**
+ * The daemon's output for a person at a terminal. Log records (the daemon's own and its run
+ * processes', all pino JSON lines) are printed by pino-pretty with a one-line summary per event, errors
+ * in red; below them, one progress line per training run (epoch, batch, img/s, ETA) is redrawn in place.
+ * Only used when the log stream is a TTY and --json-logs is not given; otherwise logs stay JSON.
+ */
+import pinoPretty from 'pino-pretty';
+import type { TrainProgress } from '@convlab/core';
+import { formatPercent } from './text-table.ts';
+
+/** What a run process sends its daemon over IPC about once a second. */
+export interface ProgressMessage {
+  type: 'progress';
+  progress: TrainProgress;
+  batchSize: number;
+}
+
+export function isProgressMessage(message: unknown): message is ProgressMessage {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    (message as { type?: unknown }).type === 'progress' &&
+    typeof (message as { progress?: unknown }).progress === 'object'
+  );
+}
+
+const RED = '\u001b[31m';
+const RESET = '\u001b[0m';
+
+function short(id: unknown): string {
+  return typeof id === 'string' ? id : '?';
+}
+
+/** A record's text field, or `fallback` when it is missing or not text. */
+function text(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}
+
+/** The human sentence for the events a person watches for; null → pino-pretty's own message. */
+export function eventSummary(log: Record<string, unknown>): string | null {
+  const run = `run ${short(log.runId)}`;
+  const num = (key: string) => (typeof log[key] === 'number' ? log[key] : NaN);
+  switch (log.event) {
+    case 'run.started':
+      return `${run} claimed (attempt ${num('attempt')})`;
+    case 'run.epoch':
+      return (
+        `${run} epoch ${num('epoch')} (${text(log.phase, 'train')}): ` +
+        `loss ${num('loss').toFixed(4)} acc ${formatPercent(num('acc'))} · ` +
+        `val loss ${num('valLoss').toFixed(4)} val acc ${formatPercent(num('valAcc'))} · ` +
+        `${num('seconds').toFixed(1)} s`
+      );
+    case 'run.completed':
+      return `${run} completed: test acc ${formatPercent(num('testAcc'))}, macro F1 ${num('macroF1').toFixed(3)}`;
+    case 'run.exited':
+      return `${run} process exited: ${text(log.status, 'unknown')}`;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The record as a person reads it: a summarised event keeps only its sentence (its numbers are in
+ * it); any other record says which run it is about and keeps its fields (an error's message first).
+ */
+function readable(record: Record<string, unknown>): Record<string, unknown> {
+  const summary = eventSummary(record);
+  if (summary !== null) return { level: record.level, time: record.time, msg: summary };
+  const about = typeof record.runId === 'string' ? `run ${record.runId}: ` : '';
+  return { ...record, msg: `${about}${text(record.msg, '')}` };
+}
+
+function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/** Images per second between two progress reports (null for the first, or across epochs/stages). */
+interface ProgressPoint {
+  at: number;
+  images: number;
+  key: string;
+}
+
+export class TerminalLog {
+  private readonly pretty: (input: Record<string, unknown>) => string;
+  private readonly progress = new Map<string, string>();
+  private readonly lastPoint = new Map<string, ProgressPoint>();
+  private readonly rate = new Map<string, number>();
+  private drawnLines = 0;
+  private pending = '';
+
+  constructor(
+    private readonly out: { write(text: string): unknown; columns?: number },
+    private readonly color = true,
+  ) {
+    this.pretty = pinoPretty.prettyFactory({
+      colorize: color,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,name,event,runId,childPid',
+      singleLine: true,
+    });
+  }
+
+  /** pino's destination interface: text holding one or more JSON lines (a partial line waits). */
+  write(text: string): void {
+    this.pending += text;
+    let newline: number;
+    while ((newline = this.pending.indexOf('\n')) >= 0) {
+      const line = this.pending.slice(0, newline);
+      this.pending = this.pending.slice(newline + 1);
+      if (line.trim() !== '') this.printRecord(line);
+    }
+  }
+
+  private printRecord(line: string): void {
+    let shown: string;
+    let level = 30;
+    let record: Record<string, unknown> | null = null;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+      level = typeof record.level === 'number' ? record.level : 30;
+      shown = this.pretty(readable(record)).trimEnd();
+    } catch {
+      shown = line; // not a log record (e.g. a stack trace): print it as it came
+    }
+    if (record?.event === 'run.exited') this.setProgress(short(record.runId), null, false);
+    if (this.color && level >= 50) shown = `${RED}${shown}${RESET}`;
+    this.redraw(shown);
+  }
+
+  /** A run's progress line from its latest report; null removes it (the run's process ended). */
+  updateProgress(runId: string, message: ProgressMessage | null): void {
+    if (!message) {
+      this.setProgress(runId, null);
+      return;
+    }
+    const p = message.progress;
+    const now = performance.now();
+    const key = p.stage === 'train' ? `train-${p.epoch}` : `cache-${p.cache}-${p.set}`;
+    const images = p.stage === 'train' ? p.batch * message.batchSize : p.imagesDone;
+    const last = this.lastPoint.get(runId);
+    if (last && last.key === key && now > last.at && images > last.images)
+      this.rate.set(runId, ((images - last.images) / (now - last.at)) * 1000);
+    else if (last?.key !== key) this.rate.delete(runId);
+    this.lastPoint.set(runId, { at: now, images, key });
+    const rate = this.rate.get(runId);
+    const speed = rate === undefined ? '' : ` · ${Math.round(rate).toLocaleString('en-US')} img/s`;
+    const text =
+      p.stage === 'train'
+        ? `run ${runId} epoch ${p.epoch}/${p.totalEpochs} · batch ${p.batch}/${p.totalBatches}` +
+          ` · loss ${p.loss.toFixed(4)} acc ${formatPercent(p.acc)}${speed} · ETA ${formatEta(p.etaSeconds)}`
+        : `run ${runId} caching ${p.cache} (${p.set}) ${p.imagesDone.toLocaleString('en-US')}` +
+          `/${p.imagesTotal.toLocaleString('en-US')} images${speed} · ETA ${formatEta(p.etaSeconds)}` +
+          ` · then epoch ${p.epoch}/${p.totalEpochs}`;
+    this.setProgress(runId, text);
+  }
+
+  private setProgress(runId: string, text: string | null, draw = true): void {
+    if (text === null) {
+      this.progress.delete(runId);
+      this.lastPoint.delete(runId);
+      this.rate.delete(runId);
+    } else this.progress.set(runId, text);
+    if (draw) this.redraw(null);
+  }
+
+  /** Erases the progress lines, prints `text` (if any), then draws the progress lines again. */
+  private redraw(text: string | null): void {
+    let output = '';
+    // Cursor to the start of the first progress line, then clear to the end of the screen.
+    if (this.drawnLines > 0) output += `\u001b[${this.drawnLines}F\u001b[J`;
+    if (text !== null) output += `${text}\n`;
+    // A pseudo-terminal may report 0 columns: then assume a wide one.
+    const columns = this.out.columns ?? 0;
+    const width = columns > 20 ? columns - 1 : 159;
+    const lines = [...this.progress.values()].map((line) =>
+      line.length > width ? `${line.slice(0, width - 1)}…` : line,
+    );
+    for (const line of lines)
+      output += `${this.color ? '\u001b[36m' : ''}${line}${this.color ? RESET : ''}\n`;
+    this.drawnLines = lines.length;
+    this.out.write(output);
+  }
+}
