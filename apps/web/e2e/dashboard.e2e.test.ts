@@ -19,7 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyMigrations } from '@convlab/db';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveFixture, writeIdxFixture, writeSourcesFile } from '../test/idx-fixture.ts';
 
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
 const REPO_ROOT = path.resolve(WEB_DIR, '../..');
@@ -42,6 +44,7 @@ let env: NodeJS.ProcessEnv = { ...process.env };
 let server: ChildProcess | undefined;
 let serverLog = '';
 let browser: Browser | undefined;
+let mirror: Awaited<ReturnType<typeof serveFixture>> | undefined;
 /** A run the first test trained, for the tests that use a trained model. */
 let completedRunId: string | undefined;
 
@@ -156,6 +159,8 @@ async function queueFromForm(
 beforeAll(async () => {
   tempDir = mkdtempSync(path.join(tmpdir(), 'convlab-e2e-'));
   const port = await freePort();
+  const mirrorMd5 = writeIdxFixture(path.join(tempDir, 'mirror'), { train: 200, test: 50 });
+  mirror = await serveFixture(path.join(tempDir, 'mirror'));
   baseUrl = `http://127.0.0.1:${port}`;
   env = {
     ...process.env,
@@ -164,6 +169,14 @@ beforeAll(async () => {
     DATABASE_URL: `file:${path.join(tempDir, 'convlab.db')}`,
     CONVLAB_RUNS_DIR: path.join(tempDir, 'runs'),
     CONVLAB_POLL_MS: '200',
+    // Datasets fetched from the page come from a loopback mirror of a tiny MNIST-shaped fixture.
+    CONVLAB_DATA_DIR: path.join(tempDir, 'datasets'),
+    CONVLAB_DATASET_ROOTS: path.join(tempDir, 'datasets'),
+    CONVLAB_DATASET_SOURCES: writeSourcesFile(
+      path.join(tempDir, 'sources.json'),
+      mirror.url,
+      mirrorMd5,
+    ),
     HOST: '127.0.0.1',
     PORT: String(port),
   };
@@ -193,6 +206,7 @@ afterAll(async () => {
     server.kill('SIGTERM');
     await exited;
   }
+  await mirror?.close();
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 });
 
@@ -367,6 +381,7 @@ describe('dashboard in a browser', () => {
     };
     expect(cli.predictions[0]?.top[0]?.label).toBe(mistake.predictedLabel);
     expect(cli.predictions[0]?.top[0]?.probability).toBeCloseTo(panelProbability, 5);
+    await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'predict');
 
     // A file that is not an image is refused before upload, with the reason.
@@ -381,6 +396,140 @@ describe('dashboard in a browser', () => {
     await panel.getByRole('button', { name: /random test images/ }).click();
     await expect.poll(() => panel.getByTestId('prediction-card').count()).toBe(4);
     await expect.poll(() => panel.getByText(/^true: /).count()).toBe(4);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('fits the leaderboard at 1280 and 1024 px: every action button in view, long names cut', async () => {
+    if (!browser) throw new Error('no browser');
+    const longName = `e2e a run with a very long name that would wrap into many lines ${'x'.repeat(60)}`;
+    const queued = JSON.parse(
+      await convlab([
+        'queue',
+        '--preset',
+        'tiny-cnn',
+        '--dataset',
+        'synthetic',
+        '--name',
+        longName,
+        '--json',
+      ]),
+    ) as { id: string };
+    for (const width of [1280, 1024]) {
+      const page = await browser.newPage({ viewport: { width, height: 800 } });
+      await page.goto(baseUrl);
+      await page.locator(`tr[data-run-id="${queued.id}"]`).waitFor();
+      const buttons = page.locator('[data-testid="runs-table"] .actions button');
+      expect(await buttons.count()).toBeGreaterThanOrEqual(3); // Cancel + Delete, Delete, …
+      for (const box of await buttons.evaluateAll((elements) =>
+        elements.map((e) => e.getBoundingClientRect().toJSON() as DOMRect),
+      )) {
+        expect(box.width).toBeGreaterThan(20);
+        expect(box.left).toBeGreaterThanOrEqual(0);
+        expect(box.right).toBeLessThanOrEqual(width);
+      }
+      // The whole table fits: no column hides under the sticky actions or needs scrolling.
+      const wrap = page.locator('.table-wrap').filter({ has: page.getByTestId('runs-table') });
+      const [scrollWidth, clientWidth] = await wrap.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+      expect(scrollWidth).toBeLessThanOrEqual(Number(clientWidth));
+      // Each button shows its whole label (none clipped to "Ca" / "De").
+      for (const label of await buttons.allTextContents())
+        expect(['Cancel', 'Retry', 'Delete']).toContain(label);
+      const name = page.locator(`tr[data-run-id="${queued.id}"] a.run-name`);
+      await expect(name.getAttribute('title')).resolves.toBe(longName);
+      const [height, lineHeight, clipped] = await name.evaluate((e) => [
+        e.getBoundingClientRect().height,
+        parseFloat(getComputedStyle(e).lineHeight) || 18,
+        e.scrollWidth > e.clientWidth,
+      ]);
+      expect(height).toBeLessThanOrEqual(Number(lineHeight) + 2); // one line
+      expect(clipped).toBe(true);
+      await screenshot(page, `runs-${width}`);
+      await page.close();
+    }
+    await convlab(['cancel', queued.id]);
+  });
+
+  it('fetches a dataset from the Datasets page and trains a run on a registered folder', async () => {
+    if (!browser) throw new Error('no browser');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    // 1. Built-in datasets with their state; mnist is fetched from the (loopback) mirror.
+    await page.goto(`${baseUrl}/datasets`);
+    const mnist = page.locator('[data-testid="builtin-datasets"] tr[data-dataset="mnist"]');
+    await expect.poll(() => mnist.getAttribute('data-state'), { timeout: 20_000 }).toBe('missing');
+    await expect(
+      page.locator('tr[data-dataset="synthetic"]').getAttribute('data-state'),
+    ).resolves.toBe('present');
+    await mnist.getByRole('button', { name: 'Fetch' }).click();
+    await expect.poll(() => mnist.getAttribute('data-state'), { timeout: 30_000 }).toBe('present');
+    await expect(page.getByTestId('fetch-mnist').textContent()).resolves.toMatch(/md5 verified/);
+    await expect(mnist.textContent()).resolves.toContain('200 / 50');
+
+    // 2. An image folder: refused outside the dataset roots, then registered and checked.
+    const root = path.join(tempDir, 'datasets', 'colours');
+    for (const [name, rgb] of [
+      ['red', [220, 30, 30]],
+      ['blue', [30, 30, 220]],
+    ] as const) {
+      mkdirSync(path.join(root, name), { recursive: true });
+      for (let i = 0; i < 12; i++) {
+        const image = new PNG({ width: 16, height: 16 });
+        for (let p = 0; p < 256; p++)
+          image.data.set([...rgb.map((c) => c + ((p + i) % 25)), 255], p * 4);
+        writeFileSync(path.join(root, name, `${i}.png`), PNG.sync.write(image));
+      }
+    }
+    writeFileSync(path.join(root, 'blue', 'broken.png'), 'not an image');
+    await page.locator('#folder-path').fill(tempDir);
+    await page.getByRole('button', { name: 'Register folder' }).click();
+    await expect
+      .poll(() => page.getByTestId('register-error').textContent())
+      .toMatch(/inside a dataset root/);
+    await page.locator('#folder-path').fill(root);
+    await page.locator('#folder-label').fill('Colours');
+    await page.getByRole('button', { name: 'Register folder' }).click();
+    const notice = page.getByTestId('registered-notice');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toMatch(
+      /Colours: 2 classes, 24 images, unreadable files: 1 \(1 not-an-image\)/,
+    );
+    await screenshot(page, 'datasets', true);
+
+    // 3. Queue a run on it from the queue form (it is in the dataset select), train it.
+    await notice.getByRole('link', { name: 'Queue a run on it' }).click();
+    await page.waitForURL(/\/queue\?dataset=/);
+    await expect(page.locator('#dataset').inputValue()).resolves.toBe(`folder:${root}`);
+    await expect(page.locator('#dataset option:checked').textContent()).resolves.toMatch(
+      /Colours \(folder, 2 classes\)/,
+    );
+    // A missing built-in dataset is marked in the select and offered for fetching.
+    await expect
+      .poll(() => page.locator('#dataset option[value="cifar10"]').textContent())
+      .toBe('cifar10 (missing)');
+    await page.locator('#dataset').selectOption('cifar10');
+    await page
+      .getByTestId('dataset-missing')
+      .first() // the run form's (the experiment form below has its own)
+      .getByRole('button', { name: 'Fetch it now' })
+      .waitFor();
+    await page.locator('#dataset').selectOption(`folder:${root}`);
+    await page.locator('#epochs').fill('2');
+    await page.locator('#name').fill('e2e folder run');
+    await page.getByRole('button', { name: 'Queue run' }).click();
+    await page.getByTestId('queued-notice').waitFor();
+    const id =
+      (await page.getByTestId('queued-notice').locator('a.mono').textContent())?.trim() ?? '';
+    await trainQueuedRuns();
+    const shown = JSON.parse(await convlab(['show', id, '--json'])) as {
+      status: string;
+      dataset: string;
+      report: { testAcc: number; classNames: string[] } | null;
+    };
+    expect(shown.status).toBe('completed');
+    expect(shown.dataset).toBe(`folder:${root}`);
+    expect(shown.report?.classNames).toEqual(['blue', 'red']);
     expect(pageErrors).toEqual([]);
   });
 

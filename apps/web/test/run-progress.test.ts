@@ -34,6 +34,16 @@ describe('progressView', () => {
     expect(view?.etaSeconds).toBe(90);
   });
 
+  it('before the first report says what it is doing instead of "epoch 0"', () => {
+    const view = progressView({ ...running, currentEpoch: null, batch: null, totalBatches: null });
+    expect(view).toEqual({
+      fraction: 0,
+      epochLabel: 'epoch 1/4',
+      batchLabel: 'loading the dataset and the model',
+      etaSeconds: null,
+    });
+  });
+
   it('is nothing for runs that are not running', () => {
     expect(
       progressView({

@@ -43,6 +43,15 @@ export function progressView(run: ProgressColumns): ProgressView | null {
       etaSeconds: run.etaSeconds,
     };
   }
+  if (!run.stage && run.currentEpoch === null) {
+    // Started, no report yet: the dataset, the model (and pretrained weights) are loading.
+    return {
+      fraction: 0,
+      epochLabel: `epoch 1/${run.totalEpochs}`,
+      batchLabel: 'loading the dataset and the model',
+      etaSeconds: null,
+    };
+  }
   const epoch = run.currentEpoch ?? 0;
   const inEpoch = run.batch !== null && run.totalBatches ? run.batch / run.totalBatches : null;
   const done = inEpoch === null ? epoch : Math.max(0, epoch - 1) + inEpoch;

@@ -35,7 +35,7 @@ export function DatasetsView() {
           </div>
         )}
         <div className="table-wrap">
-          <table className="datasets-table" data-testid="builtin-datasets">
+          <table className="data datasets-table" data-testid="builtin-datasets">
             <thead>
               <tr>
                 <th>Dataset</th>

@@ -86,7 +86,7 @@ export function FolderDatasets({
         <p className="muted">No folders registered yet.</p>
       ) : (
         <div className="table-wrap">
-          <table className="datasets-table" data-testid="folder-datasets">
+          <table className="data datasets-table" data-testid="folder-datasets">
             <thead>
               <tr>
                 <th>Name</th>

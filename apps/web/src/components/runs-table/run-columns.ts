@@ -17,6 +17,8 @@ export interface Column {
   key: string;
   label: string;
   numeric?: boolean;
+  /** Hidden on narrow screens (the leaderboard must fit 1024 px with its actions). */
+  optional?: boolean;
   value: (run: Run, now: Date) => number | string | null;
 }
 
@@ -28,9 +30,21 @@ export const COLUMNS: Column[] = [
   { key: 'bestValAcc', label: 'Best val acc', numeric: true, value: (run) => run.bestValAcc },
   { key: 'testAcc', label: 'Test acc', numeric: true, value: (run) => run.testAcc },
   { key: 'macroF1', label: 'Macro F1', numeric: true, value: (run) => run.macroF1 },
-  { key: 'paramCount', label: 'Params', numeric: true, value: (run) => run.paramCount },
+  {
+    key: 'paramCount',
+    label: 'Params',
+    numeric: true,
+    optional: true,
+    value: (run) => run.paramCount,
+  },
   { key: 'epochs', label: 'Epochs', numeric: true, value: (run) => run.currentEpoch },
   { key: 'wall', label: 'Wall time', numeric: true, value: (run, now) => wallSeconds(run, now) },
-  { key: 'backend', label: 'Backend', value: (run) => run.backend },
-  { key: 'createdAt', label: 'Queued', numeric: true, value: (run) => run.createdAt.getTime() },
+  { key: 'backend', label: 'Backend', optional: true, value: (run) => run.backend },
+  {
+    key: 'createdAt',
+    label: 'Queued',
+    numeric: true,
+    optional: true,
+    value: (run) => run.createdAt.getTime(),
+  },
 ];

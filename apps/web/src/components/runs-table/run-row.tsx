@@ -9,7 +9,7 @@ import { wallSeconds, type Run } from './run-columns.ts';
 /** The badge, live progress, and a failed run's error (cut to 80 characters, whole in the title). */
 function StatusCell({ run }: { run: Run }) {
   return (
-    <td>
+    <td className="status-cell">
       <StatusBadge status={run.status} cancelRequested={run.cancelRequested} />
       <RunProgress run={run} />
       {run.status === 'failed' && run.error && (
@@ -51,25 +51,31 @@ export function RunRow(props: {
           onChange={() => props.onToggleSelected(run.id)}
         />
       </td>
-      <td>
-        <Link href={`/runs/${run.id}`}>{run.name}</Link>
+      <td className="name-cell">
+        <Link href={`/runs/${run.id}`} className="run-name" title={run.name}>
+          {run.name}
+        </Link>
         <div className="muted small mono">{run.id}</div>
         {run.tags.length > 0 && <TagChips tags={run.tags} />}
       </td>
       <StatusCell run={run} />
-      <td>{run.preset}</td>
-      <td className="mono">{run.dataset}</td>
+      <td className="nowrap">{run.preset}</td>
+      <td className="mono dataset-cell" title={run.dataset}>
+        {run.dataset}
+      </td>
       <td className="num">{formatPercent(run.bestValAcc)}</td>
       <td className="num">{formatPercent(run.testAcc)}</td>
       <td className="num">{run.macroF1 === null ? '–' : run.macroF1.toFixed(3)}</td>
-      <td className="num">{formatCompact(run.paramCount)}</td>
+      <td className="num optional-col">{formatCompact(run.paramCount)}</td>
       <td className="num">
         {run.currentEpoch ?? 0}/{run.totalEpochs ?? '?'}
       </td>
       <td className="num">{formatDuration(wallSeconds(run, props.now))}</td>
-      <td>{run.backend ?? '–'}</td>
-      <td className="num small">{run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}</td>
-      <td>
+      <td className="optional-col">{run.backend ?? '–'}</td>
+      <td className="num small optional-col">
+        {run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}
+      </td>
+      <td className="actions-col">
         <RunActions run={run} />
       </td>
     </tr>

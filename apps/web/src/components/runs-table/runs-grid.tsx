@@ -9,7 +9,10 @@ function SortableHeader(props: { column: Column; sort: Sort; onSort: (key: strin
   const { column, sort } = props;
   return (
     <th
-      className={column.numeric ? 'num' : undefined}
+      className={
+        [column.numeric ? 'num' : '', column.optional ? 'optional-col' : ''].join(' ').trim() ||
+        undefined
+      }
       aria-sort={
         sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : undefined
       }
@@ -44,7 +47,7 @@ export function RunsGrid(props: {
                 onSort={props.onSort}
               />
             ))}
-            <th>Actions</th>
+            <th className="actions-col">Actions</th>
           </tr>
         </thead>
         <tbody>
