@@ -15,12 +15,13 @@ afterAll(async () => {
 
 describe('builtinDatasetStatus', () => {
   it('says missing for datasets not downloaded, and present for the generated one', async () => {
-    await expect(builtinDatasetStatus('cifar10', tmp)).resolves.toMatchObject({
+    const cifar = await builtinDatasetStatus('cifar10', tmp);
+    expect(cifar).toMatchObject({
       state: 'missing',
       location: path.join(tmp, 'cifar10', 'cifar-10-batches-bin'),
       fetchable: true,
-      classNames: expect.arrayContaining(['airplane', 'truck']),
     });
+    expect(cifar.classNames).toHaveLength(10);
     await expect(builtinDatasetStatus('fashion-mnist', tmp)).resolves.toMatchObject({
       state: 'missing',
     });
