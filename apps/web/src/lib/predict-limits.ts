@@ -1,6 +1,8 @@
 /** What the Predict panel may upload (the server checks the same; shared so both say the same thing). */
 export const MAX_PREDICT_IMAGES = 8;
 export const MAX_PREDICT_BYTES = 10 * 1024 * 1024;
+/** All the images of one request together. */
+export const MAX_PREDICT_REQUEST_BYTES = 24 * 1024 * 1024;
 export const PREDICT_IMAGE_TYPES = ['image/png', 'image/jpeg'] as const;
 
 /** Why a picked file cannot be sent, or null when it can. */

@@ -7,7 +7,12 @@
  */
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { MAX_PREDICT_BYTES, MAX_PREDICT_IMAGES, uploadProblem } from '~/lib/predict-limits.ts';
+import {
+  MAX_PREDICT_BYTES,
+  MAX_PREDICT_IMAGES,
+  MAX_PREDICT_REQUEST_BYTES,
+  uploadProblem,
+} from '~/lib/predict-limits.ts';
 import { useTRPC } from '~/trpc/client.tsx';
 import { errorMessage } from '../query-state.tsx';
 
@@ -61,6 +66,9 @@ export function PredictPanel({ runId }: { runId: string }) {
     const found = files.map(uploadProblem).filter((p): p is string => p !== null);
     if (files.length > MAX_PREDICT_IMAGES)
       found.unshift(`at most ${MAX_PREDICT_IMAGES} images at a time (${files.length} picked)`);
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    if (total > MAX_PREDICT_REQUEST_BYTES)
+      found.unshift(`at most ${MAX_PREDICT_REQUEST_BYTES / 1024 / 1024} MiB of images at a time`);
     setProblems(found);
     if (found.length > 0 || files.length === 0) return;
     let images;

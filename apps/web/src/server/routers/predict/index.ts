@@ -1,12 +1,17 @@
 /**
  * Predictions with a completed run's model: on uploaded PNG/JPEG files, or on a few random images of
  * the run's own test set (with their true labels, so a reader sees right and wrong answers side by
- * side). Mutations: they compute, and carry the images in the request body.
+ * side). Mutations: they compute, and carry the images in the request body. Read access is enough:
+ * trying a model is viewing it; the size limits and the one-at-a-time queue bound what a request costs.
  */
 import { RunNotFoundError, RunStateError, getRunDetail } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { MAX_PREDICT_BYTES, MAX_PREDICT_IMAGES } from '~/lib/predict-limits.ts';
+import {
+  MAX_PREDICT_BYTES,
+  MAX_PREDICT_IMAGES,
+  MAX_PREDICT_REQUEST_BYTES,
+} from '~/lib/predict-limits.ts';
 import { readReportExtras } from '../../report-file.ts';
 import { predictImageFiles, predictStoredTestImages } from '../../run-predictor.ts';
 import { testImagesForPrediction } from '../../test-images.ts';
@@ -29,7 +34,13 @@ export const predictImagesInputSchema = z.object({
   images: z
     .array(uploadSchema)
     .min(1, 'pick at least one image')
-    .max(MAX_PREDICT_IMAGES, `at most ${MAX_PREDICT_IMAGES} images at a time`),
+    .max(MAX_PREDICT_IMAGES, `at most ${MAX_PREDICT_IMAGES} images at a time`)
+    .refine(
+      (images) =>
+        images.reduce((sum, image) => sum + image.data.length, 0) <=
+        Math.ceil(MAX_PREDICT_REQUEST_BYTES / 3) * 4,
+      `at most ${MAX_PREDICT_REQUEST_BYTES / 1024 / 1024} MiB of images at a time`,
+    ),
 });
 
 export const predictRouter = {
