@@ -226,6 +226,8 @@ export class TrainerDaemon {
         DATABASE_URL: this.options.databaseUrl,
         CONVLAB_BACKEND: this.options.backend,
         CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : logLevelFromEnv(),
+        // Only a daemon drawing on a terminal listens for live progress over IPC.
+        CONVLAB_PROGRESS_IPC: this.options.terminal ? '1' : '0',
       }),
       stdio: ['ignore', 'inherit', this.options.terminal ? 'pipe' : 'inherit', 'ipc'],
     });

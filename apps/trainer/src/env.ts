@@ -15,6 +15,11 @@ const envSchema = dataPolicyEnvSchema.extend({
   CONVLAB_BACKEND: backendPreferenceSchema.default('auto'),
   /** Memory for one kind of activation cache of a run (pooled features, or the fine-tuning trunk). */
   CONVLAB_CACHE_BUDGET_MB: z.coerce.number().int().min(16).max(1_048_576).default(3072),
+  /** Set by a daemon drawing on a terminal for its run processes: send live progress over IPC. */
+  CONVLAB_PROGRESS_IPC: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((value) => value === '1'),
 });
 
 export type TrainerEnv = z.infer<typeof envSchema> & {

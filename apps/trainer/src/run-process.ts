@@ -169,7 +169,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     // Live progress is best effort: the next update (about a second later) replaces a lost one.
     onProgress: (progress) => {
       // The daemon draws it on a person's terminal; the database row is what everyone else reads.
-      if (process.connected)
+      if (env.CONVLAB_PROGRESS_IPC && process.connected)
         process.send?.({
           type: 'progress',
           progress,

@@ -15,7 +15,11 @@ function inTerminal(sandbox: Sandbox, args: string[], env: NodeJS.ProcessEnv = {
     execFile(
       'script',
       ['-qfec', command, '/dev/null'],
-      { env: { ...sandbox.env, ...env, TERM: 'xterm-256color' }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        // Colours as on a person's terminal: CI sets CI (no colours for Node) and may set NO_COLOR.
+        env: { ...sandbox.env, CI: undefined, NO_COLOR: undefined, FORCE_COLOR: '1', ...env },
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout }),
     );
   });
