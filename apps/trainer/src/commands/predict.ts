@@ -8,12 +8,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   checkImageFileSize,
-  imageForPrediction,
+  decodeForPrediction,
   initBackend,
   loadLayersModelFromFiles,
-  predictStoredImages,
-  probabilityRow,
-  topClasses,
+  predictImages,
   type ClassProbability,
 } from '@convlab/core';
 import { readRunModelFiles } from '@convlab/db';
@@ -55,40 +53,30 @@ export async function predictCommand(args: string[]): Promise<number> {
   if (!top.success) throw new CliError('invalid --top: expected an integer from 1 to 1000', 2);
   const env = readTrainerEnv();
   const source = await withDatabase((db) => readRunModelFiles(db, runId));
-  const k = Math.min(top.data, source.classNames.length);
 
   // Decode every file first: unreadable ones are reported, never stop the rest.
-  const decoded: { file: string; pixels: Uint8Array }[] = [];
-  const results = new Map<string, ImageResult>();
+  const decoded: (Uint8Array | string)[] = [];
   for (const file of files) {
     try {
       checkImageFileSize((await stat(file)).size, env.policy.images);
-      const pixels = imageForPrediction(await readFile(file), source.config, env.policy.images);
-      decoded.push({ file, pixels });
+      decoded.push(decodeForPrediction(await readFile(file), source.config, env.policy.images));
     } catch (error) {
-      results.set(file, { file, error: readFailure(error) });
+      decoded.push(readFailure(error));
     }
   }
 
   const { backend } = await initBackend(env.CONVLAB_BACKEND);
-  if (decoded.length > 0) {
-    const model = await loadLayersModelFromFiles(source.files);
-    try {
-      const numClasses = source.classNames.length;
-      const probs = await predictStoredImages(
-        model,
-        source.config,
-        decoded.map((d) => d.pixels),
-      );
-      decoded.forEach(({ file }, i) => {
-        const row = probabilityRow(probs, numClasses, i);
-        results.set(file, { file, top: topClasses(row, source.classNames, k), probabilities: row });
-      });
-    } finally {
-      model.dispose();
-    }
+  const model = await loadLayersModelFromFiles(source.files);
+  let predictions;
+  try {
+    predictions = await predictImages(model, source.config, source.classNames, decoded, top.data);
+  } finally {
+    model.dispose();
   }
-  const ordered = files.map((file) => results.get(file) as ImageResult);
+  const ordered: ImageResult[] = predictions.map((p, i) => {
+    const file = files[i] ?? '';
+    return p.ok ? { file, top: p.top, probabilities: p.probabilities } : { file, error: p.error };
+  });
   const failed = ordered.filter((r) => 'error' in r).length;
 
   if (values.json) {

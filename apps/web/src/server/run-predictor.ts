@@ -6,15 +6,12 @@
  * loading many models at once on a 2-core host.
  */
 import {
-  ImageRejected,
-  imageForPrediction,
+  decodeForPrediction,
   initBackend,
   loadLayersModelFromFiles,
-  predictStoredImages,
-  probabilityRow,
-  topClasses,
-  type ClassProbability,
+  predictImages,
   type ImageLimits,
+  type ImagePrediction,
 } from '@convlab/core';
 import type { RunConfig } from '@convlab/core/schema';
 import { readRunModelFiles, type PrismaClient } from '@convlab/db';
@@ -69,9 +66,6 @@ async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel
   return loading;
 }
 
-export type ImagePrediction =
-  { ok: true; top: ClassProbability[]; probabilities: number[] } | { ok: false; error: string };
-
 export interface PredictionResult {
   backend: string;
   classNames: string[];
@@ -87,37 +81,12 @@ export function predictImageFiles(
 ): Promise<PredictionResult> {
   return oneAtATime(async () => {
     const { model, config, classNames } = await runModel(db, runId);
-    const decoded: (Uint8Array | string)[] = files.map((bytes) => {
-      try {
-        return imageForPrediction(bytes, config, limits);
-      } catch (error) {
-        if (error instanceof ImageRejected) return error.message;
-        throw error;
-      }
-    });
+    const decoded = files.map((bytes) => decodeForPrediction(bytes, config, limits));
     return {
       backend: (await initBackend()).backend,
       classNames,
-      predictions: await predictDecoded(model, config, classNames, decoded),
+      predictions: await predictImages(model, config, classNames, decoded, PREDICT_TOP_K),
     };
-  });
-}
-
-/** Predicts the decoded images; the strings (why an image was refused) are passed through as errors. */
-async function predictDecoded(
-  model: tf.LayersModel,
-  config: RunConfig,
-  classNames: string[],
-  decoded: (Uint8Array | string)[],
-): Promise<ImagePrediction[]> {
-  const images = decoded.filter((d): d is Uint8Array => typeof d !== 'string');
-  const probs = images.length > 0 ? await predictStoredImages(model, config, images) : null;
-  const k = Math.min(PREDICT_TOP_K, classNames.length);
-  let next = 0;
-  return decoded.map((d) => {
-    if (typeof d === 'string') return { ok: false, error: d };
-    const row = probabilityRow(probs as Float32Array, classNames.length, next++);
-    return { ok: true, top: topClasses(row, classNames, k), probabilities: row };
   });
 }
 
@@ -132,7 +101,7 @@ export function predictStoredTestImages(
     return {
       backend: (await initBackend()).backend,
       classNames,
-      predictions: await predictDecoded(model, config, classNames, images),
+      predictions: await predictImages(model, config, classNames, images, PREDICT_TOP_K),
     };
   });
 }

@@ -89,6 +89,18 @@ export async function predictInBatches(
   return probs;
 }
 
+/** makeInput for predictInBatches: the set's images as a test batch (scaled, resized, no augmentation). */
+export function testBatchInput(
+  set: ImageSet,
+  options: { inputSize: number; scaling: InputScaling },
+): (indices: Int32Array) => tf.Tensor {
+  return (indices) => {
+    const { xs, ys } = makeBatch(set, indices, { ...options, channels: 3 });
+    ys.dispose();
+    return xs;
+  };
+}
+
 export async function evaluateModel(
   model: tf.LayersModel,
   set: ImageSet,
@@ -97,15 +109,12 @@ export async function evaluateModel(
   if (set.count === 0) throw new Error('evaluateModel: the image set is empty');
   const numClasses = set.numClasses;
   const batchSize = options.batchSize ?? 128;
-  const probs = await predictInBatches(model, set.count, batchSize, (indices) => {
-    const { xs, ys } = makeBatch(set, indices, {
-      inputSize: options.inputSize,
-      scaling: options.scaling,
-      channels: 3,
-    });
-    ys.dispose();
-    return xs;
-  });
+  const probs = await predictInBatches(
+    model,
+    set.count,
+    batchSize,
+    testBatchInput(set, { inputSize: options.inputSize, scaling: options.scaling }),
+  );
   const { loss, acc, predicted } = scoreProbabilities(
     probs,
     set.labels.subarray(0, set.count),

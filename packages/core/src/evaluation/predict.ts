@@ -7,16 +7,16 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../config/schema.ts';
-import { makeBatch } from '../data/batch.ts';
 import {
   DEFAULT_IMAGE_LIMITS,
   decodeImage,
+  ImageRejected,
   rgbaToRgb,
   type ImageLimits,
 } from '../data/image-decode.ts';
 import { resizeBilinear } from '../data/image-ops.ts';
 import type { ImageSet } from '../data/types.ts';
-import { predictInBatches } from './evaluate.ts';
+import { predictInBatches, testBatchInput } from './evaluate.ts';
 
 /** What prediction needs of a run's config. */
 export type PredictionConfig = Pick<RunConfig, 'dataset' | 'inputSize' | 'inputScaling'>;
@@ -93,14 +93,52 @@ export async function predictStoredImages(
     channels,
     numClasses,
   };
-  return predictInBatches(model, set.count, batchSize, (indices) => {
-    const { xs, ys } = makeBatch(set, indices, {
-      inputSize: config.inputSize,
-      scaling: config.inputScaling,
-      channels: 3,
-    });
-    ys.dispose();
-    return xs;
+  return predictInBatches(
+    model,
+    set.count,
+    batchSize,
+    testBatchInput(set, { inputSize: config.inputSize, scaling: config.inputScaling }),
+  );
+}
+
+/** One image's prediction, or why it has none (refused by the decoder, unreadable, …). */
+export type ImagePrediction =
+  { ok: true; top: ClassProbability[]; probabilities: number[] } | { ok: false; error: string };
+
+/** A file's bytes as imageForPrediction makes them, or the reason (for a reader) it was refused. */
+export function decodeForPrediction(
+  bytes: Uint8Array,
+  config: Pick<RunConfig, 'dataset' | 'inputSize'>,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Uint8Array | string {
+  try {
+    return imageForPrediction(bytes, config, limits);
+  } catch (error) {
+    if (error instanceof ImageRejected) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * Predictions for stored-shape images, the top `k` classes and every probability each; an entry that
+ * is a string (why that image was refused) comes back as its error. One batch for all the images.
+ */
+export async function predictImages(
+  model: tf.LayersModel,
+  config: PredictionConfig,
+  classNames: readonly string[],
+  images: readonly (Uint8Array | string)[],
+  k: number,
+): Promise<ImagePrediction[]> {
+  const decoded = images.filter((image): image is Uint8Array => typeof image !== 'string');
+  const probs =
+    decoded.length > 0 ? await predictStoredImages(model, config, decoded) : new Float32Array(0);
+  const top = Math.min(k, classNames.length);
+  let next = 0;
+  return images.map((image) => {
+    if (typeof image === 'string') return { ok: false, error: image };
+    const row = probabilityRow(probs, classNames.length, next++);
+    return { ok: true, top: topClasses(row, classNames, top), probabilities: row };
   });
 }
 
