@@ -21,10 +21,7 @@ export interface IdxSource {
 }
 
 /** Official md5s of the gzipped files, and the hosts that serve them. */
-export const IDX_SOURCES: Record<
-  IdxDatasetName,
-  IdxSource
-> = {
+export const IDX_SOURCES: Record<IdxDatasetName, IdxSource> = {
   mnist: {
     mirrors: [
       'https://ossci-datasets.s3.amazonaws.com/mnist/',
@@ -57,10 +54,12 @@ const sourceSchema = z.object({
   mirrors: z
     .array(z.url({ protocol: /^https?$/ }).refine((url) => url.endsWith('/'), 'must end with /'))
     .min(1),
-  md5: z.record(z.enum(gzNames), md5Schema).refine(
-    (md5) => gzNames.every((name) => name in md5),
-    `needs the md5 of each of ${gzNames.join(', ')}`,
-  ),
+  md5: z
+    .record(z.enum(gzNames), md5Schema)
+    .refine(
+      (md5) => gzNames.every((name) => name in md5),
+      `needs the md5 of each of ${gzNames.join(', ')}`,
+    ),
 });
 const sourcesFileSchema = z
   .object({ mnist: sourceSchema.optional(), 'fashion-mnist': sourceSchema.optional() })

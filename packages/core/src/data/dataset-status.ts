@@ -53,36 +53,38 @@ async function folderBytes(dir: string): Promise<number> {
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+type StatusBase = Pick<DatasetStatus, 'name' | 'location' | 'classNames' | 'fetchable'>;
+
+/** Missing (nothing there) or corrupt (files there, `bytes` of them, that do not verify). */
+function unavailable(
+  base: StatusBase,
+  state: 'missing' | 'corrupt',
+  problem: string,
+  bytes: number | null,
+): DatasetStatus {
+  return { ...base, state, problem, bytes, trainImages: null, testImages: null };
+}
+
 async function cifar10Status(dataDir: string): Promise<DatasetStatus> {
   const location = path.join(dataDir, 'cifar10', CIFAR10_BATCHES_DIR);
-  const base = {
-    name: 'cifar10' as const,
+  const base: StatusBase = {
+    name: 'cifar10',
     location,
     classNames: [...CIFAR10_CLASS_NAMES],
     fetchable: true,
   };
-  if (!existsSync(path.join(location, CIFAR10_TEST_FILE))) {
-    return {
-      ...base,
-      state: 'missing',
-      problem: 'not downloaded: fetch it (convlab data fetch cifar10)',
-      bytes: null,
-      trainImages: null,
-      testImages: null,
-    };
-  }
+  if (!existsSync(path.join(location, CIFAR10_TEST_FILE)))
+    return unavailable(
+      base,
+      'missing',
+      'not downloaded: fetch it (convlab data fetch cifar10)',
+      null,
+    );
   const bytes = await folderBytes(location);
   try {
     await verifyCifar10Files(location);
   } catch (error) {
-    return {
-      ...base,
-      state: 'corrupt',
-      problem: message(error),
-      bytes,
-      trainImages: null,
-      testImages: null,
-    };
+    return unavailable(base, 'corrupt', message(error), bytes);
   }
   const perFile = OFFICIAL_CIFAR10.recordsPerFile;
   return {
@@ -101,28 +103,27 @@ async function idxStatus(
   sourcesFile: string | undefined,
 ): Promise<DatasetStatus> {
   const location = path.join(dataDir, name);
-  const base = {
+  const base: StatusBase = {
     name,
     location,
     classNames: [...(name === 'mnist' ? MNIST_CLASS_NAMES : FASHION_MNIST_CLASS_NAMES)],
     fetchable: true,
   };
   const files: string[] = await readdir(location).catch(() => []);
-  if (!files.some((file) => /idx\d-ubyte/.test(file))) {
-    return {
-      ...base,
-      state: 'missing',
-      problem: `not downloaded: fetch it (convlab data fetch ${name})`,
-      bytes: null,
-      trainImages: null,
-      testImages: null,
-    };
-  }
+  if (!files.some((file) => /idx\d-ubyte/.test(file)))
+    return unavailable(
+      base,
+      'missing',
+      `not downloaded: fetch it (convlab data fetch ${name})`,
+      null,
+    );
   const bytes = await folderBytes(location);
   try {
     // Gzipped files as downloaded have known md5s (checked once, then cached by size and mtime).
     const md5 = idxSources(sourcesFile)[name].md5;
-    const gzipped = Object.fromEntries(Object.entries(md5).filter(([file]) => files.includes(file)));
+    const gzipped = Object.fromEntries(
+      Object.entries(md5).filter(([file]) => files.includes(file)),
+    );
     await verifyMd5s(location, gzipped, `Delete it and run \`convlab data fetch ${name}\`.`);
     const raw = await loadIdxDataset(name, location);
     return {
@@ -134,14 +135,7 @@ async function idxStatus(
       testImages: raw.test.count,
     };
   } catch (error) {
-    return {
-      ...base,
-      state: 'corrupt',
-      problem: message(error),
-      bytes,
-      trainImages: null,
-      testImages: null,
-    };
+    return unavailable(base, 'corrupt', message(error), bytes);
   }
 }
 
@@ -153,7 +147,8 @@ export async function builtinDatasetStatus(
 ): Promise<DatasetStatus> {
   const dir = path.resolve(dataDir);
   if (name === 'cifar10') return cifar10Status(dir);
-  if (name === 'mnist' || name === 'fashion-mnist') return idxStatus(name, dir, options.sourcesFile);
+  if (name === 'mnist' || name === 'fashion-mnist')
+    return idxStatus(name, dir, options.sourcesFile);
   return {
     name,
     state: 'present',

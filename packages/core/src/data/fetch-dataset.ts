@@ -3,11 +3,7 @@ import type { FetchableDataset } from '../config/schema.ts';
 import { fetchCifar10 } from './cifar10-fetch.ts';
 import { fetchIdxDataset } from './idx-fetch.ts';
 
-export {
-  FETCHABLE_DATASETS,
-  isFetchableDataset,
-  type FetchableDataset,
-} from '../config/schema.ts';
+export { FETCHABLE_DATASETS, isFetchableDataset, type FetchableDataset } from '../config/schema.ts';
 
 export interface FetchDatasetResult {
   dir: string;

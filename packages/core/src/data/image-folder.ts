@@ -37,6 +37,20 @@ export interface ImageFolderOptions {
   limits?: ImageLimits;
 }
 
+/** An image file's bytes, refused (ImageRejected) past the byte limit before it is read. */
+export async function readImageFile(
+  file: string,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+): Promise<Buffer> {
+  try {
+    checkImageFileSize((await stat(file)).size, limits);
+    return await readFile(file);
+  } catch (error) {
+    if (error instanceof ImageRejected) throw error;
+    throw new ImageRejected('the file cannot be read', 'unreadable');
+  }
+}
+
 /**
  * One image file as the model sees it: checked against the limits, decoded, flattened to RGB and
  * resized to size × size. Throws ImageRejected (with a reason fit for a reader) when refused.
@@ -46,15 +60,7 @@ export async function loadFolderImage(
   size: number,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
 ): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    checkImageFileSize((await stat(file)).size, limits);
-    bytes = await readFile(file);
-  } catch (error) {
-    if (error instanceof ImageRejected) throw error;
-    throw new ImageRejected('the file cannot be read', 'unreadable');
-  }
-  const decoded = decodeImage(bytes, limits);
+  const decoded = decodeImage(await readImageFile(file, limits), limits);
   return resizeBilinear(
     rgbaToRgb(decoded),
     { height: decoded.height, width: decoded.width, channels: 3 },
@@ -64,7 +70,7 @@ export async function loadFolderImage(
 }
 
 /** Skipped files: counted by kind, the first few named (relative to the dataset's root). */
-class SkipLog {
+export class SkipLog {
   count = 0;
   byKind: Record<string, number> = {};
   examples: { file: string; reason: string }[] = [];
@@ -81,7 +87,8 @@ class SkipLog {
   }
 }
 
-async function listDirs(dir: string): Promise<string[]> {
+/** The class folders in `dir`: sorted, hidden ones left out. */
+export async function listDirs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -89,7 +96,8 @@ async function listDirs(dir: string): Promise<string[]> {
     .sort();
 }
 
-async function listImages(dir: string): Promise<string[]> {
+/** The PNG and JPEG files in `dir` (full paths, sorted). */
+export async function listImages(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   return entries
     .filter(
@@ -150,7 +158,7 @@ async function loadSplit(
 }
 
 /** `where` names the folder for a reader: "the folder", or its train/ or test/ part. */
-function checkClasses(classNames: string[], where: string): void {
+export function checkClasses(classNames: string[], where: string): void {
   if (classNames.length < 2) {
     throw new Error(
       `${where} needs at least 2 class folders (<class>/*.png), found ${classNames.length}` +

@@ -54,10 +54,7 @@ export type LoadDatasetOptions = z.input<typeof loadDatasetOptionsSchema> & {
  */
 export function datasetOptionsFromConfig(
   config: Pick<RunConfig, 'seed' | 'validationSplit' | 'trainLimit' | 'testLimit' | 'inputSize'>,
-): Pick<
-  LoadDatasetOptions,
-  'seed' | 'validationSplit' | 'trainLimit' | 'testLimit' | 'inputSize'
-> {
+): Pick<LoadDatasetOptions, 'seed' | 'validationSplit' | 'trainLimit' | 'testLimit' | 'inputSize'> {
   return {
     seed: config.seed,
     validationSplit: config.validationSplit,
