@@ -381,6 +381,10 @@ describe('dashboard in a browser', () => {
     };
     expect(cli.predictions[0]?.top[0]?.label).toBe(mistake.predictedLabel);
     expect(cli.predictions[0]?.top[0]?.probability).toBeCloseTo(panelProbability, 5);
+    // The dashboard's server runs the trainer's backend (never the slow pure-JS fallback).
+    await expect(panel.textContent()).resolves.toMatch(
+      /predicted on the (wasm|tensorflow) backend/,
+    );
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'predict');
 

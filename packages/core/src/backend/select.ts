@@ -31,6 +31,8 @@ export interface BackendSelection {
   simd: SimdVariant | null;
 }
 
+const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+
 let selection: Promise<BackendSelection> | null = null;
 
 /** Select and initialise the backend once per process; later calls return the first result. */
@@ -68,8 +70,11 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
   if (candidate === 'tensorflow-gpu' || candidate === 'tensorflow') {
     const moduleName =
       candidate === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
-    // A variable specifier keeps bundlers and tsc from requiring the optional native packages.
-    await import(/* @vite-ignore */ moduleName);
+    // A variable specifier keeps tsc from requiring the optional native packages, and the ignore
+    // comments keep bundlers (the dashboard's) from replacing the import with a "not found" stub.
+    await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ /* turbopackIgnore: true */ moduleName
+    );
     await setBackendOrThrow('tensorflow');
     return { backend: 'tensorflow', kernels: [], simd: null };
   }
@@ -77,7 +82,8 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // Under Node the wasm binaries are read from disk: point the loader at the package's dist folder.
     const require = createRequire(import.meta.url);
-    const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    // Resolved at run time: a bundler would otherwise replace the path with its own module id.
+    const distDir = path.dirname(require.resolve(/* turbopackIgnore: true */ WASM_PACKAGE));
     wasm.setWasmPaths(distDir + path.sep);
     await setBackendOrThrow('wasm');
     const kernels = registerFastWasmKernels();
