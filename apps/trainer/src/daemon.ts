@@ -235,10 +235,15 @@ export class TrainerDaemon {
     if (terminal && child.stderr) {
       // Whole lines only: two runs' output must not interleave mid-record.
       createInterface({ input: child.stderr }).on('line', (line) => terminal.write(`${line}\n`));
+      let exited = false;
       child.on('message', (message) => {
-        if (isProgressMessage(message)) terminal.updateProgress(runId, message);
+        // Messages can still arrive after 'exit': never draw a line for a run that has ended.
+        if (!exited && isProgressMessage(message)) terminal.updateProgress(runId, message);
       });
-      child.once('exit', () => terminal.updateProgress(runId, null));
+      child.once('exit', () => {
+        exited = true;
+        terminal.updateProgress(runId, null);
+      });
     }
     this.runsStarted += 1;
     logger.info({ event: 'run.started', runId, attempt, childPid: child.pid }, 'training run');

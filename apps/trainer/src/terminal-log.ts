@@ -61,13 +61,18 @@ export function eventSummary(log: Record<string, unknown>): string | null {
 
 /**
  * The record as a person reads it: a summarised event keeps only its sentence (its numbers are in
- * it); any other record says which run it is about and keeps its fields (an error's message first).
+ * it); any other record says which run it is about and keeps its other fields on the same line.
  */
 function readable(record: Record<string, unknown>): Record<string, unknown> {
   const summary = eventSummary(record);
   if (summary !== null) return { level: record.level, time: record.time, msg: summary };
   const about = typeof record.runId === 'string' ? `run ${record.runId}: ` : '';
-  return { ...record, msg: `${about}${text(record.msg, '')}` };
+  // An error's message, not its stack (that stays in the JSON logs: --json-logs).
+  const { err, ...rest } = record;
+  const message = text(record.msg, '');
+  const reason = text((err as { message?: unknown } | undefined)?.message, '');
+  const full = reason && !message.includes(reason) ? `${message}: ${reason}` : message;
+  return { ...rest, msg: `${about}${full}` };
 }
 
 function formatEta(seconds: number): string {
@@ -87,6 +92,8 @@ interface ProgressPoint {
 
 export class TerminalLog {
   private readonly pretty: (input: Record<string, unknown>) => string;
+  /** Errors are printed without pino-pretty's colours, so the whole line can be red. */
+  private readonly plain: (input: Record<string, unknown>) => string;
   private readonly progress = new Map<string, string>();
   private readonly lastPoint = new Map<string, ProgressPoint>();
   private readonly rate = new Map<string, number>();
@@ -94,15 +101,16 @@ export class TerminalLog {
   private pending = '';
 
   constructor(
-    private readonly out: { write(text: string): unknown; columns?: number },
+    private readonly out: { write(text: string): unknown; columns?: number; rows?: number },
     private readonly color = true,
   ) {
-    this.pretty = pinoPretty.prettyFactory({
-      colorize: color,
+    const options = {
       translateTime: 'SYS:HH:MM:ss',
       ignore: 'pid,hostname,name,event,runId,childPid',
       singleLine: true,
-    });
+    };
+    this.pretty = pinoPretty.prettyFactory({ ...options, colorize: color });
+    this.plain = pinoPretty.prettyFactory({ ...options, colorize: false });
   }
 
   /** pino's destination interface: text holding one or more JSON lines (a partial line waits). */
@@ -123,7 +131,8 @@ export class TerminalLog {
     try {
       record = JSON.parse(line) as Record<string, unknown>;
       level = typeof record.level === 'number' ? record.level : 30;
-      shown = this.pretty(readable(record)).trimEnd();
+      const format = this.color && level >= 50 ? this.plain : this.pretty;
+      shown = format(readable(record)).trimEnd();
     } catch {
       shown = line; // not a log record (e.g. a stack trace): print it as it came
     }
@@ -174,10 +183,17 @@ export class TerminalLog {
     // Cursor to the start of the first progress line, then clear to the end of the screen.
     if (this.drawnLines > 0) output += `\u001b[${this.drawnLines}F\u001b[J`;
     if (text !== null) output += `${text}\n`;
-    // A pseudo-terminal may report 0 columns: then assume a wide one.
+    // Each line must fit one terminal row, or the cursor-up count would be wrong: cut them to the
+    // width (a pseudo-terminal may report 0 columns: then assume a wide one), and show at most the
+    // rows the terminal has, the rest as a count.
     const columns = this.out.columns ?? 0;
-    const width = columns > 20 ? columns - 1 : 159;
-    const lines = [...this.progress.values()].map((line) =>
+    const width = columns > 1 ? columns - 1 : 159;
+    const rows = this.out.rows ?? 0;
+    const room = rows > 2 ? rows - 2 : Infinity;
+    const all = [...this.progress.values()];
+    const shown = all.length > room ? all.slice(0, room - 1) : all;
+    if (shown.length < all.length) shown.push(`… and ${all.length - shown.length} more runs`);
+    const lines = shown.map((line) =>
       line.length > width ? `${line.slice(0, width - 1)}…` : line,
     );
     for (const line of lines)

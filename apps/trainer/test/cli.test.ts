@@ -207,7 +207,7 @@ describe('convlab CLI', () => {
       '3',
       '--json',
     ]);
-    expect(result.code, result.stderr).toBe(1); // one file could not be read
+    expect(result.code, result.stderr).toBe(3); // one file could not be read; the others' results printed
     expect(result.stderr.trim()).toBe('convlab: 1 of 3 images could not be read');
     const output = JSON.parse(result.stdout) as {
       runId: string;
@@ -233,7 +233,8 @@ describe('convlab CLI', () => {
     expect(test.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(jpg.probabilities).toHaveLength(10);
     expect(jpg.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-    expect(bad).toEqual({ file: notImage, error: 'not a PNG or JPEG file' });
+    expect(bad).toEqual({ file: notImage, ok: false, error: 'not a PNG or JPEG file' });
+    expect(test).toMatchObject({ ok: true });
 
     const text = await sandbox.cli(['predict', id, testPng]);
     expect(text.code, text.stderr).toBe(0);

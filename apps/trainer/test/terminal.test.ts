@@ -66,13 +66,20 @@ describe('trainer output on a terminal', () => {
     );
     expect(plain).toMatch(new RegExp(`run ${id} completed: test acc \\d+\\.\\d%`));
     // The live line: epoch, batch, ETA; then erased (cursor up, clear) before the next record.
-    expect(plain).toMatch(new RegExp(`run ${id} epoch 1/2 · batch \\d+/\\d+ · loss .* ETA \\d+s`));
+    expect(plain).toMatch(
+      new RegExp(`run ${id} epoch 1/2 · batch \\d+/\\d+ · loss .* ETA (\\d+[hm])?\\d+[ms]`),
+    );
     expect(output).toContain(`${ESC}[1F${ESC}[J`);
     const errorLine = output
       .split('\n')
       .find((line) => line.includes(missing) && line.includes('mnist'));
     expect(errorLine, plain).toBeDefined();
-    expect(errorLine).toContain(`${ESC}[31m`);
+    // The whole line is red: the colour comes first and nothing resets it before its end.
+    expect(errorLine).toMatch(
+      new RegExp(
+        `${ESC}\\[31m\\[\\d\\d:\\d\\d:\\d\\d\\] ERROR: [^${ESC}]*mnist[^${ESC}]*${ESC}\\[0m`,
+      ),
+    );
     // No raw JSON records reach a person's terminal.
     expect(plain).not.toMatch(/\{"level":\d+/);
   });
@@ -148,5 +155,34 @@ describe('TerminalLog', () => {
     log.write(record({ event: 'run.exited', runId: 'r2', status: 'failed', msg: 'x' }));
     expect(writes.at(-1)).toMatch(/run r2 process exited: failed\nrun r1 epoch/);
     expect(writes.at(-1)).not.toContain('run r2 caching');
+  });
+
+  it('never draws more progress lines than the terminal has rows', () => {
+    const writes: string[] = [];
+    const log = new TerminalLog(
+      { write: (text: string) => writes.push(text), columns: 100, rows: 4 },
+      false,
+    );
+    for (const id of ['a', 'b', 'c']) {
+      log.updateProgress(id, {
+        type: 'progress',
+        progress: {
+          stage: 'train',
+          epoch: 1,
+          totalEpochs: 1,
+          batch: 1,
+          totalBatches: 2,
+          etaSeconds: 1,
+          loss: 1,
+          acc: 0,
+        },
+        batchSize: 8,
+      });
+    }
+    const last = writes.at(-1) ?? '';
+    expect(
+      last.split('\n').filter((line) => line.includes('run ') || line.includes('more runs')),
+    ).toEqual([expect.stringContaining('run a epoch 1/1'), '… and 2 more runs']);
+    expect(last.startsWith(`${ESC}[2F${ESC}[J`)).toBe(true); // erased the 2 lines drawn before
   });
 });

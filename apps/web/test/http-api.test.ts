@@ -2,7 +2,7 @@
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessPolicy } from '~/server/access.ts';
-import { handleTRPCRequest, MAX_BATCH_SIZE } from '~/server/trpc-handler.ts';
+import { handleTRPCRequest, MAX_BATCH_SIZE, MAX_BODY_BYTES } from '~/server/trpc-handler.ts';
 import { createTestDatabase, dataPolicy, LOOPBACK_POLICY, type TestDatabase } from './harness.ts';
 
 const TOKEN = 'a-long-enough-token';
@@ -67,6 +67,40 @@ describe('queue form validation over HTTP', () => {
   it('queues a valid run', async () => {
     const response = await call(LOOPBACK_POLICY, 'runs.queue', { config: { preset: 'tiny-cnn' } });
     expect(response.status).toBe(200);
+  });
+});
+
+describe('request bodies', () => {
+  it('refuses a body past the limit before reading it whole (413), declared or streamed', async () => {
+    const declared = await call(
+      LOOPBACK_POLICY,
+      'predict.images',
+      { runId: 'r0', images: [] },
+      {
+        headers: { 'content-length': String(MAX_BODY_BYTES + 1) },
+      },
+    );
+    expect(declared.status).toBe(413);
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        if (sent > MAX_BODY_BYTES + chunk.length) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await handleTRPCRequest(
+      new Request('http://127.0.0.1:3000/api/trpc/predict.images', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', host: '127.0.0.1:3000' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+      { db: () => Promise.resolve(t.db), policy: LOOPBACK_POLICY, dataPolicy: dataPolicy(t.dir) },
+    );
+    expect(streamed.status).toBe(413);
+    expect(sent).toBeLessThanOrEqual(MAX_BODY_BYTES + 2 * chunk.length); // stopped reading
   });
 });
 

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   buildModel,
@@ -157,6 +158,25 @@ describe('predict router', () => {
     await expect(caller.predict.testImages({ runId: queued, count: 2 })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
+  });
+
+  it('answers CONFLICT, not a server error, for a run whose model is damaged', async () => {
+    const caller = t.caller();
+    const { id } = await caller.runs.queue({
+      config: { preset: 'tiny-cnn', dataset: 'synthetic' },
+    });
+    const { report } = await caller.reports.byRun({ runId });
+    if (!report) throw new Error('expected a report');
+    await saveReport(t.db, id, report);
+    await t.db.run.update({ where: { id }, data: { status: 'completed', finishedAt: new Date() } });
+    mkdirSync(path.join(runDir(id), 'model'), { recursive: true });
+    writeFileSync(path.join(runDir(id), 'model', 'model.json'), '{"not": "a model"');
+    await expect(
+      caller.predict.images({
+        runId: id,
+        images: [{ name: 'a.png', data: pngOf(0).toString('base64') }],
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: "the run's model cannot be loaded" });
   });
 
   it('loads a model once and disposes it when the cache lets it go', async () => {

@@ -136,7 +136,12 @@ export {
   type SweepSummary,
   type SweepTrial,
 } from './sweeps.ts';
-export { readRunModelFiles, type RunModelFiles } from './run-model.ts';
+export {
+  readRunModelFiles,
+  readRunModelInfo,
+  type RunModelFiles,
+  type RunModelInfo,
+} from './run-model.ts';
 export {
   folderDatasetLabelSchema,
   listFolderDatasets,

@@ -9,26 +9,40 @@ import { RunNotFoundError, RunStateError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { getRunDetail } from './read-models.ts';
 
-export interface RunModelFiles {
+export interface RunModelInfo {
   runId: string;
   config: RunConfig;
   classNames: string[];
-  /** The model folder's files, paths relative to it (`model.json`, `weights.bin`). */
-  files: ArtifactFile[];
   /** When the run finished: a cache keyed on it never serves a model the run no longer has. */
   finishedAt: Date | null;
 }
 
+export interface RunModelFiles extends RunModelInfo {
+  /** The model folder's files, paths relative to it (`model.json`, `weights.bin`). */
+  files: ArtifactFile[];
+}
+
 /**
- * The trained model of a completed run. Throws RunNotFoundError for an unknown id and RunStateError for
- * a run that is not completed or whose model or config is gone.
+ * What predicting with a run needs to know, without its files. Throws RunNotFoundError for an unknown
+ * id and RunStateError for a run that is not completed or has no valid config.
  */
-export async function readRunModelFiles(db: PrismaClient, runId: string): Promise<RunModelFiles> {
+export async function readRunModelInfo(db: PrismaClient, runId: string): Promise<RunModelInfo> {
   const run = await getRunDetail(db, runId);
   if (!run) throw new RunNotFoundError(runId);
   if (run.status !== 'completed' || !run.report)
     throw new RunStateError(runId, run.status, 'predict with');
   if (!run.config) throw new RunStateError(runId, 'without a valid config', 'predict with');
+  return {
+    runId,
+    config: run.config,
+    classNames: run.report.classNames,
+    finishedAt: run.finishedAt,
+  };
+}
+
+/** readRunModelInfo and the trained model's files; RunStateError when the files are gone. */
+export async function readRunModelFiles(db: PrismaClient, runId: string): Promise<RunModelFiles> {
+  const info = await readRunModelInfo(db, runId);
   const prefix = `${RUN_FOLDER.model}/`;
   const files = (await createArtifactStore(db).readAll(runId, prefix)).map((file) => ({
     path: file.path.slice(prefix.length),
@@ -40,11 +54,5 @@ export async function readRunModelFiles(db: PrismaClient, runId: string): Promis
       'without its trained model (the files are gone)',
       'predict with',
     );
-  return {
-    runId,
-    config: run.config,
-    classNames: run.report.classNames,
-    files,
-    finishedAt: run.finishedAt,
-  };
+  return { ...info, files };
 }

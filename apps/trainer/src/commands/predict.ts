@@ -2,7 +2,8 @@
  * `convlab predict <runId> <image>... [--top 5] [--json]`: a completed run's model on the user's own
  * pictures. Each image is decoded, resized and scaled exactly as the run's test images were (core's
  * imageForPrediction + predictStoredImages), so a test image saved as a PNG gets evaluation's
- * probabilities. An image that cannot be read is reported on its own line and the others still run.
+ * probabilities. An image that cannot be read is reported on its own line and the others still run;
+ * the exit code is then 3 (1 stays for errors that print no results: unknown run, database down).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -26,8 +27,11 @@ const USAGE = 'usage: convlab predict <runId> <image.png|jpg>... [--top N] [--js
 const MAX_IMAGES = 1000;
 
 type ImageResult =
-  | { file: string; top: ClassProbability[]; probabilities: number[] }
-  | { file: string; error: string };
+  | { file: string; ok: true; top: ClassProbability[]; probabilities: number[] }
+  | { file: string; ok: false; error: string };
+
+/** Exit code when some images had no prediction (the others' results were printed). */
+export const SOME_IMAGES_FAILED = 3;
 
 /** Why a file gave no prediction: the filesystem's reason, or the image decoder's (ImageRejected). */
 function readFailure(error: unknown): string {
@@ -75,9 +79,11 @@ export async function predictCommand(args: string[]): Promise<number> {
   }
   const ordered: ImageResult[] = predictions.map((p, i) => {
     const file = files[i] ?? '';
-    return p.ok ? { file, top: p.top, probabilities: p.probabilities } : { file, error: p.error };
+    return p.ok
+      ? { file, ok: true, top: p.top, probabilities: p.probabilities }
+      : { file, ok: false, error: p.error };
   });
-  const failed = ordered.filter((r) => 'error' in r).length;
+  const failed = ordered.filter((r) => !r.ok).length;
 
   if (values.json) {
     console.log(
@@ -86,7 +92,7 @@ export async function predictCommand(args: string[]): Promise<number> {
   } else {
     for (const result of ordered) {
       console.log(printable(result.file));
-      if ('error' in result) {
+      if (!result.ok) {
         console.log(`  error: ${printable(result.error)}`);
         continue;
       }
@@ -98,5 +104,5 @@ export async function predictCommand(args: string[]): Promise<number> {
     }
   }
   if (failed > 0) console.error(`convlab: ${failed} of ${files.length} images could not be read`);
-  return failed > 0 ? 1 : 0;
+  return failed > 0 ? SOME_IMAGES_FAILED : 0;
 }

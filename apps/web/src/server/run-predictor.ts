@@ -14,7 +14,8 @@ import {
   type ImagePrediction,
 } from '@convlab/core';
 import type { RunConfig } from '@convlab/core/schema';
-import { readRunModelFiles, type PrismaClient } from '@convlab/db';
+import { readRunModelFiles, readRunModelInfo, type PrismaClient } from '@convlab/db';
+import { TRPCError } from '@trpc/server';
 import type * as tf from '@tensorflow/tfjs';
 import { LruCache } from './lru-cache.ts';
 
@@ -40,27 +41,57 @@ const models = new LruCache<string, Promise<LoadedRunModel>>(MAX_CACHED_MODELS, 
   void disposal.finally(() => disposing.delete(disposal));
 });
 
+/** Predictions waiting or running; past this a request is refused rather than held in memory. */
+export const MAX_QUEUED_PREDICTIONS = 4;
 let queue: Promise<unknown> = Promise.resolve();
+let queued = 0;
 
-/** Runs `task` after every prediction queued before it. */
+/** Runs `task` after every prediction queued before it (TOO_MANY_REQUESTS when too many wait). */
 function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-  const result = queue.then(task, task);
+  if (queued >= MAX_QUEUED_PREDICTIONS) {
+    return Promise.reject(
+      new TRPCError({
+        code: 'TOO_MANY_REQUESTS',
+        message: 'the server is busy with other predictions; try again in a moment',
+      }),
+    );
+  }
+  queued++;
+  const result = queue.then(task, task).finally(() => queued--);
   queue = result.catch(() => undefined);
   return result;
 }
 
+/** Why a stored model cannot be used, for any reader; the details go to the server's log. */
+function modelUnusable(runId: string, error: unknown): TRPCError {
+  console.error(`model of run ${runId}:`, error);
+  return new TRPCError({ code: 'CONFLICT', message: "the run's model cannot be loaded" });
+}
+
 async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel> {
-  const source = await readRunModelFiles(db, runId);
+  const info = await readRunModelInfo(db, runId);
   // A run deleted and re-created, or re-trained, has another finish time: never serve the old model.
-  const key = `${runId}@${source.finishedAt?.toISOString() ?? ''}`;
+  const key = `${runId}@${info.finishedAt?.toISOString() ?? ''}`;
   const cached = models.get(key);
   if (cached) return cached;
   await initBackend();
-  const loading = loadLayersModelFromFiles(source.files).then((model) => ({
-    model,
-    config: source.config,
-    classNames: source.classNames,
-  }));
+  const loading = readRunModelFiles(db, runId).then(async (source) => {
+    let model: tf.LayersModel;
+    try {
+      model = await loadLayersModelFromFiles(source.files);
+    } catch (error) {
+      throw modelUnusable(runId, error);
+    }
+    const outputs = model.outputs[0]?.shape[1];
+    if (outputs !== source.classNames.length || outputs < 2) {
+      model.dispose();
+      throw modelUnusable(
+        runId,
+        new Error(`${outputs ?? '?'} outputs for ${source.classNames.length} class names`),
+      );
+    }
+    return { model, config: source.config, classNames: source.classNames };
+  });
   loading.catch(() => models.delete(key));
   models.set(key, loading);
   return loading;

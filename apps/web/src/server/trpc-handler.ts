@@ -7,15 +7,48 @@ import { createTRPCContext, type TRPCContext } from './trpc.ts';
 
 /** At most this many procedures in one batched request (the client sends at most 10: trpc/client.tsx). */
 export const MAX_BATCH_SIZE = 20;
+/** Request bodies past this are refused before they are read whole (predict's images are the largest). */
+export const MAX_BODY_BYTES = 34 * 1024 * 1024;
 
-export function handleTRPCRequest(
-  request: Request,
+/**
+ * The request with its body read, or a 413 response when the body is (or turns out to be) larger than
+ * `maxBytes`: the fetch adapter would otherwise read any body whole before the input is validated.
+ */
+export async function limitBody(request: Request, maxBytes: number): Promise<Request | Response> {
+  const tooLarge = () =>
+    new Response(`request body too large: at most ${maxBytes} bytes`, { status: 413 });
+  if (!request.body) return request;
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: Buffer.concat(chunks),
+  });
+}
+
+export async function handleTRPCRequest(
+  incoming: Request,
   context: {
     db: () => Promise<PrismaClient>;
     policy: AccessPolicy;
     dataPolicy: TRPCContext['dataPolicy'];
   },
 ): Promise<Response> {
+  const request = await limitBody(incoming, MAX_BODY_BYTES);
+  if (request instanceof Response) return request;
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req: request,

@@ -66,7 +66,12 @@ function unavailable(
 }
 
 async function cifar10Status(dataDir: string): Promise<DatasetStatus> {
-  const location = path.join(dataDir, 'cifar10', CIFAR10_BATCHES_DIR);
+  // Where the loader looks: cifar10/cifar-10-batches-bin/, or the .bin files in cifar10/ itself.
+  const root = path.join(dataDir, 'cifar10');
+  const flat =
+    !existsSync(path.join(root, CIFAR10_BATCHES_DIR)) &&
+    existsSync(path.join(root, CIFAR10_TEST_FILE));
+  const location = flat ? root : path.join(root, CIFAR10_BATCHES_DIR);
   const base: StatusBase = {
     name: 'cifar10',
     location,
@@ -97,6 +102,29 @@ async function cifar10Status(dataDir: string): Promise<DatasetStatus> {
   };
 }
 
+/** Image counts of an IDX folder, parsed once per version of its files (size and mtime of each). */
+const idxCountsSeen = new Map<
+  string,
+  { signature: string; trainImages: number; testImages: number }
+>();
+
+async function idxCounts(
+  name: 'mnist' | 'fashion-mnist',
+  location: string,
+): Promise<{ trainImages: number; testImages: number }> {
+  const files = (await readdir(location)).sort();
+  const stats = await Promise.all(files.map((file) => stat(path.join(location, file))));
+  const signature = files.map((file, i) => `${file}:${stats[i]?.size}:${stats[i]?.mtimeMs}`).join();
+  const seen = idxCountsSeen.get(location);
+  if (seen?.signature === signature)
+    return { trainImages: seen.trainImages, testImages: seen.testImages };
+  // Parsing checks the headers, the label range and that images and labels agree.
+  const raw = await loadIdxDataset(name, location);
+  const counts = { trainImages: raw.train.count, testImages: raw.test.count };
+  idxCountsSeen.set(location, { signature, ...counts });
+  return counts;
+}
+
 async function idxStatus(
   name: 'mnist' | 'fashion-mnist',
   dataDir: string,
@@ -125,15 +153,8 @@ async function idxStatus(
       Object.entries(md5).filter(([file]) => files.includes(file)),
     );
     await verifyMd5s(location, gzipped, `Delete it and run \`convlab data fetch ${name}\`.`);
-    const raw = await loadIdxDataset(name, location);
-    return {
-      ...base,
-      state: 'present',
-      problem: null,
-      bytes,
-      trainImages: raw.train.count,
-      testImages: raw.test.count,
-    };
+    const counts = await idxCounts(name, location);
+    return { ...base, state: 'present', problem: null, bytes, ...counts };
   } catch (error) {
     return unavailable(base, 'corrupt', message(error), bytes);
   }

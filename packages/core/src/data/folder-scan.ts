@@ -2,22 +2,53 @@
  * Checking an image folder before anyone trains on it: its layout (`<class>/*` or `train/` + `test/`),
  * its classes with their image counts, and the files that would be skipped (not an image, over the
  * size limits, or a header that does not parse), counted by reason with the first few named. Only
- * headers are read, so a folder of thousands of photos is checked in seconds; a file whose body is
- * damaged is still skipped (and reported) when a run decodes it.
+ * the first 64 KiB of a file are read (its header), so a folder of thousands of photos is checked in
+ * seconds; a file whose body is damaged is still skipped (and reported) when a run decodes it.
  */
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FolderClass, FolderScan } from '../config/folder-scan.ts';
 import {
+  checkImageFileSize,
   checkImageHeader,
   DEFAULT_IMAGE_LIMITS,
+  ImageRejected,
   readImageHeader,
   type ImageLimits,
 } from './image-decode.ts';
 import { checkClasses, listDirs, listImages, readImageFile, SkipLog } from './image-folder.ts';
 
+/** A PNG's header is in its first 24 bytes; a JPEG's frame header usually within 64 KiB (after EXIF). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The first `HEAD_BYTES` of a file (within the byte limit, like the loader). */
+async function readHead(file: string, limits: ImageLimits): Promise<Buffer> {
+  let handle;
+  try {
+    checkImageFileSize((await stat(file)).size, limits);
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } catch (error) {
+    if (error instanceof ImageRejected) throw error;
+    throw new ImageRejected('the file cannot be read', 'unreadable');
+  } finally {
+    await handle?.close();
+  }
+}
+
 /** Throws ImageRejected when the file would be skipped by the loader's checks. */
 async function checkImageFile(file: string, limits: ImageLimits): Promise<void> {
-  checkImageHeader(readImageHeader(await readImageFile(file, limits)), limits);
+  let header;
+  try {
+    header = readImageHeader(await readHead(file, limits));
+  } catch (error) {
+    // A JPEG whose frame header lies past the head: read it whole, as the loader would.
+    if (!(error instanceof ImageRejected) || error.kind !== 'corrupt') throw error;
+    header = readImageHeader(await readImageFile(file, limits));
+  }
+  checkImageHeader(header, limits);
 }
 
 /** The folders (or files) in `dir`, or none when it cannot be read. */

@@ -42,6 +42,15 @@ describe('builtinDatasetStatus', () => {
     expect(status.problem).toMatch(/is missing|truncated/);
     expect(status.bytes).toBe(100);
   });
+
+  it('looks where the loader looks: the .bin files may sit in cifar10/ itself', async () => {
+    const flat = path.join(tmp, 'flat');
+    await mkdir(path.join(flat, 'cifar10'), { recursive: true });
+    await writeFile(path.join(flat, 'cifar10', 'test_batch.bin'), Buffer.alloc(10));
+    const status = await builtinDatasetStatus('cifar10', flat);
+    expect(status.location).toBe(path.join(flat, 'cifar10'));
+    expect(status.state).toBe('corrupt');
+  });
 });
 
 describe('idxSources', () => {

@@ -80,11 +80,14 @@ export function PredictPanel({ runId }: { runId: string }) {
       setProblems([errorMessage(error)]);
       return;
     }
+    predictTestImages.reset();
     const result = await predictImages.mutateAsync({ runId, images }).catch(() => null);
     if (!result) return;
     setBackend(result.backend);
+    // The previous uploads' previews are replaced: free them.
+    blobUrls.current.forEach((url) => URL.revokeObjectURL(url));
     const urls = files.map((file) => URL.createObjectURL(file));
-    blobUrls.current.push(...urls);
+    blobUrls.current = urls;
     setCards(
       result.predictions.map((p, i) => ({
         key: `upload-${Date.now()}-${i}`,
@@ -99,6 +102,7 @@ export function PredictPanel({ runId }: { runId: string }) {
 
   async function predictRandomTestImages() {
     setProblems([]);
+    predictImages.reset();
     const result = await predictTestImages
       .mutateAsync({ runId, count: TEST_IMAGE_COUNT })
       .catch(() => null);

@@ -15,6 +15,7 @@ import {
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { listDatasetStatuses, listFetchJobs, startFetch } from '../../dataset-service.ts';
+import { decideAccess } from '../../access.ts';
 import { readProcedure, writeProcedure } from '../../trpc.ts';
 
 const folderPathSchema = z
@@ -25,12 +26,31 @@ const folderPathSchema = z
   .refine((value) => !value.includes('\0'), 'not a valid path');
 
 export const datasetsRouter = {
-  list: readProcedure.query(async ({ ctx }) => ({
-    builtin: listDatasetStatuses(),
-    fetches: listFetchJobs(),
-    folders: await listFolderDatasets(ctx.db),
-    datasetRoots: ctx.dataPolicy.datasetRoots,
-  })),
+  /**
+   * Everything, with where it lives on the server for those who may change it; a read-only reader (a
+   * public dashboard) is told states and counts, never server paths.
+   */
+  list: readProcedure.query(async ({ ctx }) => {
+    const builtin = listDatasetStatuses();
+    const fetches = listFetchJobs();
+    const folders = await listFolderDatasets(ctx.db);
+    if (decideAccess(ctx.policy, ctx.headers, 'write').allowed)
+      return { builtin, fetches, folders, datasetRoots: ctx.dataPolicy.datasetRoots };
+    return {
+      builtin: builtin.map((d) => ({
+        ...d,
+        location: null,
+        problem: d.problem === null ? null : `${d.name} is ${d.state}`,
+      })),
+      fetches: fetches.map((f) => ({
+        ...f,
+        messages: [],
+        result: f.state === 'failed' ? 'the fetch failed' : f.result,
+      })),
+      folders: [],
+      datasetRoots: [],
+    };
+  }),
 
   /** Starts fetching a dataset in the server (same fetcher as `convlab data fetch`); poll `list`. */
   fetch: writeProcedure
