@@ -103,6 +103,25 @@ export interface PredictionResult {
   predictions: ImagePrediction[];
 }
 
+/**
+ * The run's model on `images(config)`: stored-shape images, or for each image refused on the way the
+ * reason (which comes back as its error). Queued behind other predictions.
+ */
+function predictWithRunModel(
+  db: PrismaClient,
+  runId: string,
+  images: (config: RunConfig) => (Uint8Array | string)[],
+): Promise<PredictionResult> {
+  return oneAtATime(async () => {
+    const { model, config, classNames } = await runModel(db, runId);
+    return {
+      backend: (await initBackend()).backend,
+      classNames,
+      predictions: await predictImages(model, config, classNames, images(config), PREDICT_TOP_K),
+    };
+  });
+}
+
 /** Top classes and every probability for each image's file bytes (PNG or JPEG). */
 export function predictImageFiles(
   db: PrismaClient,
@@ -110,15 +129,9 @@ export function predictImageFiles(
   files: Uint8Array[],
   limits: ImageLimits,
 ): Promise<PredictionResult> {
-  return oneAtATime(async () => {
-    const { model, config, classNames } = await runModel(db, runId);
-    const decoded = files.map((bytes) => decodeForPrediction(bytes, config, limits));
-    return {
-      backend: (await initBackend()).backend,
-      classNames,
-      predictions: await predictImages(model, config, classNames, decoded, PREDICT_TOP_K),
-    };
-  });
+  return predictWithRunModel(db, runId, (config) =>
+    files.map((bytes) => decodeForPrediction(bytes, config, limits)),
+  );
 }
 
 /** Predictions for images already in the dataset's stored shape (the run's own test images). */
@@ -127,14 +140,7 @@ export function predictStoredTestImages(
   runId: string,
   images: Uint8Array[],
 ): Promise<PredictionResult> {
-  return oneAtATime(async () => {
-    const { model, config, classNames } = await runModel(db, runId);
-    return {
-      backend: (await initBackend()).backend,
-      classNames,
-      predictions: await predictImages(model, config, classNames, images, PREDICT_TOP_K),
-    };
-  });
+  return predictWithRunModel(db, runId, () => images);
 }
 
 /** Disposes every cached model (tests; a server never needs to). */

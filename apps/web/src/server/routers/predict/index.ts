@@ -4,7 +4,7 @@
  * side). Mutations: they compute, and carry the images in the request body. Read access is enough:
  * trying a model is viewing it; the size limits and the one-at-a-time queue bound what a request costs.
  */
-import { RunNotFoundError, RunStateError, getRunDetail } from '@convlab/db';
+import { readRunModelInfo } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
@@ -62,16 +62,13 @@ export const predictRouter = {
   testImages: readProcedure
     .input(z.object({ runId: runIdSchema, count: z.number().int().min(1).max(MAX_PREDICT_IMAGES) }))
     .mutation(async ({ ctx, input }) => {
-      const run = await getRunDetail(ctx.db, input.runId);
-      if (!run) throw new RunNotFoundError(input.runId);
-      if (run.status !== 'completed' || !run.config || !run.report)
-        throw new RunStateError(input.runId, run.status, 'predict with');
+      const { config, classNames } = await readRunModelInfo(ctx.db, input.runId);
       const extras = await readReportExtras(input.runId);
       let picked;
       try {
         picked = await testImagesForPrediction(
           input.runId,
-          run.config,
+          config,
           extras.testLabels,
           input.count,
           ctx.dataPolicy,
@@ -95,7 +92,7 @@ export const predictRouter = {
           const trueClass = image?.label ?? null;
           return {
             index: image?.index ?? 0,
-            trueLabel: trueClass === null ? null : (run.report?.classNames[trueClass] ?? null),
+            trueLabel: trueClass === null ? null : (classNames[trueClass] ?? null),
             ...p,
           };
         }),
