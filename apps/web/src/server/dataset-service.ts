@@ -7,7 +7,7 @@
 import { builtinDatasetStatus, type DatasetStatus } from '@convlab/core';
 import { fetchDataset, type FetchableDataset } from '@convlab/core/fetch';
 import { datasetsDir } from '@convlab/core/paths';
-import { BUILTIN_DATASETS, type BuiltinDataset } from '@convlab/core/schema';
+import { BUILTIN_DATASETS, isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
 
 /** A status is re-checked after this long (files may be copied in by hand). */
 const STATUS_TTL_MS = 30_000;
@@ -23,9 +23,19 @@ interface StatusEntry {
 
 const statuses = new Map<BuiltinDataset, StatusEntry>();
 
-function refresh(name: BuiltinDataset, entry: StatusEntry): void {
+function statusEntry(name: BuiltinDataset): StatusEntry {
+  let entry = statuses.get(name);
+  if (!entry) {
+    entry = { checkedAt: 0, pending: null, last: null };
+    statuses.set(name, entry);
+  }
+  return entry;
+}
+
+/** Checks `name` again; the entry keeps its last state until the check ends. */
+function refresh(name: BuiltinDataset, entry: StatusEntry): Promise<DatasetStatus> {
   entry.checkedAt = Date.now();
-  entry.pending = builtinDatasetStatus(name, datasetsDir())
+  const pending = builtinDatasetStatus(name, datasetsDir())
     .then((status) => {
       entry.last = status;
       return status;
@@ -33,20 +43,18 @@ function refresh(name: BuiltinDataset, entry: StatusEntry): void {
     .finally(() => {
       entry.pending = null;
     });
-  entry.pending.catch((error: unknown) => console.error(`dataset status of ${name}:`, error));
+  entry.pending = pending;
+  pending.catch((error: unknown) => console.error(`dataset status of ${name}:`, error));
+  return pending;
 }
 
 /** Every built-in dataset's last known state, "verifying" while a check runs for one not yet known. */
 export function listDatasetStatuses(): DatasetView[] {
   return BUILTIN_DATASETS.map((name) => {
-    let entry = statuses.get(name);
-    if (!entry) {
-      entry = { checkedAt: 0, pending: null, last: null };
-      statuses.set(name, entry);
-    }
+    const entry = statusEntry(name);
     const fetching = fetchJobs.get(name)?.state === 'running';
     if (!entry.pending && !fetching && Date.now() - entry.checkedAt > STATUS_TTL_MS)
-      refresh(name, entry);
+      void refresh(name, entry);
     const placeholder: DatasetView = {
       name,
       state: 'verifying',
@@ -56,7 +64,7 @@ export function listDatasetStatuses(): DatasetView[] {
       trainImages: null,
       testImages: null,
       classNames: [],
-      fetchable: name !== 'synthetic',
+      fetchable: isFetchableDataset(name),
     };
     return entry.last ?? placeholder;
   });
@@ -101,9 +109,7 @@ export function startFetch(name: FetchableDataset): FetchJob {
   void fetchDataset(name, { dataDir: datasetsDir(), onProgress: say })
     .then(async (fetched) => {
       // Re-check with the same verification the trainer's loader runs.
-      const status = await builtinDatasetStatus(name, datasetsDir());
-      const entry = statuses.get(name);
-      if (entry) Object.assign(entry, { last: status, checkedAt: Date.now() });
+      const status = await refresh(name, statusEntry(name));
       if (status.state !== 'present')
         throw new Error(status.problem ?? `${name} is ${status.state}`);
       job.state = 'done';

@@ -1,24 +1,16 @@
 'use client';
 /** The Datasets page: built-in datasets (state, size, images, classes, location, Fetch) and folders. */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { isFetchableDataset } from '@convlab/core/schema';
 import { formatBytes } from '~/lib/format.ts';
-import { useTRPC } from '~/trpc/client.tsx';
 import { errorMessage, Loading, QueryError } from '../query-state.tsx';
 import { FolderDatasets } from './folder-datasets.tsx';
-import { useDatasets } from './use-datasets.ts';
+import { useDatasets, useFetchDataset } from './use-datasets.ts';
 
 const count = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US'));
 
 export function DatasetsView() {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const datasets = useDatasets();
-  const fetchDataset = useMutation(
-    trpc.datasets.fetch.mutationOptions({
-      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
-    }),
-  );
+  const fetchDataset = useFetchDataset();
   if (datasets.isPending) return <Loading what="datasets" />;
   if (datasets.isError)
     return (

@@ -1,6 +1,6 @@
 'use client';
 /** The datasets list, polled quickly while a check or a fetch runs and slowly otherwise. */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '~/trpc/client.tsx';
 
 export function useDatasets() {
@@ -14,6 +14,17 @@ export function useDatasets() {
           data?.fetches.some((f) => f.state === 'running');
         return busy ? 1000 : 15_000;
       },
+    }),
+  );
+}
+
+/** Starts a dataset's fetch in the server; the list (polled) then shows its progress. */
+export function useFetchDataset() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.datasets.fetch.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
     }),
   );
 }

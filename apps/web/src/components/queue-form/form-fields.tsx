@@ -1,10 +1,8 @@
 'use client';
 /** The queue forms' labelled inputs: a field with its error or hint, numbers, and the dataset picker. */
 import { isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useTRPC } from '~/trpc/client.tsx';
-import { useDatasets } from '../datasets/use-datasets.ts';
+import { useDatasets, useFetchDataset } from '../datasets/use-datasets.ts';
 import {
   FOLDER,
   type FieldErrors,
@@ -120,14 +118,8 @@ export function DatasetInputs(props: {
   error?: string;
   onChange: (dataset: string, folderPath: string) => void;
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const known = useDatasets();
-  const fetchDataset = useMutation(
-    trpc.datasets.fetch.mutationOptions({
-      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
-    }),
-  );
+  const fetchDataset = useFetchDataset();
   const isFolder = props.dataset === FOLDER;
   const states = new Map(known.data?.builtin.map((d) => [d.name, d.state]));
   const folders = known.data?.folders ?? [];
