@@ -131,4 +131,26 @@ describe('datasets router', () => {
     });
     expect((await caller.datasets.list()).folders).toEqual([]);
   });
+
+  it('tells a read-only reader states and counts, never server paths', async () => {
+    const root = path.join(t.dir, 'datasets', 'pets2');
+    for (const name of ['a', 'b']) {
+      mkdirSync(path.join(root, name), { recursive: true });
+      writePng(path.join(root, name, '0.png'), [9, 9, 9]);
+    }
+    await t.caller().datasets.registerFolder({ path: root });
+    const reader = t.caller({
+      policy: { loopback: false, token: 'a-long-enough-token', publicReads: true },
+    });
+    const list = await reader.datasets.list();
+    expect(list.builtin.map((d) => d.location)).toEqual([null, null, null, null]);
+    for (const d of list.builtin)
+      expect(d.problem === null || d.problem === `${d.name} is ${d.state}`).toBe(true);
+    expect(list.builtin.find((d) => d.name === 'cifar10')?.problem).toBe('cifar10 is missing');
+    expect(list.folders).toEqual([]);
+    expect(list.datasetRoots).toEqual([]);
+    expect(JSON.stringify(list)).not.toContain(t.dir);
+    // The same list for those who may write names where everything lives.
+    expect(JSON.stringify(await t.caller().datasets.list())).toContain(t.dir);
+  });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   buildModel,
   buildReport,
+  DEFAULT_IMAGE_LIMITS,
   encodeImagePng,
   evaluateModel,
   initBackend,
@@ -12,7 +13,11 @@ import { runDir } from '@convlab/core/paths';
 import { saveReport } from '@convlab/db';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clearModelCache } from '~/server/run-predictor.ts';
+import {
+  clearModelCache,
+  MAX_QUEUED_PREDICTIONS,
+  predictImageFiles,
+} from '~/server/run-predictor.ts';
 import { loadTestSet } from '~/server/test-images.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
@@ -177,6 +182,21 @@ describe('predict router', () => {
         images: [{ name: 'a.png', data: pngOf(0).toString('base64') }],
       }),
     ).rejects.toMatchObject({ code: 'CONFLICT', message: "the run's model cannot be loaded" });
+  });
+
+  it('refuses predictions past the queue instead of holding them in memory', async () => {
+    const image = pngOf(2);
+    const calls = Array.from({ length: MAX_QUEUED_PREDICTIONS + 2 }, () =>
+      predictImageFiles(t.db, runId, [image], DEFAULT_IMAGE_LIMITS),
+    );
+    const settled = await Promise.allSettled(calls);
+    expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(MAX_QUEUED_PREDICTIONS);
+    for (const refused of settled.slice(MAX_QUEUED_PREDICTIONS))
+      expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'TOO_MANY_REQUESTS' } });
+    // Once the queue has drained, predictions are taken again.
+    await expect(
+      predictImageFiles(t.db, runId, [image], DEFAULT_IMAGE_LIMITS),
+    ).resolves.toMatchObject({ classNames });
   });
 
   it('loads a model once and disposes it when the cache lets it go', async () => {
