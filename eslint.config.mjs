@@ -2,6 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const readEnvInEnvTs = {
+  object: 'process',
+  property: 'env',
+  message: "Read the environment in this package's env.ts and pass values down.",
+};
+// On the webgpu backend a synchronous read goes through OffscreenCanvas, which Node lacks: the code
+// that trains, evaluates or predicts (core, the trainer, the dashboard's server) reads tensors with
+// `await data()` / `await array()` only.
+const asyncReadsOnly = ['dataSync', 'arraySync', 'bufferSync'].map((property) => ({
+  property,
+  message: `${property}() fails on the webgpu backend under Node; await data() / array() / buffer().`,
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -38,14 +51,16 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/env.ts', '**/test/**', '**/e2e/**', '**/prisma.config.ts'],
     rules: {
-      'no-restricted-properties': [
-        'error',
-        {
-          object: 'process',
-          property: 'env',
-          message: "Read the environment in this package's env.ts and pass values down.",
-        },
-      ],
+      'no-restricted-properties': ['error', readEnvInEnvTs],
+    },
+  },
+  {
+    // Flat config replaces a rule's options per file, so this block repeats the env restriction. The
+    // wasm kernels run only on the wasm backend, whose synchronous reads are plain memory reads.
+    files: ['packages/core/src/**/*.ts', 'apps/trainer/src/**/*.ts', 'apps/web/src/server/**/*.ts'],
+    ignores: ['**/env.ts', 'packages/core/src/backend/wasm-kernels/**'],
+    rules: {
+      'no-restricted-properties': ['error', readEnvInEnvTs, ...asyncReadsOnly],
     },
   },
 );

@@ -13,6 +13,8 @@ const nextConfig: NextConfig = {
     '@tensorflow/tfjs-backend-wasm',
     '@tensorflow/tfjs-node',
     '@tensorflow/tfjs-node-gpu',
+    '@tensorflow/tfjs-backend-webgpu',
+    'webgpu',
     'pngjs',
     'jpeg-js',
     'tar',

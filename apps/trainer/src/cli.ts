@@ -50,7 +50,7 @@ Commands:
   sweep cancel <id> [--json]   cancel a sweep's queued trials and stop its running ones
   sweep list [--json]          sweeps, newest first
   trainer [--concurrency N] [--once] [--verbose] [--json-logs]
-          [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]
+          [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
                                the trainer daemon (--once: work the queue until empty, then exit);
                                readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats

@@ -41,6 +41,10 @@ export interface DaemonOptions {
   maxAttempts: number;
   shutdownGraceMs: number;
   backend: string;
+  /** The backend's device where it names one (webgpu: the adapter), shown on the worker row. */
+  backendDevice?: string | null;
+  /** Why faster backends were passed over (initBackend's passedOver), logged at start. */
+  backendPassedOver?: string[];
   version: string;
   verbose: boolean;
   logger: Logger;
@@ -80,13 +84,21 @@ export class TrainerDaemon {
       host: hostname(),
       pid: process.pid,
       backend: this.options.backend,
+      backendDevice: this.options.backendDevice,
       concurrency: this.options.concurrency,
       version: this.options.version,
     });
     this.workerId = worker.id;
     logger.info(
-      { event: 'worker.started', workerId: this.workerId, backend: this.options.backend },
-      'trainer started',
+      {
+        event: 'worker.started',
+        workerId: this.workerId,
+        backend: this.options.backend,
+        device: this.options.backendDevice,
+        passedOver: this.options.backendPassedOver,
+      },
+      `trainer started on ${this.options.backend}` +
+        (this.options.backendDevice ? ` (${this.options.backendDevice})` : ''),
     );
     const heartbeat = setInterval(
       () => void this.heartbeat(),

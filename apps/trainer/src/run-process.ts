@@ -116,10 +116,10 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     runConfigSchema.parse(JSON.parse(run.config)),
   );
   const env = readTrainerEnv();
-  const { backend, kernels, simd } = await initBackend(env.CONVLAB_BACKEND);
+  const { backend, kernels, simd, device } = await initBackend(env.CONVLAB_BACKEND);
   logger.info(
-    { event: 'run.backend', backend, kernels: kernels.length, simd },
-    `training on ${backend}${simd ? ` (${simd} SIMD kernels)` : ''}`,
+    { event: 'run.backend', backend, kernels: kernels.length, simd, device },
+    `training on ${backend}${simd ? ` (${simd} SIMD kernels)` : ''}${device ? ` on ${device}` : ''}`,
   );
   const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
     loadDataset(config.dataset, { ...datasetOptionsFromConfig(config), policy: env.policy }),
@@ -145,6 +145,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   const epochLimit = run.epochLimit ?? undefined;
   await setRunStarted(db, id, {
     backend,
+    backendDevice: device,
     totalEpochs: Math.min(totalEpochs(config), epochLimit ?? Infinity),
     resumedFromEpoch: checkpointEpoch,
     skipped: dataset.skipped,

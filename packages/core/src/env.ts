@@ -3,6 +3,7 @@
  * environment (tests and the CLI set variables before they call in); apps validate their own settings
  * in their env.ts and pass them down as arguments.
  */
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
 const coreEnvSchema = z.object({
@@ -33,4 +34,9 @@ export function coreEnv(env: NodeJS.ProcessEnv = process.env): CoreEnv {
     CONVLAB_MOBILENET_URL: env.CONVLAB_MOBILENET_URL,
     CONVLAB_DATASET_SOURCES: env.CONVLAB_DATASET_SOURCES,
   });
+}
+
+/** Dawn (the webgpu backend) complains at every start without XDG_RUNTIME_DIR; a temp dir is enough. */
+export function ensureXdgRuntimeDir(env: NodeJS.ProcessEnv = process.env): void {
+  env.XDG_RUNTIME_DIR ??= tmpdir();
 }

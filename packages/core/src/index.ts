@@ -9,3 +9,9 @@ export * from './models/index.ts';
 export * from './training/index.ts';
 export * from './evaluation/index.ts';
 export { registerFastWasmKernels } from './backend/wasm-kernels/index.ts';
+export {
+  describeAdapter,
+  isSoftwareAdapter,
+  webGpuAdapter,
+  type GpuAdapterReport,
+} from './backend/webgpu.ts';

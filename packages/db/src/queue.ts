@@ -174,6 +174,8 @@ export async function setRunStarted(
   runId: string,
   info: {
     backend: string;
+    /** The backend's device where it names one (webgpu: the adapter). */
+    backendDevice?: string | null;
     totalEpochs?: number;
     resumedFromEpoch?: number | null;
     /** Image-folder files the dataset load skipped (core's SkippedFiles). */
@@ -190,6 +192,7 @@ export async function setRunStarted(
           ? JSON.stringify({ byKind: skipped.byKind, examples: skipped.examples })
           : null,
       backend: info.backend,
+      backendDevice: info.backendDevice ?? null,
       totalEpochs: info.totalEpochs,
       resumedFromEpoch: info.resumedFromEpoch ?? null,
       currentEpoch: info.resumedFromEpoch ?? 0,
@@ -341,11 +344,11 @@ export async function retryRun(db: PrismaClient, runId: string): Promise<Run> {
       UPDATE "Run"
       SET "status" = 'queued', "attempts" = 0, "error" = NULL, "cancelRequested" = ${false},
           "workerId" = NULL, "leaseExpiresAt" = NULL, "heartbeatAt" = NULL, "startedAt" = NULL,
-          "finishedAt" = NULL, "backend" = NULL, "currentEpoch" = NULL, "totalEpochs" = NULL,
-          "batch" = NULL, "totalBatches" = NULL, "etaSeconds" = NULL, "progressAt" = NULL,
-          "paramCount" = NULL, "bestEpoch" = NULL, "bestValAcc" = NULL, "finalTrainAcc" = NULL,
-          "finalValAcc" = NULL, "testAcc" = NULL, "testLoss" = NULL, "macroF1" = NULL,
-          "trainSeconds" = NULL, "resumedFromEpoch" = NULL
+          "finishedAt" = NULL, "backend" = NULL, "backendDevice" = NULL, "currentEpoch" = NULL,
+          "totalEpochs" = NULL, "batch" = NULL, "totalBatches" = NULL, "etaSeconds" = NULL,
+          "progressAt" = NULL, "paramCount" = NULL, "bestEpoch" = NULL, "bestValAcc" = NULL,
+          "finalTrainAcc" = NULL, "finalValAcc" = NULL, "testAcc" = NULL, "testLoss" = NULL,
+          "macroF1" = NULL, "trainSeconds" = NULL, "resumedFromEpoch" = NULL
       WHERE "id" = ${runId} AND "status" IN ('failed', 'cancelled')`,
   ]);
   if (retryable[2] === 0) await throwStateError(db, runId, 'retry');

@@ -38,6 +38,8 @@ export const RUN_CSV_COLUMNS = [
   'tags',
   'note',
   'error',
+  // Added last so scripts that read columns by position keep working.
+  'backendDevice',
 ] as const satisfies readonly (keyof Run)[];
 
 function csvCell(value: unknown): string {

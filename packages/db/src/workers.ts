@@ -12,6 +12,8 @@ const registerWorkerSchema = z.object({
   host: z.string().min(1).max(255),
   pid: z.number().int().min(0),
   backend: z.string().min(1).max(50),
+  /** The backend's device where it names one (webgpu: the adapter). */
+  backendDevice: z.string().min(1).max(200).nullish(),
   concurrency: z.number().int().min(1).max(64),
   version: z.string().min(1).max(100),
 });

@@ -15,12 +15,14 @@ import {
   listWorkers,
   markRunCancelled,
   recordEpochMetric,
+  registerWorker,
   releaseRun,
   renewLease,
   requeueStaleRuns,
   retryRun,
   RunStateError,
   saveReport,
+  setRunStarted,
   stopWorker,
   updateRunProgress,
   type RunReport,
@@ -281,6 +283,10 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
     it('retryRun requeues a failed run from scratch, dropping its epochs and report', async () => {
       const run = await enqueueRun(temp.db, { config, maxAttempts: 1 });
       await claim();
+      await setRunStarted(temp.db, run.id, {
+        backend: 'webgpu',
+        backendDevice: 'NVIDIA H200 (nvidia)',
+      });
       await recordEpochMetric(temp.db, run.id, epoch(1, 0.4));
       await saveReport(temp.db, run.id, report);
       await failRun(temp.db, run.id, 'boom', { retryable: true });
@@ -291,6 +297,8 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
         error: null,
         currentEpoch: null,
         testAcc: null,
+        backend: null,
+        backendDevice: null,
       });
       const detail = await getRunDetail(temp.db, run.id);
       expect(detail?.epochs).toEqual([]);
@@ -390,6 +398,41 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
         pruned: 0,
       });
       await expect(listRuns(temp.db, { status: 'nope' as 'queued' })).rejects.toThrow(/status/);
+    });
+
+    it('a run and a worker carry the backend and the device it computes on', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      await setRunStarted(temp.db, run.id, {
+        backend: 'webgpu',
+        backendDevice: 'NVIDIA H200 (nvidia)',
+      });
+      expect(await getRunDetail(temp.db, run.id)).toMatchObject({
+        backend: 'webgpu',
+        backendDevice: 'NVIDIA H200 (nvidia)',
+      });
+      const gpu = await registerWorker(temp.db, {
+        host: 'gpu-host',
+        pid: 1,
+        backend: 'webgpu',
+        backendDevice: 'NVIDIA H200 (nvidia)',
+        concurrency: 1,
+        version: 'test',
+      });
+      expect(gpu.backendDevice).toBe('NVIDIA H200 (nvidia)');
+      // Backends that name no device (wasm, cpu) leave it empty.
+      const other = await temp.db.worker.findUniqueOrThrow({ where: { id: workerId } });
+      expect(other.backendDevice).toBeNull();
+      await expect(
+        registerWorker(temp.db, {
+          host: 'gpu-host',
+          pid: 1,
+          backend: 'webgpu',
+          backendDevice: 'x'.repeat(201),
+          concurrency: 1,
+          version: 'test',
+        }),
+      ).rejects.toThrow();
     });
 
     it('listWorkers shows live workers only', async () => {

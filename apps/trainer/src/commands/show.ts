@@ -26,7 +26,7 @@ export async function showCommand(args: string[]): Promise<number> {
     `preset:   ${detail.preset} v${detail.presetVersion} on ${printable(detail.dataset)}`,
   );
   console.log(
-    `backend:  ${detail.backend ?? '-'}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
+    `backend:  ${detail.backend ?? '-'}${detail.backendDevice ? ` on ${printable(detail.backendDevice)}` : ''}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
   const progress = progressLine(detail);
   if (progress) console.log(`progress: ${progress}`);

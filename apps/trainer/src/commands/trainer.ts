@@ -42,7 +42,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
   const databaseUrl = resolveDatabaseUrl();
   await applyMigrations(databaseUrl);
   // The daemon reports the best backend this host offers; each run's process selects the same one.
-  const { backend } = await initBackend(env.CONVLAB_BACKEND);
+  const { backend, device, passedOver } = await initBackend(env.CONVLAB_BACKEND);
   const daemon = new TrainerDaemon({
     databaseUrl,
     concurrency: concurrency.data,
@@ -52,6 +52,8 @@ export async function trainerCommand(args: string[]): Promise<number> {
     maxAttempts: env.CONVLAB_MAX_ATTEMPTS,
     shutdownGraceMs: env.CONVLAB_SHUTDOWN_GRACE_MS,
     backend,
+    backendDevice: device,
+    backendPassedOver: passedOver,
     version: packageJson.version,
     verbose: values.verbose,
     logger,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { listWorkers } from '@convlab/db';
 import { withDatabase } from '../database.ts';
-import { formatTable } from '../text-table.ts';
+import { formatTable, printable } from '../text-table.ts';
 
 export async function workersCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -26,7 +26,7 @@ export async function workersCommand(args: string[]): Promise<number> {
         w.id,
         w.host,
         String(w.pid),
-        w.backend,
+        w.backendDevice ? `${w.backend} (${printable(w.backendDevice)})` : w.backend,
         String(w.concurrency),
         `${Math.round((now - w.lastSeenAt.getTime()) / 1000)}s ago`,
       ]),

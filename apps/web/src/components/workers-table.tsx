@@ -44,7 +44,10 @@ export function WorkersTable(props: {
               {worker.host} / {worker.pid}
               <div className="muted small">v{worker.version}</div>
             </td>
-            <td>{worker.backend}</td>
+            <td>
+              {worker.backend}
+              {worker.backendDevice && <div className="muted small">{worker.backendDevice}</div>}
+            </td>
             <td className="num">{worker.concurrency}</td>
             <td>{formatAge(worker.lastSeenAt, now)}</td>
             <td className="small">{formatDateTime(worker.startedAt)}</td>

@@ -1,13 +1,16 @@
 /**
- * Picks the fastest TensorFlow.js backend this host offers: tfjs-node-gpu, then tfjs-node (both optional
- * native packages that usually cannot install), then wasm with the project's fast gradient kernels, then
- * the pure-JS cpu backend. CONVLAB_BACKEND (or the argument) pins one. Calling it again is a no-op.
+ * Picks the fastest TensorFlow.js backend this host offers: tfjs-node-gpu, then WebGPU through Dawn on a
+ * real GPU adapter, then tfjs-node (the native packages are optional and usually cannot install; Dawn
+ * ships in its npm tarball), then wasm with the project's fast gradient kernels, then the pure-JS cpu
+ * backend. CONVLAB_BACKEND (or the argument) pins one; a pinned webgpu takes a software adapter too.
+ * Calling it again is a no-op.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsSimdVariant, registerFastWasmKernels } from './wasm-kernels/index.ts';
 import { coreEnv } from '../env.ts';
+import { describeAdapter, isSoftwareAdapter, webGpuAdapter } from './webgpu.ts';
 import type { SimdVariant } from './wasm-kernels/simd-module.ts';
 import {
   BACKEND_PREFERENCES,
@@ -21,7 +24,7 @@ export {
   type BackendPreference,
 } from './backend-preference.ts';
 /** tfjs-node registers itself as 'tensorflow' (with or without GPU). */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendSelection {
   backend: BackendName;
@@ -29,9 +32,18 @@ export interface BackendSelection {
   kernels: string[];
   /** Which build of convlab's SIMD kernels runs them: relaxed (fused multiply-add) or plain (wasm only). */
   simd: SimdVariant | null;
+  /** The device it computes on, where the backend says (webgpu: the adapter, "NVIDIA H200 (nvidia)"). */
+  device: string | null;
+  /** Why the backends before it in the automatic order were passed over ("webgpu: … software"). */
+  passedOver: string[];
 }
 
+type Candidate = Exclude<BackendPreference, 'auto'>;
+const AUTO_ORDER: Candidate[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+
 const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
+// Optional: installs everywhere from the registry, but a host may leave optional packages out.
+const WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
 
 let selection: Promise<BackendSelection> | null = null;
 
@@ -53,12 +65,12 @@ async function selectBackend(argument: BackendPreference): Promise<BackendSelect
     );
   }
   const preference = parsed.data;
-  const order: Exclude<BackendPreference, 'auto'>[] =
-    preference === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [preference];
+  const order = preference === 'auto' ? AUTO_ORDER : [preference];
   const failures: string[] = [];
   for (const candidate of order) {
     try {
-      return await activate(candidate);
+      const started = await activate(candidate, preference === candidate);
+      return { ...started, passedOver: failures };
     } catch (error) {
       failures.push(`${candidate}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -66,7 +78,18 @@ async function selectBackend(argument: BackendPreference): Promise<BackendSelect
   throw new Error(`no TensorFlow.js backend could start (${failures.join('; ')})`);
 }
 
-async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<BackendSelection> {
+/**
+ * Makes `backend` current in this process beside the one initBackend selected, for side-by-side
+ * checks (webgpu against wasm from the same weights). Tensors stay on the backend that made them.
+ */
+export async function activateBackend(backend: Candidate): Promise<BackendSelection> {
+  return { ...(await activate(backend, true)), passedOver: [] };
+}
+
+async function activate(
+  candidate: Candidate,
+  pinned: boolean,
+): Promise<Omit<BackendSelection, 'passedOver'>> {
   if (candidate === 'tensorflow-gpu' || candidate === 'tensorflow') {
     const moduleName =
       candidate === 'tensorflow-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
@@ -76,7 +99,20 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
       /* @vite-ignore */ /* webpackIgnore: true */ /* turbopackIgnore: true */ moduleName
     );
     await setBackendOrThrow('tensorflow');
-    return { backend: 'tensorflow', kernels: [], simd: null };
+    return { backend: 'tensorflow', kernels: [], simd: null, device: null };
+  }
+  if (candidate === 'webgpu') {
+    const adapter = await webGpuAdapter();
+    if (!pinned && isSoftwareAdapter(adapter))
+      throw new Error(
+        `${describeAdapter(adapter)} is a software adapter, slower than wasm ` +
+          '(CONVLAB_BACKEND=webgpu uses it anyway)',
+      );
+    await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ /* turbopackIgnore: true */ WEBGPU_PACKAGE
+    );
+    await setBackendOrThrow('webgpu');
+    return { backend: 'webgpu', kernels: [], simd: null, device: describeAdapter(adapter) };
   }
   if (candidate === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -87,10 +123,10 @@ async function activate(candidate: Exclude<BackendPreference, 'auto'>): Promise<
     wasm.setWasmPaths(distDir + path.sep);
     await setBackendOrThrow('wasm');
     const kernels = registerFastWasmKernels();
-    return { backend: 'wasm', kernels, simd: fastKernelsSimdVariant() };
+    return { backend: 'wasm', kernels, simd: fastKernelsSimdVariant(), device: null };
   }
   await setBackendOrThrow('cpu');
-  return { backend: 'cpu', kernels: [], simd: null };
+  return { backend: 'cpu', kernels: [], simd: null, device: null };
 }
 
 async function setBackendOrThrow(name: string): Promise<void> {

@@ -146,12 +146,12 @@ export function patchWhiteningKernel(
  * Sets the frozen whitening convolution `layerName` of `model` from the patch statistics of the first
  * WHITENING_IMAGES images of `set`, scaled and resized as the model sees them.
  */
-export function initPatchWhitening(
+export async function initPatchWhitening(
   model: tf.LayersModel,
   layerName: string,
   set: ImageSet,
   input: { inputSize: number; scaling: RunConfig['inputScaling'] },
-): void {
+): Promise<void> {
   const layer = model.getLayer(layerName);
   const [kernelWeight] = layer.getWeights();
   const [patch = 0, , channels = 0, filters = 0] = kernelWeight?.shape ?? [];
@@ -164,7 +164,7 @@ export function initPatchWhitening(
   );
   const indices = Int32Array.from({ length: count }, (_, i) => i);
   const { xs, ys } = makeBatch(set, indices, { ...input, channels: 3 });
-  const pixels = xs.dataSync() as Float32Array;
+  const pixels = (await xs.data()) as Float32Array;
   const [, height = 0, width = 0] = xs.shape;
   tf.dispose([xs, ys]);
   const covariance = patchCovariance(pixels, { count, height, width, channels }, patch);

@@ -93,7 +93,7 @@ export async function saveCheckpoint(runDir: string, contents: CheckpointContent
     ...contents.state,
     optimizerSpecs: optimizer.specs,
     bestSpecs: best?.specs ?? null,
-    adamBetaPowers: readAdamBetaPowers(contents.optimizer),
+    adamBetaPowers: await readAdamBetaPowers(contents.optimizer),
   };
   await writeDirAtomically(checkpointDir(runDir), async (tmp) => {
     await contents.model.save(fileSaveHandler(path.join(tmp, RUN_FOLDER.model)));
@@ -122,10 +122,11 @@ function adamInternals(optimizer: tf.Optimizer): AdamInternals | null {
     : null;
 }
 
-function readAdamBetaPowers(optimizer: tf.Optimizer): [number, number] | null {
+async function readAdamBetaPowers(optimizer: tf.Optimizer): Promise<[number, number] | null> {
   const adam = adamInternals(optimizer);
   if (!adam) return null;
-  return [adam.accBeta1.dataSync()[0] ?? 0, adam.accBeta2.dataSync()[0] ?? 0];
+  const [beta1, beta2] = await Promise.all([adam.accBeta1.data(), adam.accBeta2.data()]);
+  return [beta1[0] ?? 0, beta2[0] ?? 0];
 }
 
 /** Loads a checkpoint's optimizer state into a freshly compiled optimizer of the same kind. */

@@ -132,7 +132,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       log.info(`resuming after epoch ${resumed.state.epoch}`);
     } else if (built.whiteningLayer) {
       // A data-dependent init: a resumed run has these weights in its checkpoint.
-      initPatchWhitening(built.model, built.whiteningLayer, dataset.train, batchOptions);
+      await initPatchWhitening(built.model, built.whiteningLayer, dataset.train, batchOptions);
     }
     const startedAt = performance.now();
     const previousSeconds = resumed?.state.trainSeconds ?? 0;

@@ -20,7 +20,18 @@ describe('initBackend', () => {
     // tfjs-node cannot install here; where it can, it wins.
     expect(['tensorflow', 'wasm']).toContain(first.backend);
     expect(tf.getBackend()).toBe(first.backend);
-    if (first.backend === 'wasm') expect(first.kernels).toContain('Conv2DBackpropFilter');
+    if (first.backend === 'wasm') {
+      expect(first.kernels).toContain('Conv2DBackpropFilter');
+      expect(first.device).toBeNull();
+      // Each backend before wasm says why it was passed over; webgpu's is a software adapter here
+      // (lavapipe) or no adapter at all, never a silent skip.
+      expect(first.passedOver.map((reason) => reason.split(':')[0])).toEqual([
+        'tensorflow-gpu',
+        'webgpu',
+        'tensorflow',
+      ]);
+      expect(first.passedOver[1]).toMatch(/software adapter|no WebGPU adapter|Cannot find/);
+    }
     const second = await initBackend('cpu');
     expect(second).toBe(first);
   });

@@ -17,6 +17,12 @@ export function TimingsPanel({ run, artifacts }: { run: DetailRun; artifacts: Ru
         <dd>{formatDuration(run.trainSeconds)}</dd>
         <dt>backend</dt>
         <dd>{run.backend ?? '–'}</dd>
+        {run.backendDevice && (
+          <>
+            <dt>device</dt>
+            <dd>{run.backendDevice}</dd>
+          </>
+        )}
         <dt>attempts</dt>
         <dd>
           {run.attempts}/{run.maxAttempts}

@@ -71,7 +71,9 @@ export function RunRow(props: {
         {run.currentEpoch ?? 0}/{run.totalEpochs ?? '?'}
       </td>
       <td className="num">{formatDuration(wallSeconds(run, props.now))}</td>
-      <td className="optional-col">{run.backend ?? '–'}</td>
+      <td className="optional-col" title={run.backendDevice ?? undefined}>
+        {run.backend ?? '–'}
+      </td>
       <td className="num small optional-col">
         {run.createdAt.toISOString().slice(5, 16).replace('T', ' ')}
       </td>
