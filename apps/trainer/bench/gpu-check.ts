@@ -77,9 +77,12 @@ async function main(): Promise<number> {
   let failed = 0;
   let noBackend: string | null = null;
   let current = 0;
-  // scripts/gpu-check.sh runs this under `timeout`: the case it stops still gets its line.
+  // scripts/gpu-check.sh runs this under `timeout`: the case it stops still gets its line (after the
+  // last case, every line is out already).
   process.once('SIGTERM', () => {
-    print({ case: cases[current]?.name, status: 'failed', reason: 'stopped by the time limit' });
+    const stopped = cases[current];
+    if (stopped)
+      print({ case: stopped.name, status: 'failed', reason: 'stopped by the time limit' });
     for (const { name } of cases.slice(current + 1))
       print({ case: name, status: 'skipped', reason: 'the time limit was reached' });
     void work.remove().finally(() => process.exit(124));
@@ -103,6 +106,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    current = cases.length;
     await work.remove();
   }
   return failed > 0 ? 1 : 0;

@@ -11,6 +11,7 @@ export * from './evaluation/index.ts';
 export { registerFastWasmKernels } from './backend/wasm-kernels/index.ts';
 export {
   describeAdapter,
+  gpuDeviceNodes,
   isSoftwareAdapter,
   webGpuAdapter,
   type GpuAdapterReport,

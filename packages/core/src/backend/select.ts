@@ -10,7 +10,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { fastKernelsSimdVariant, registerFastWasmKernels } from './wasm-kernels/index.ts';
 import { coreEnv } from '../env.ts';
-import { describeAdapter, isSoftwareAdapter, webGpuAdapter } from './webgpu.ts';
+import { describeAdapter, gpuDeviceNodes, isSoftwareAdapter, webGpuAdapter } from './webgpu.ts';
 import type { SimdVariant } from './wasm-kernels/simd-module.ts';
 import {
   BACKEND_PREFERENCES,
@@ -102,6 +102,11 @@ async function activate(
     return { backend: 'tensorflow', kernels: [], simd: null, device: null };
   }
   if (candidate === 'webgpu') {
+    if (!pinned && gpuDeviceNodes()?.length === 0)
+      throw new Error(
+        'no GPU device on this host (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg); ' +
+          'CONVLAB_BACKEND=webgpu tries a software adapter',
+      );
     const adapter = await webGpuAdapter();
     if (!pinned && isSoftwareAdapter(adapter))
       throw new Error(

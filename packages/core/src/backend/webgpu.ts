@@ -4,6 +4,7 @@
  * browser, and describes the adapter it would train on. A software adapter (lavapipe, SwiftShader) is
  * correct but slower than wasm, so the automatic choice skips it.
  */
+import { readdirSync } from 'node:fs';
 import { ensureXdgRuntimeDir } from '../env.ts';
 
 /** What Dawn says of the adapter (GPUAdapterInfo). */
@@ -75,6 +76,25 @@ export async function webGpuAdapter(): Promise<GpuAdapterReport> {
     description: info.description ?? '',
     isFallbackAdapter: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
   };
+}
+
+/**
+ * The GPU device nodes of a Linux host: DRM render nodes (Mesa's GPU drivers), NVIDIA's, WSL's. With
+ * none, Dawn can find only a software adapter, so the automatic choice does not load it at all (Dawn
+ * prints warnings at start). Null on platforms without such nodes (macOS: Metal, Windows: D3D12).
+ */
+export function gpuDeviceNodes(): string[] | null {
+  if (process.platform !== 'linux') return null;
+  const nodes = (dir: string, pattern: RegExp) => {
+    try {
+      return readdirSync(dir)
+        .filter((name) => pattern.test(name))
+        .map((name) => `${dir}/${name}`);
+    } catch {
+      return [];
+    }
+  };
+  return [...nodes('/dev/dri', /^renderD\d+$/), ...nodes('/dev', /^(nvidia\d+|dxg)$/)];
 }
 
 const SOFTWARE_RENDERERS = /llvmpipe|lavapipe|swiftshader|softpipe|warp/i;

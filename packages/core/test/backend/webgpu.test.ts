@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeAdapter, isSoftwareAdapter, type GpuAdapterReport } from '../../src/index.ts';
+import { existsSync } from 'node:fs';
+import {
+  describeAdapter,
+  gpuDeviceNodes,
+  isSoftwareAdapter,
+  type GpuAdapterReport,
+} from '../../src/index.ts';
 
 const adapter = (fields: Partial<GpuAdapterReport>): GpuAdapterReport => ({
   vendor: '',
@@ -59,5 +65,20 @@ describe('describeAdapter', () => {
   it('falls back to the device name, then to a placeholder', () => {
     expect(describeAdapter(adapter({ device: 'Intel Arc A770' }))).toBe('Intel Arc A770');
     expect(describeAdapter(adapter({}))).toBe('unnamed adapter');
+  });
+});
+
+describe('gpuDeviceNodes', () => {
+  it("lists the Linux host's GPU device nodes that exist (none on a CPU-only host)", () => {
+    const nodes = gpuDeviceNodes();
+    if (process.platform !== 'linux') {
+      expect(nodes).toBeNull();
+      return;
+    }
+    expect(nodes).toEqual(expect.any(Array));
+    for (const node of nodes ?? []) {
+      expect(node).toMatch(/^\/dev\/(dri\/renderD\d+|nvidia\d+|dxg)$/);
+      expect(existsSync(node)).toBe(true);
+    }
   });
 });
