@@ -24,12 +24,13 @@ import {
   localMobileNetV2Dir,
   makeBatch,
   mulberry32,
-  augmentPolicy,
   planTrunkCache,
   prepareFineTuning,
   resolveRunConfig,
+  trainingImageBatch,
   trainRun,
   webGpuAdapter,
+  type ConvlabModel,
   type EpochMetrics,
   type ImageSet,
   type RunConfig,
@@ -282,25 +283,20 @@ async function cifar10Train(count: number): Promise<ImageSet> {
   }
 }
 
-/** Prebuilt training batches of real images, as the trainer makes them (augmented when the preset is). */
-function trainingBatches(set: ImageSet, config: RunConfig, inputSize: number, batches: number) {
+/** Prebuilt training batches of real images, made as the trainer makes them (augmented when the preset is). */
+function trainingBatches(set: ImageSet, config: RunConfig, built: ConvlabModel, batches: number) {
   const rng = mulberry32(5);
-  const made: { xs: tf.Tensor; ys: tf.Tensor }[] = [];
+  const batchOptions = {
+    inputSize: built.inputSize,
+    scaling: built.inputScaling,
+    channels: 3 as const,
+  };
   const all = [
     ...epochBatchIndices(set.count, { batchSize: config.batchSize, shuffle: true, rng }),
   ];
-  for (const indices of all.slice(0, batches)) {
-    made.push(
-      makeBatch(set, indices, {
-        inputSize,
-        scaling: config.inputScaling,
-        channels: 3,
-        labelSmoothing: config.labelSmoothing,
-        ...(config.augment ? { augment: augmentPolicy(config.augmentation), rng } : {}),
-      }),
-    );
-  }
-  return made;
+  return all
+    .slice(0, batches)
+    .map((indices) => trainingImageBatch(set, indices, batchOptions, config, rng, null));
 }
 
 const TIMING = { warmup: 3, minSteps: 20, minMs: 8000 };
@@ -340,7 +336,7 @@ export async function cnnThroughputCase(preset: 'seed-cnn' | 'cnn-plus'): Promis
   const config = resolveRunConfig({ preset, dataset: 'cifar10' });
   const set = await cifar10Train(config.batchSize * 8);
   const built = await buildModel(config, set.numClasses);
-  const batches = trainingBatches(set, config, built.inputSize, 8);
+  const batches = trainingBatches(set, config, built, 8);
   try {
     const timing = await timeTraining(built.model, batches);
     return { preset, phase: 'train', batch: config.batchSize, ...rates(config.batchSize, timing) };

@@ -8,3 +8,5 @@ export * from './phases.ts';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 export { ProgressReporter, type ProgressListener } from './progress.ts';
 export { buildReport } from './final-report.ts';
+// The GPU check times training steps on batches made exactly as the trainer makes them.
+export { trainingImageBatch } from './train-epoch.ts';

@@ -131,14 +131,14 @@ function trainingBatch(
       ]),
     };
   }
-  return imageBatch(train, indices, step.batchOptions, config, augmentRng, step.extractor);
+  return trainingImageBatch(train, indices, step.batchOptions, config, augmentRng, step.extractor);
 }
 
 /**
  * One training batch made from images (augmented when the config says so), passed through the frozen
  * feature extractor when the phase trains only the head.
  */
-function imageBatch(
+export function trainingImageBatch(
   set: ImageSet,
   indices: Int32Array,
   batchOptions: BatchOptions,
