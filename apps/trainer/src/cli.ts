@@ -55,7 +55,11 @@ Commands:
                                readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats
   migrate                      apply database migrations
-  data fetch cifar10           download (or rebuild offline) and verify CIFAR-10
+  data list [--json]           the built-in datasets here: present, missing or corrupt, and why
+  data fetch cifar10|mnist|fashion-mnist
+                               download (CIFAR-10: or rebuild offline) and verify a dataset
+  data import <dataset> <folder|file>... [--json]
+                               check and place a copy you already have (works offline)
 
 Environment: DATABASE_URL (default file:./data/convlab.db under the repo), CONVLAB_DATA_DIR,
 CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND, CONVLAB_DATASET_ROOTS, CONVLAB_WEIGHTS_ROOTS,
@@ -80,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     )(args);
   } catch (error) {
     if (error instanceof CliError) {
-      console.error(`convlab: ${error.message}`);
+      // Usage texts span lines; whatever a message echoes (an argument, a file name) is escaped.
+      console.error(`convlab: ${error.message.split('\n').map(printable).join('\n')}`);
       return error.exitCode;
     }
     // parseArgs reports unknown or malformed options with a code; keep those to one line too.
@@ -89,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      console.error(`convlab: ${error.message}`);
+      console.error(`convlab: ${oneLine(error.message)}`);
       return 2;
     }
     // Anything else (a run in the wrong state, a database error) is still one line; the stack only

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { replaceDatasetHint } from './dataset-hints.ts';
 import { verifyMd5s } from './file-checksums.ts';
 import type { RawDataset } from './types.ts';
 import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
@@ -52,7 +53,7 @@ export const OFFICIAL_CIFAR10: Cifar10Expectations = {
   },
 };
 
-const FETCH_HINT = 'Delete it and run `convlab data fetch cifar10`.';
+const FETCH_HINT = replaceDatasetHint('cifar10');
 
 /** The folder holding the .bin files: `dir/cifar-10-batches-bin` or `dir` itself. */
 export function cifar10BatchesDir(dir: string): string {

@@ -15,8 +15,9 @@ import {
   verifyCifar10Files,
 } from './cifar10.ts';
 import { idxSources } from './dataset-sources.ts';
-import { verifyMd5s } from './file-checksums.ts';
+import { getDatasetHint } from './dataset-hints.ts';
 import { FASHION_MNIST_CLASS_NAMES, loadIdxDataset, MNIST_CLASS_NAMES } from './idx.ts';
+import { verifyIdxFolder } from './idx-verify.ts';
 import {
   SYNTHETIC_CLASS_NAMES,
   SYNTHETIC_DEFAULT_TEST_COUNT,
@@ -79,12 +80,7 @@ async function cifar10Status(dataDir: string): Promise<DatasetStatus> {
     fetchable: true,
   };
   if (!existsSync(path.join(location, CIFAR10_TEST_FILE)))
-    return unavailable(
-      base,
-      'missing',
-      'not downloaded: fetch it (convlab data fetch cifar10)',
-      null,
-    );
+    return unavailable(base, 'missing', getDatasetHint('cifar10'), null);
   const bytes = await folderBytes(location);
   try {
     await verifyCifar10Files(location);
@@ -139,20 +135,11 @@ async function idxStatus(
   };
   const files: string[] = await readdir(location).catch(() => []);
   if (!files.some((file) => /idx\d-ubyte/.test(file)))
-    return unavailable(
-      base,
-      'missing',
-      `not downloaded: fetch it (convlab data fetch ${name})`,
-      null,
-    );
+    return unavailable(base, 'missing', getDatasetHint(name), null);
   const bytes = await folderBytes(location);
   try {
-    // Gzipped files as downloaded have known md5s (checked once, then cached by size and mtime).
-    const md5 = idxSources(sourcesFile)[name].md5;
-    const gzipped = Object.fromEntries(
-      Object.entries(md5).filter(([file]) => files.includes(file)),
-    );
-    await verifyMd5s(location, gzipped, `Delete it and run \`convlab data fetch ${name}\`.`);
+    // Contents checked whatever compressed them (once, then cached by size and mtime).
+    await verifyIdxFolder(name, location, idxSources(sourcesFile)[name]);
     const counts = await idxCounts(name, location);
     return { ...base, state: 'present', problem: null, bytes, ...counts };
   } catch (error) {

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { RawDataset } from './types.ts';
 import { NO_SKIPPED_FILES, type ImageSet } from './types.ts';
 
@@ -35,10 +36,31 @@ export const IDX_FILES = {
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
-async function readMaybeGzipped(file: string): Promise<Buffer> {
+/**
+ * No IDX file convlab reads is larger (the official ones are at most 47 MB): a gzip bomb stops here
+ * instead of taking the process's memory.
+ */
+export const IDX_MAX_BYTES = 64 * 1024 * 1024;
+
+const gunzipAsync = promisify(gunzip);
+
+/** A file's bytes, gunzipped (off the event loop, bounded) when it is gzipped whatever its name. */
+export async function readIdxBytes(file: string, maxBytes = IDX_MAX_BYTES): Promise<Buffer> {
   const bytes = await readFile(file);
-  // gzip magic 1f 8b, whatever the file is called.
-  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!gzipped) {
+    if (bytes.length > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
+    return bytes;
+  }
+  try {
+    return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new Error(`${file} decompresses to more than ${maxBytes} bytes; refusing it`);
+    throw new Error(
+      `${file} cannot be gunzipped: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 export function parseIdxImages(
@@ -71,7 +93,8 @@ export function parseIdxLabels(bytes: Uint8Array, source = 'IDX labels'): Uint8A
   return bytes.subarray(8);
 }
 
-function findIdxFile(dir: string, name: string): string | null {
+/** The file the loader reads for official name `name`: plain first, else gzipped. */
+export function findIdxFile(dir: string, name: string): string | null {
   for (const candidate of [name, `${name}.gz`]) {
     if (existsSync(path.join(dir, candidate))) return path.join(dir, candidate);
   }
@@ -84,8 +107,8 @@ export async function loadIdxPair(
   labelsFile: string,
   numClasses = 10,
 ): Promise<ImageSet> {
-  const images = parseIdxImages(await readMaybeGzipped(imagesFile), imagesFile);
-  const labels = parseIdxLabels(await readMaybeGzipped(labelsFile), labelsFile);
+  const images = parseIdxImages(await readIdxBytes(imagesFile), imagesFile);
+  const labels = parseIdxLabels(await readIdxBytes(labelsFile), labelsFile);
   if (labels.length !== images.count) {
     throw new Error(
       `${labelsFile} has ${labels.length} labels for ${images.count} images in ${imagesFile}`,

@@ -17,3 +17,5 @@ export * from './image-encode.ts';
 export * from './dataset-status.ts';
 export * from './folder-scan.ts';
 export { idxSources, type IdxSource } from './dataset-sources.ts';
+export * from './import-dataset.ts';
+export { replaceDatasetHint, getDatasetHint } from './dataset-hints.ts';

@@ -17,7 +17,9 @@ import { loadCifar10 } from './cifar10.ts';
 import { defaultDataPolicy, type DataPolicy } from '../data-policy.ts';
 import { resolveFolderDataset } from './dataset-location.ts';
 import { loadImageFolder } from './image-folder.ts';
+import { idxSources } from './dataset-sources.ts';
 import { loadIdxDataset } from './idx.ts';
+import { verifyIdxFolder } from './idx-verify.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { limitImageSet, splitValidation } from './split.ts';
 import {
@@ -90,8 +92,13 @@ async function loadRaw(
     );
   }
   if (name === 'cifar10') return loadCifar10(path.join(dataDir, 'cifar10'));
-  if (name === 'mnist' || name === 'fashion-mnist')
-    return loadIdxDataset(name, path.join(dataDir, name));
+  if (name === 'mnist' || name === 'fashion-mnist') {
+    const dir = path.join(dataDir, name);
+    const raw = await loadIdxDataset(name, dir);
+    // Contents checked against the dataset's checksums (once per version of the files).
+    await verifyIdxFolder(name, dir, idxSources()[name]);
+    return raw;
+  }
   const root = await resolveFolderDataset(name, policy.datasetRoots);
   return loadImageFolder(root, {
     size: options.inputSize ?? 32,

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   grayscaleToRgb,
   loadDataset,
@@ -12,38 +13,16 @@ import {
   MNIST_CLASS_NAMES,
   parseIdxImages,
 } from '../../src/index.ts';
+import { idxImages, idxLabels, writeSources } from './idx-fixture.ts';
 
 let tmp: string;
-
-function idxImages(
-  count: number,
-  rows: number,
-  cols: number,
-  pixel: (i: number, p: number) => number,
-): Buffer {
-  const out = Buffer.alloc(16 + count * rows * cols);
-  out.writeUInt32BE(2051, 0);
-  out.writeUInt32BE(count, 4);
-  out.writeUInt32BE(rows, 8);
-  out.writeUInt32BE(cols, 12);
-  for (let i = 0; i < count; i++)
-    for (let p = 0; p < rows * cols; p++) out[16 + i * rows * cols + p] = pixel(i, p);
-  return out;
-}
-
-function idxLabels(labels: number[]): Buffer {
-  const out = Buffer.alloc(8 + labels.length);
-  out.writeUInt32BE(2049, 0);
-  out.writeUInt32BE(labels.length, 4);
-  labels.forEach((label, i) => (out[8 + i] = label));
-  return out;
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'convlab-idx-test-'));
   await tf.setBackend('cpu');
 });
 afterAll(async () => {
+  vi.unstubAllEnvs();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -63,6 +42,24 @@ describe('IDX (MNIST format)', () => {
       idxImages(20, 28, 28, (i) => i * 10),
     );
     await writeFile(path.join(dir, 't10k-labels-idx1-ubyte'), idxLabels(testLabels));
+    // Not the official MNIST: a sources file vouches for these contents (the loader checks them).
+    const contents = {
+      'train-images-idx3-ubyte': idxImages(100, 28, 28, (i, p) => (i + p) % 256),
+      'train-labels-idx1-ubyte': idxLabels(trainLabels),
+      't10k-images-idx3-ubyte': idxImages(20, 28, 28, (i) => i * 10),
+      't10k-labels-idx1-ubyte': idxLabels(testLabels),
+    };
+    const sha256 = Object.fromEntries(
+      Object.entries(contents).map(([name, bytes]) => [
+        name,
+        createHash('sha256').update(bytes).digest('hex'),
+      ]),
+    );
+    const md5 = Object.fromEntries(Object.keys(contents).map((name) => [`${name}.gz`, '0'.repeat(32)]));
+    vi.stubEnv(
+      'CONVLAB_DATASET_SOURCES',
+      await writeSources(path.join(tmp, 'sources.json'), 'mnist', { md5, sha256 }),
+    );
 
     const data = await loadDataset('mnist', { seed: 3, validationSplit: 0.2, dataDir: tmp });
     expect(data.classNames).toEqual(MNIST_CLASS_NAMES);
