@@ -5,6 +5,7 @@
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -470,6 +471,26 @@ describe('dashboard in a browser', () => {
     await expect.poll(() => mnist.getAttribute('data-state'), { timeout: 30_000 }).toBe('present');
     await expect(page.getByTestId('fetch-mnist').textContent()).resolves.toMatch(/md5 verified/);
     await expect(mnist.textContent()).resolves.toContain('200 / 50');
+
+    // 1b. A copy already on the server: Debian's re-compressed Fashion-MNIST (other .gz bytes than
+    // the official files, same contents), imported from a folder inside the dataset roots.
+    const copy = path.join(tempDir, 'datasets', 'downloads', 'fashion-mnist');
+    cpSync('/usr/share/datasets/fashion-mnist', copy, { recursive: true });
+    const fashion = page.locator('[data-testid="builtin-datasets"] tr[data-dataset="fashion-mnist"]');
+    await expect.poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 }).toBe('missing');
+    await page.locator('#import-name').selectOption('fashion-mnist');
+    await page.locator('#import-path').fill(tempDir);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => page.getByTestId('import-error').textContent())
+      .toMatch(/inside a dataset root/);
+    await page.locator('#import-path').fill(copy);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect
+      .poll(() => page.getByTestId('import-notice').textContent(), { timeout: 30_000 })
+      .toMatch(/Imported fashion-mnist: 4 files, sha256 of the decompressed contents verified/);
+    await expect.poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 }).toBe('present');
+    await expect(fashion.textContent()).resolves.toContain('60,000 / 10,000');
 
     // 2. An image folder: refused outside the dataset roots, then registered and checked.
     const root = path.join(tempDir, 'datasets', 'colours');

