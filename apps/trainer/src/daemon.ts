@@ -261,7 +261,7 @@ export class TrainerDaemon {
     logger.info({ event: 'run.started', runId, attempt, childPid: child.pid }, 'training run');
     const exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
-        void this.onChildExit(runId, code, signal)
+        void this.onChildExit(runId, attempt, code, signal)
           .catch((error: unknown) =>
             logger.error(
               { event: 'run.exit_unrecorded', runId, err: error },
@@ -281,6 +281,7 @@ export class TrainerDaemon {
   /** A child that exits leaves its run finished; if it did not (crash, kill), decide here. */
   private async onChildExit(
     runId: string,
+    attempt: number,
     code: number | null,
     signal: string | null,
   ): Promise<void> {
@@ -295,7 +296,9 @@ export class TrainerDaemon {
       );
       return;
     }
-    if (this.stopping) {
+    if (this.stopping || run.attempts !== attempt) {
+      // Stopping; or the run was requeued and claimed here again while this process was still ending
+      // (startRun then left it alone): its new attempt has no process, so it goes back to the queue.
       await retry('handing the run back', () => releaseRun(this.db, runId));
       logger.info({ event: 'run.released', runId }, 'run handed back to the queue');
       return;

@@ -10,7 +10,6 @@ import {
   describeConfigError,
   initBackend,
   loadDataset,
-  PretrainedWeightsError,
   readCheckpointEpoch,
   runArtifactPaths,
   runConfigSchema,
@@ -41,7 +40,7 @@ import {
   type PrismaClient,
 } from '@convlab/db';
 import { ZodError } from 'zod';
-import { withDatabaseRetry } from './database-retry.ts';
+import { isTransientDatabaseError, withDatabaseRetry } from './database-retry.ts';
 import { readTrainerEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import type { ProgressMessage } from './terminal-log.ts';
@@ -51,9 +50,6 @@ export interface StopMessage {
   type: 'stop';
   reason: 'cancel' | 'shutdown';
 }
-
-/** An error that retrying cannot fix (bad config, missing dataset, unreadable weights). */
-class PermanentRunError extends Error {}
 
 let stopReason: StopMessage['reason'] | null = null;
 
@@ -89,6 +85,7 @@ function durable<T>(db: PrismaClient, what: string, action: () => Promise<T>): P
   );
 }
 
+/** Runs a step whose errors are the run's own (bad config, missing dataset), prefixed with the step. */
 async function permanent<T>(what: string, action: () => Promise<T> | T): Promise<T> {
   try {
     return await action();
@@ -99,7 +96,7 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
         : error instanceof Error
           ? error.message
           : String(error);
-    throw new PermanentRunError(`${what}: ${message}`);
+    throw new Error(`${what}: ${message}`);
   }
 }
 
@@ -318,9 +315,10 @@ async function main(): Promise<number> {
       return 0;
     }
     const message = error instanceof Error ? error.message : String(error);
-    const retryable = !(
-      error instanceof PermanentRunError || error instanceof PretrainedWeightsError
-    );
+    // A run that threw fails for good, with its own message: the same config on the same data throws
+    // again. Retries are for what can pass — an unreachable database here, and a crashed or killed
+    // process, which the daemon sees and requeues.
+    const retryable = isTransientDatabaseError(error);
     logger.error({ event: 'run.failed', err: error, retryable }, message);
     await durable(db, 'recording the failure', () =>
       failRun(db, runId, message, { retryable }),

@@ -52,25 +52,43 @@ export function parseWebEnv(env: Record<string, string | undefined>): WebEnv {
 }
 
 /**
- * The address a `next start` / `next dev` process listens on, from its command line: the -H/--hostname
- * value, or every interface ('0.0.0.0') without one. Null when the process is not the Next.js CLI.
+ * Every address a `next start` / `next dev` command line names: each -H/--hostname value (Next binds
+ * to the last, and a wrapper may add its own before or after a user's), or every interface
+ * ('0.0.0.0') without one. Null when the process is not the Next.js CLI.
  */
-export function listeningHost(argv: string[]): string | null {
+export function listeningHosts(argv: string[]): string[] | null {
   const command = argv.findIndex((arg) => arg === 'start' || arg === 'dev');
   if (command < 0 || !argv.slice(0, command).some((arg) => /(^|[\\/])next(\.js)?$/.test(arg)))
     return null;
+  const hosts: string[] = [];
   for (let i = command + 1; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '-H' || arg === '--hostname') return argv[i + 1] ?? '0.0.0.0';
+    if (arg === '-H' || arg === '--hostname') hosts.push(argv[i + 1] ?? '0.0.0.0');
     const inline = /^(?:--hostname=|-H=?)(.+)$/.exec(arg)?.[1];
-    if (inline) return inline;
+    if (inline) hosts.push(inline);
   }
-  return '0.0.0.0';
+  return hosts.length > 0 ? hosts : ['0.0.0.0'];
 }
 
-/** Throws when HOST and the address the server really listens on disagree about loopback. */
-export function checkListeningHost(env: Pick<WebEnv, 'HOST'>, bound: string | null): void {
-  if (bound === null || isLoopbackHost(bound) === isLoopbackHost(env.HOST)) return;
+/** The address the server binds to: the last one its command line names (see listeningHosts). */
+export function listeningHost(argv: string[]): string | null {
+  return listeningHosts(argv)?.at(-1) ?? null;
+}
+
+/**
+ * Throws when HOST and an address the server may listen on disagree about loopback: every address
+ * named is checked, so `-H 127.0.0.1 -H 0.0.0.0` cannot pass as loopback (and so skip the token).
+ */
+export function checkListeningHost(
+  env: Pick<WebEnv, 'HOST'>,
+  bound: string | readonly string[] | null,
+): void {
+  if (bound === null) return;
+  if (typeof bound !== 'string') {
+    for (const host of bound) checkListeningHost(env, host);
+    return;
+  }
+  if (isLoopbackHost(bound) === isLoopbackHost(env.HOST)) return;
   throw new Error(
     isLoopbackHost(env.HOST)
       ? `HOST is ${env.HOST} but the server listens on ${bound} (every interface without -H): ` +

@@ -7,9 +7,9 @@ export async function register(): Promise<void> {
   // literal process.env read here, not a call into env.ts.
   // eslint-disable-next-line no-restricted-properties
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { checkListeningHost, listeningHost, webEnv } = await import('./env.ts');
+  const { checkListeningHost, listeningHosts, webEnv } = await import('./env.ts');
   try {
-    checkListeningHost(webEnv(), listeningHost(process.argv));
+    checkListeningHost(webEnv(), listeningHosts(process.argv));
   } catch (error) {
     console.error(`convlab dashboard: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

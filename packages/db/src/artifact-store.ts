@@ -111,14 +111,26 @@ function databaseStore(db: PrismaClient): ArtifactStore {
 }
 
 /**
+ * A run's folder under CONVLAB_RUNS_DIR when it is a real folder; null when it is missing or is itself
+ * a link (which would make wherever it points readable as the run's files).
+ */
+async function ownRunDir(runId: string): Promise<string | null> {
+  const dir = runDir(runId);
+  const info = await lstat(dir).catch(() => null);
+  return info?.isDirectory() ? dir : null;
+}
+
+/**
  * A run's file in its folder under CONVLAB_RUNS_DIR, as a plain file that resolves inside that folder
- * (never through a link a run folder might hold); null when it is missing or not such a file.
+ * (never through a link a run folder might hold, nor a run folder that is a link); null when it is
+ * missing or not such a file.
  */
 export async function runFolderFile(
   runId: string,
   filePath: string,
 ): Promise<{ file: string; size: number } | null> {
   assertArtifactPath(filePath);
+  if ((await ownRunDir(runId)) === null) return null;
   const file = path.join(runDir(runId), ...filePath.split('/'));
   try {
     const info = await lstat(file);
@@ -135,8 +147,9 @@ function folderStore(): ArtifactStore {
     kind: 'folder',
     async list(runId, prefix = '') {
       const entries: ArtifactEntry[] = [];
-      // A run without a folder (or an unreadable one) has no files here.
-      const files = await filesBelow(runDir(runId), '').catch(() => []);
+      // A run without a folder (or an unreadable one, or a link) has no files here.
+      const dir = await ownRunDir(runId);
+      const files = dir === null ? [] : await filesBelow(dir, '').catch(() => []);
       for (const { path: filePath, file } of files) {
         if (filePath.startsWith(prefix))
           entries.push({ path: filePath, size: (await lstat(file)).size });

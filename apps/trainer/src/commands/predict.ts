@@ -5,14 +5,14 @@
  * probabilities. An image that cannot be read is reported on its own line and the others still run;
  * the exit code is then 3 (1 stays for errors that print no results: unknown run, database down).
  */
-import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
-  checkImageFileSize,
   decodeForPrediction,
+  ImageRejected,
   initBackend,
   loadLayersModelFromFiles,
   predictImages,
+  readImageFile,
   type ClassProbability,
 } from '@convlab/core';
 import { readRunModelFiles } from '@convlab/db';
@@ -35,11 +35,8 @@ export const SOME_IMAGES_FAILED = 3;
 
 /** Why a file gave no prediction: the filesystem's reason, or the image decoder's (ImageRejected). */
 function readFailure(error: unknown): string {
-  const code = error instanceof Error && 'code' in error ? String(error.code) : null;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'a directory, not an image';
-  if (code) return `the file cannot be read (${code})`;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof ImageRejected) return error.message;
+  throw error;
 }
 
 export async function predictCommand(args: string[]): Promise<number> {
@@ -62,8 +59,9 @@ export async function predictCommand(args: string[]): Promise<number> {
   const decoded: (Uint8Array | string)[] = [];
   for (const file of files) {
     try {
-      checkImageFileSize((await stat(file)).size, env.policy.images);
-      decoded.push(decodeForPrediction(await readFile(file), source.config, env.policy.images));
+      // Regular files only, and never more than the byte limit read (`/dev/zero` is refused at once).
+      const bytes = await readImageFile(file, env.policy.images);
+      decoded.push(await decodeForPrediction(bytes, source.config, env.policy.images));
     } catch (error) {
       decoded.push(readFailure(error));
     }

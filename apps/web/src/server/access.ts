@@ -130,7 +130,11 @@ export function safeNextPath(value: unknown): string {
     return '/';
   }
   if (url.origin !== PLACEHOLDER_ORIGIN) return '/';
-  return `${url.pathname}${url.search}${url.hash}`;
+  // The normalised path is what is returned, and so what is checked: `/.//evil.example` normalises
+  // to `//evil.example`, which a browser reads as another host.
+  const normalised = `${url.pathname}${url.search}${url.hash}`;
+  if (normalised.startsWith('//')) return '/';
+  return normalised;
 }
 
 /**

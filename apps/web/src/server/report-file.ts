@@ -1,8 +1,8 @@
 /** Reads what only the run's report.json holds (beyond the database's Report row). */
-import { readFile } from 'node:fs/promises';
-import { RUN_FOLDER, runArtifactPaths, runDir } from '@convlab/core/paths';
+import { RUN_FOLDER } from '@convlab/core/paths';
 import { reportFileListsSchema } from '@convlab/core/schema';
-import { databaseArtifactStore } from './run-artifacts.ts';
+import { createArtifactStore } from '@convlab/db';
+import { getDb } from './db.ts';
 
 export interface ReportExtras {
   predictions: number[] | null;
@@ -15,11 +15,10 @@ export async function readReportExtras(runId: string): Promise<ReportExtras> {
   const none: ReportExtras = { predictions: null, testLabels: null, testSources: null };
   let text: string;
   try {
-    const store = await databaseArtifactStore();
-    const bytes = store ? await store.read(runId, RUN_FOLDER.report) : null;
-    text = store
-      ? Buffer.from(bytes ?? new Uint8Array()).toString('utf8')
-      : await readFile(runArtifactPaths(runDir(runId)).report, 'utf8');
+    // Whichever store holds it (the folder store never reads through a link).
+    const bytes = await createArtifactStore(await getDb()).read(runId, RUN_FOLDER.report);
+    if (!bytes) return none;
+    text = Buffer.from(bytes).toString('utf8');
   } catch {
     return none;
   }

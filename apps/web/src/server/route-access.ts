@@ -12,6 +12,11 @@ export function refuseUnlessAllowed(request: Request, level: AccessLevel): Respo
   });
 }
 
+/** Whether the request may change things (and so see server paths). */
+export function mayWrite(request: Request): boolean {
+  return decideAccess(accessPolicyFromEnv(webEnv()), request.headers, 'write').allowed;
+}
+
 export function textResponse(status: number, message: string): Response {
   return new Response(message, {
     status,

@@ -3,7 +3,8 @@
  * few of its own test images, through core's imageForPrediction/predictStoredImages (exactly what the
  * CLI's `convlab predict` runs). Models are loaded once per run and kept in a small LRU cache whose
  * evicted models are disposed; predictions run one at a time so a burst of uploads queues instead of
- * loading many models at once on a 2-core host.
+ * loading many models at once on a 2-core host. Uploads are decoded in worker threads (decode-pool.ts)
+ * inside their turn, so the queue stays full — and further requests are refused — while they decode.
  */
 import {
   decodeForPrediction,
@@ -17,6 +18,7 @@ import type { RunConfig } from '@convlab/core/schema';
 import { readRunModelFiles, readRunModelInfo, type PrismaClient } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import type * as tf from '@tensorflow/tfjs';
+import { decodePool } from './decode-pool.ts';
 import { LruCache } from './lru-cache.ts';
 
 export const MAX_CACHED_MODELS = 3;
@@ -110,14 +112,15 @@ export interface PredictionResult {
 function predictWithRunModel(
   db: PrismaClient,
   runId: string,
-  images: (config: RunConfig) => (Uint8Array | string)[],
+  images: (config: RunConfig) => Promise<(Uint8Array | string)[]>,
 ): Promise<PredictionResult> {
   return oneAtATime(async () => {
     const { model, config, classNames } = await runModel(db, runId);
+    const inputs = await images(config);
     return {
       backend: (await initBackend()).backend,
       classNames,
-      predictions: await predictImages(model, config, classNames, images(config), PREDICT_TOP_K),
+      predictions: await predictImages(model, config, classNames, inputs, PREDICT_TOP_K),
     };
   });
 }
@@ -130,7 +133,9 @@ export function predictImageFiles(
   limits: ImageLimits,
 ): Promise<PredictionResult> {
   return predictWithRunModel(db, runId, (config) =>
-    files.map((bytes) => decodeForPrediction(bytes, config, limits)),
+    Promise.all(
+      files.map((bytes) => decodeForPrediction(bytes, config, limits, decodePool.decode)),
+    ),
   );
 }
 
@@ -140,7 +145,7 @@ export function predictStoredTestImages(
   runId: string,
   images: Uint8Array[],
 ): Promise<PredictionResult> {
-  return predictWithRunModel(db, runId, () => images);
+  return predictWithRunModel(db, runId, () => Promise.resolve(images));
 }
 
 /** Disposes every cached model (tests; a server never needs to). */

@@ -19,6 +19,7 @@ import {
 } from '@convlab/core';
 import type { DataPolicy } from '@convlab/core/policy';
 import type { RunConfig } from '@convlab/core/schema';
+import { decodePool } from './decode-pool.ts';
 import { LruCache } from './lru-cache.ts';
 import { readStoredTestSources } from './report-file.ts';
 
@@ -102,7 +103,8 @@ async function folderTestImagePixels(
   if (!real || !real.startsWith(root + path.sep))
     throw new TestImageUnavailable(409, 'this test image is no longer available');
   try {
-    return await loadFolderImage(real, config.inputSize, policy.images);
+    // Decoded in a worker thread: a costly file must not stall the server's other requests.
+    return await loadFolderImage(real, config.inputSize, policy.images, decodePool.decode);
   } catch {
     throw new TestImageUnavailable(409, 'this test image can no longer be decoded');
   }

@@ -1,7 +1,8 @@
 /** The tRPC HTTP endpoint (/api/trpc): one function, so the route and the HTTP tests run the same. */
 import type { PrismaClient } from '@convlab/db';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import type { AccessPolicy } from './access.ts';
+import { decideAccess, type AccessPolicy } from './access.ts';
+import { limitBody } from './request-body.ts';
 import { appRouter } from './root.ts';
 import { createTRPCContext, type TRPCContext } from './trpc.ts';
 
@@ -9,35 +10,6 @@ import { createTRPCContext, type TRPCContext } from './trpc.ts';
 export const MAX_BATCH_SIZE = 20;
 /** Request bodies past this are refused before they are read whole (predict's images are the largest). */
 export const MAX_BODY_BYTES = 34 * 1024 * 1024;
-
-/**
- * The request with its body read, or a 413 response when the body is (or turns out to be) larger than
- * `maxBytes`: the fetch adapter would otherwise read any body whole before the input is validated.
- */
-export async function limitBody(request: Request, maxBytes: number): Promise<Request | Response> {
-  const tooLarge = () =>
-    new Response(`request body too large: at most ${maxBytes} bytes`, { status: 413 });
-  if (!request.body) return request;
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return tooLarge();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: Buffer.concat(chunks),
-  });
-}
 
 export async function handleTRPCRequest(
   incoming: Request,
@@ -47,7 +19,11 @@ export async function handleTRPCRequest(
     dataPolicy: TRPCContext['dataPolicy'];
   },
 ): Promise<Response> {
-  const request = await limitBody(incoming, MAX_BODY_BYTES);
+  // Nothing is read from a request that may not even read: its body is dropped unread, and tRPC
+  // answers it as usual (UNAUTHORIZED from every procedure but the public ones, which take no input).
+  const request = decideAccess(context.policy, incoming.headers, 'read').allowed
+    ? await limitBody(incoming, MAX_BODY_BYTES)
+    : await withoutBody(incoming);
   if (request instanceof Response) return request;
   return fetchRequestHandler({
     endpoint: '/api/trpc',
@@ -66,5 +42,17 @@ export async function handleTRPCRequest(
         console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
       }
     },
+  });
+}
+
+/** The request with its body discarded unread. */
+async function withoutBody(request: Request): Promise<Request> {
+  await request.body?.cancel();
+  const headers = new Headers(request.headers);
+  headers.delete('content-length');
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body: request.method === 'GET' || request.method === 'HEAD' ? null : '',
   });
 }

@@ -10,6 +10,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { decideAccess, type AccessLevel, type AccessPolicy } from './access.ts';
 import { toTRPCError } from './domain-errors.ts';
+import { hideServerPaths } from './server-paths.ts';
 
 export interface TRPCContext {
   db: PrismaClient;
@@ -70,9 +71,16 @@ function requireAccess(level: AccessLevel) {
   });
 }
 
+/** Readers who may not change anything are never shown server paths (see server-paths.ts). */
+const hidePathsFromReaders = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok || decideAccess(ctx.policy, ctx.headers, 'write').allowed) return result;
+  return { ...result, data: hideServerPaths(result.data) };
+});
+
 /** No access check: only for what the sign-in flow needs. */
 export const publicProcedure = procedure;
 /** Reading runs, reports, workers, presets. */
-export const readProcedure = procedure.use(requireAccess('read'));
+export const readProcedure = procedure.use(requireAccess('read')).use(hidePathsFromReaders);
 /** Queueing, cancelling, retrying, deleting. */
 export const writeProcedure = procedure.use(requireAccess('write'));

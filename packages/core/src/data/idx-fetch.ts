@@ -3,12 +3,13 @@
  * `<dataDir>/<name>/`, trying each mirror in turn and refusing any file whose md5 is not the official one.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { downloadFile } from './download.ts';
+import { downloadFile, withHeadroom } from './download.ts';
 import { md5OfFile } from './file-checksums.ts';
-import { idxSources, type IdxDatasetName } from './dataset-sources.ts';
+import { IDX_FILE_BYTES, idxSources, type IdxDatasetName } from './dataset-sources.ts';
 import { IDX_FILES } from './idx.ts';
+import { verifyIdxFolder } from './idx-verify.ts';
 
 export { IDX_SOURCES, type IdxDatasetName } from './dataset-sources.ts';
 
@@ -29,6 +30,9 @@ export async function fetchIdxDataset(
   const source = idxSources(options.sourcesFile)[name];
   const dir = path.join(path.resolve(options.dataDir), name);
   await mkdir(dir, { recursive: true });
+  // Already here and verified by contents (a re-compressed or gunzipped copy counts): nothing to do.
+  if (await verifyIdxFolder(name, dir, source).then(() => true, () => false))
+    return { dir, downloaded: [] };
   const downloaded: string[] = [];
   for (const base of Object.values(IDX_FILES)) {
     const file = `${base}.gz`;
@@ -40,10 +44,14 @@ export async function fetchIdxDataset(
       try {
         await downloadFile(mirror + file, target, {
           expectedMd5,
+          // A .gz is never much larger than what it holds (stored blocks add a few bytes per 64 KiB).
+          maxBytes: withHeadroom(IDX_FILE_BYTES[base] ?? 0),
           onProgress,
           connectTimeoutMs,
           label: `${name} ${file}`,
         });
+        // The loader reads a plain file before its .gz: one left from before must not shadow this.
+        await rm(path.join(dir, base), { force: true });
         downloaded.push(file);
         break;
       } catch (error) {

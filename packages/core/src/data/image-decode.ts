@@ -21,7 +21,12 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
 
 /** Why a file was refused: past a limit, not an image, or an image that does not decode. */
 export type RejectionKind =
-  'too-many-pixels' | 'file-too-large' | 'not-an-image' | 'corrupt' | 'unreadable';
+  | 'too-many-pixels'
+  | 'too-costly'
+  | 'file-too-large'
+  | 'not-an-image'
+  | 'corrupt'
+  | 'unreadable';
 
 export class ImageRejected extends Error {
   override name = 'ImageRejected';
@@ -44,7 +49,17 @@ export interface ImageHeader {
   format: 'png' | 'jpeg';
   width: number;
   height: number;
+  /** JPEG: progressive (every scan revisits the whole frame). */
+  progressive?: boolean;
+  /** JPEG: scans counted (stops counting past MAX_JPEG_SCANS). */
+  scans?: number;
 }
+
+/** Decodes a file's bytes within limits: decodeImage here, or a worker pool's off the event loop. */
+export type ImageDecoder = (
+  bytes: Uint8Array,
+  limits: ImageLimits,
+) => DecodedImage | Promise<DecodedImage>;
 
 function isPng(bytes: Uint8Array): boolean {
   return bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
@@ -57,25 +72,72 @@ function isJpeg(bytes: Uint8Array): boolean {
 const u16 = (bytes: Uint8Array, at: number) => ((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0);
 const u32 = (bytes: Uint8Array, at: number) => u16(bytes, at) * 65536 + u16(bytes, at + 2);
 
-/** A JPEG's frame size, from its first start-of-frame marker (SOF0–SOF15 but DHT, JPG and DAC). */
-function jpegSize(bytes: Uint8Array): { width: number; height: number } {
+/**
+ * A JPEG's cost before decoding it: each scan is a pass over every block of the frame, and a
+ * progressive file may have any number of scans (a 200 KB file with 4096² pixels and 5,000 near-empty
+ * scans takes minutes to decode). So the whole marker structure is walked — entropy-coded data skipped
+ * with a native byte search — counting scans, stopping as soon as there are too many.
+ */
+const JPEG_PROGRESSIVE_FRAMES = [0xc2, 0xc6, 0xca, 0xce];
+
+function jpegStructure(
+  bytes: Uint8Array,
+  maxScans: number,
+): { width: number; height: number; progressive: boolean; scans: number } {
+  let frame: { width: number; height: number; progressive: boolean } | null = null;
+  let scans = 0;
   let at = 2;
-  while (at + 9 < bytes.length) {
-    if (bytes[at] !== 0xff) throw new ImageRejected('corrupt JPEG (no frame header)');
+  while (at + 3 < bytes.length) {
+    if (bytes[at] !== 0xff) throw new ImageRejected('corrupt JPEG (bad marker)');
     const marker = bytes[at + 1] ?? 0;
     if (marker === 0xff) {
       at += 1; // fill byte
       continue;
     }
-    if (marker === 0xd9 || marker === 0xda) break; // end of image / start of scan before any frame
+    if (marker === 0xd9) break; // end of image
+    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      at += 2; // restart markers and TEM stand alone
+      continue;
+    }
     const length = u16(bytes, at + 2);
-    const isFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
-    if (isFrame) return { height: u16(bytes, at + 5), width: u16(bytes, at + 7) };
     if (length < 2) throw new ImageRejected('corrupt JPEG (bad segment length)');
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker);
+    if (isFrame && frame === null) {
+      frame = {
+        height: u16(bytes, at + 5),
+        width: u16(bytes, at + 7),
+        progressive: JPEG_PROGRESSIVE_FRAMES.includes(marker),
+      };
+    }
     at += 2 + length;
+    if (marker !== 0xda) continue;
+    // Start of scan: its entropy-coded data runs to the next marker that is not a stuffed 0xFF00
+    // or a restart marker.
+    if (frame === null) throw new ImageRejected('corrupt JPEG (no frame header)');
+    scans += 1;
+    if (scans > maxScans) break;
+    for (;;) {
+      at = bytes.indexOf(0xff, at);
+      if (at < 0) {
+        at = bytes.length;
+        break;
+      }
+      const next = bytes[at + 1] ?? 0;
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) at += next === 0xff ? 1 : 2;
+      else break;
+    }
   }
-  throw new ImageRejected('corrupt JPEG (no frame header)');
+  if (frame === null) throw new ImageRejected('corrupt JPEG (no frame header)');
+  return { ...frame, scans };
 }
+
+/** At most this many scans in a JPEG (a progressive photo has about 10; libjpeg's own warning: 100). */
+export const MAX_JPEG_SCANS = 100;
+/**
+ * A progressive JPEG's pixels × scans at most: every scan revisits every block of the frame, so this
+ * bounds its decoding time whatever the scans hold (4096² pixels in 12 scans is the most allowed).
+ */
+export const MAX_PROGRESSIVE_PIXEL_SCANS = 4096 * 4096 * 12;
 
 /** Format and size from the first bytes of a file; throws ImageRejected for anything else. */
 export function readImageHeader(bytes: Uint8Array): ImageHeader {
@@ -85,13 +147,13 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader {
       throw new ImageRejected('corrupt PNG (no IHDR header)');
     return { format: 'png', width: u32(bytes, 16), height: u32(bytes, 20) };
   }
-  if (isJpeg(bytes)) return { format: 'jpeg', ...jpegSize(bytes) };
+  if (isJpeg(bytes)) return { format: 'jpeg', ...jpegStructure(bytes, MAX_JPEG_SCANS) };
   throw new ImageRejected('not a PNG or JPEG file', 'not-an-image');
 }
 
-/** Refuses a header over the limits (or of no size) with the reason. */
+/** Refuses a header over the limits (or of no size), or a JPEG too costly to decode, with the reason. */
 export function checkImageHeader(header: ImageHeader, limits: ImageLimits): void {
-  const { width, height } = header;
+  const { width, height, scans = 1 } = header;
   if (width < 1 || height < 1) throw new ImageRejected(`empty image (${width}×${height})`);
   if (width * height > limits.maxPixels) {
     throw new ImageRejected(
@@ -99,6 +161,17 @@ export function checkImageHeader(header: ImageHeader, limits: ImageLimits): void
       'too-many-pixels',
     );
   }
+  if (scans > MAX_JPEG_SCANS)
+    throw new ImageRejected(
+      `JPEG with more than ${MAX_JPEG_SCANS} scans: too costly to decode`,
+      'too-costly',
+    );
+  if (header.progressive && width * height * scans > MAX_PROGRESSIVE_PIXEL_SCANS)
+    throw new ImageRejected(
+      `progressive JPEG of ${width}×${height} pixels in ${scans} scans: too costly to decode ` +
+        `(at most ${(MAX_PROGRESSIVE_PIXEL_SCANS / 1e6).toFixed(0)} million pixels × scans)`,
+      'too-costly',
+    );
 }
 
 /** Refuses a file larger than the byte limit before it is read. */

@@ -6,7 +6,7 @@
  * and skip reports name files relative to the folder, never by their server path.
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   checkImageFileSize,
@@ -14,6 +14,7 @@ import {
   decodeImage,
   ImageRejected,
   rgbaToRgb,
+  type ImageDecoder,
   type ImageLimits,
 } from './image-decode.ts';
 import { resizeBilinear } from './image-ops.ts';
@@ -37,17 +38,39 @@ export interface ImageFolderOptions {
   limits?: ImageLimits;
 }
 
-/** An image file's bytes, refused (ImageRejected) past the byte limit before it is read. */
+/**
+ * An image file's bytes, refused (ImageRejected) when it is not a regular file (a device such as
+ * /dev/zero never ends) or past the byte limit before it is read; never more than the limit is read,
+ * even from a file that grows meanwhile.
+ */
 export async function readImageFile(
   file: string,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
 ): Promise<Buffer> {
+  let handle;
   try {
-    checkImageFileSize((await stat(file)).size, limits);
-    return await readFile(file);
+    handle = await open(file, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ImageRejected(code === 'ENOENT' ? 'no such file' : 'the file cannot be read', 'unreadable');
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new ImageRejected('not a regular file', 'unreadable');
+    checkImageFileSize(info.size, limits);
+    const bytes = Buffer.alloc(info.size);
+    let read = 0;
+    while (read < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, read, bytes.length - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return bytes.subarray(0, read);
   } catch (error) {
     if (error instanceof ImageRejected) throw error;
     throw new ImageRejected('the file cannot be read', 'unreadable');
+  } finally {
+    await handle.close();
   }
 }
 
@@ -59,8 +82,10 @@ export async function loadFolderImage(
   file: string,
   size: number,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+  /** Where to decode (default here; a server passes its worker pool's). */
+  decode: ImageDecoder = decodeImage,
 ): Promise<Uint8Array> {
-  const decoded = decodeImage(await readImageFile(file, limits), limits);
+  const decoded = await decode(await readImageFile(file, limits), limits);
   return resizeBilinear(
     rgbaToRgb(decoded),
     { height: decoded.height, width: decoded.width, channels: 3 },

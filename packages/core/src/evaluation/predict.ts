@@ -12,6 +12,8 @@ import {
   decodeImage,
   ImageRejected,
   rgbaToRgb,
+  type DecodedImage,
+  type ImageDecoder,
   type ImageLimits,
 } from '../data/image-decode.ts';
 import { resizeBilinear } from '../data/image-ops.ts';
@@ -48,6 +50,21 @@ function rgbToGrey(rgb: Uint8Array): Uint8Array {
   return grey;
 }
 
+/** A decoded image as the dataset stores images (HWC uint8 at storedImageShape). */
+export function storedImageFromDecoded(
+  decoded: DecodedImage,
+  config: Pick<RunConfig, 'dataset' | 'inputSize'>,
+): Uint8Array {
+  const { size, channels } = storedImageShape(config);
+  const rgb = resizeBilinear(
+    rgbaToRgb(decoded),
+    { height: decoded.height, width: decoded.width, channels: 3 },
+    size,
+    size,
+  );
+  return channels === 1 ? rgbToGrey(rgb) : rgb;
+}
+
 /**
  * A PNG or JPEG file's bytes as the dataset stores images (HWC uint8 at storedImageShape). Throws
  * ImageRejected for files over the limits or that do not decode.
@@ -57,15 +74,7 @@ export function imageForPrediction(
   config: Pick<RunConfig, 'dataset' | 'inputSize'>,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
 ): Uint8Array {
-  const { size, channels } = storedImageShape(config);
-  const decoded = decodeImage(bytes, limits);
-  const rgb = resizeBilinear(
-    rgbaToRgb(decoded),
-    { height: decoded.height, width: decoded.width, channels: 3 },
-    size,
-    size,
-  );
-  return channels === 1 ? rgbToGrey(rgb) : rgb;
+  return storedImageFromDecoded(decodeImage(bytes, limits), config);
 }
 
 /** Class probabilities, one row per stored-shape image (row-major [images × classes]). */
@@ -105,14 +114,18 @@ export async function predictStoredImages(
 export type ImagePrediction =
   { ok: true; top: ClassProbability[]; probabilities: number[] } | { ok: false; error: string };
 
-/** A file's bytes as imageForPrediction makes them, or the reason (for a reader) it was refused. */
-export function decodeForPrediction(
+/**
+ * A file's bytes as imageForPrediction makes them, or the reason (for a reader) it was refused.
+ * `decode` may decode elsewhere (a server passes its worker pool's, to keep its event loop free).
+ */
+export async function decodeForPrediction(
   bytes: Uint8Array,
   config: Pick<RunConfig, 'dataset' | 'inputSize'>,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
-): Uint8Array | string {
+  decode: ImageDecoder = decodeImage,
+): Promise<Uint8Array | string> {
   try {
-    return imageForPrediction(bytes, config, limits);
+    return storedImageFromDecoded(await decode(bytes, limits), config);
   } catch (error) {
     if (error instanceof ImageRejected) return error.message;
     throw error;

@@ -102,7 +102,31 @@ export async function loadLayersModelFromFiles(
       ? Promise.resolve(bytes)
       : Promise.reject(new Error(`the model's weight file ${file} is missing`));
   });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  return loadFreeingOnFailure(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
+}
+
+/**
+ * Runs a model load and, when it fails (a topology whose weights do not fit, a 100,000-unit layer
+ * with a tiny weights file), disposes every variable and tensor it made: tfjs builds the model's
+ * variables before it finds out, and would leave them behind on every failed try. The load must not be
+ * interleaved with other TensorFlow.js work (its tensors would count as the load's).
+ */
+export async function loadFreeingOnFailure(
+  load: () => Promise<tf.LayersModel>,
+): Promise<tf.LayersModel> {
+  const engine = tf.engine();
+  const variablesBefore = new Set(Object.keys(engine.state.registeredVariables));
+  engine.startScope();
+  try {
+    const model = await load();
+    engine.endScope();
+    return model;
+  } catch (error) {
+    engine.endScope();
+    for (const [name, variable] of Object.entries(engine.state.registeredVariables))
+      if (!variablesBefore.has(name)) variable.dispose();
+    throw error;
+  }
 }
 
 /** Writes a model as `dir/model.json` + `dir/weights.bin` (dir is created). */

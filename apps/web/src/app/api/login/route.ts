@@ -4,11 +4,13 @@
  */
 import { webEnv } from '~/env.ts';
 import { isSameOriginRequest, safeNextPath, TOKEN_COOKIE, tokenMatches } from '~/server/access.ts';
+import { limitBody, MAX_LOGIN_BODY_BYTES } from '~/server/request-body.ts';
 import { textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
 
 const THIRTY_DAYS_S = 30 * 24 * 3600;
+
 
 function redirect(location: string, cookie?: string): Response {
   const headers = new Headers({ location });
@@ -19,9 +21,11 @@ function redirect(location: string, cookie?: string): Response {
 export async function POST(request: Request): Promise<Response> {
   if (!isSameOriginRequest(request.headers))
     return textResponse(403, 'sign in from the dashboard itself');
+  const limited = await limitBody(request, MAX_LOGIN_BODY_BYTES);
+  if (limited instanceof Response) return limited;
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await limited.formData();
   } catch {
     return textResponse(400, 'expected a form with a "token" field');
   }

@@ -5,7 +5,8 @@
 import { formatZodIssue } from '@convlab/core/schema';
 import { listRuns, runsToCsv } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { hideServerPaths } from '~/server/server-paths.ts';
 import { listRunsInputSchema } from '~/server/routers/runs/index.ts';
 
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!filters.success)
     return textResponse(400, `invalid ${formatZodIssue(filters.error, 'filter')}`);
   const runs = await listRuns(await getDb(), { ...filters.data, limit: 1000 });
-  return new Response(runsToCsv(runs), {
+  return new Response(runsToCsv(mayWrite(request) ? runs : hideServerPaths(runs)), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="convlab-runs.csv"',

@@ -4,7 +4,8 @@
  */
 import { getSweepDetail, sweepToCsv } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { hideServerPaths } from '~/server/server-paths.ts';
 import { sweepIdSchema } from '~/server/routers/sweeps/index.ts';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ export async function GET(
   if (!sweepIdSchema.safeParse(id).success) return textResponse(400, 'not a sweep id');
   const sweep = await getSweepDetail(await getDb(), id);
   if (!sweep) return textResponse(404, `no sweep with id ${id}`);
-  return new Response(sweepToCsv(sweep), {
+  return new Response(sweepToCsv(mayWrite(request) ? sweep : hideServerPaths(sweep)), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="convlab-sweep-${id}.csv"`,
