@@ -253,6 +253,20 @@ describe('convlab CLI', () => {
     expect(usage.stderr).toMatch(/usage: convlab predict/);
   });
 
+  it('refuses a device or folder given as an image at once, reading nothing of it', async () => {
+    const id = trainedRunId;
+    if (!id) throw new Error('the training test must run first');
+    const started = performance.now();
+    const result = await sandbox.cli(['predict', id, '/dev/zero', sandbox.dir, '--json']);
+    expect(result.code, result.stderr).toBe(3);
+    expect(performance.now() - started).toBeLessThan(30_000);
+    const output = JSON.parse(result.stdout) as { predictions: { file: string; error: string }[] };
+    expect(output.predictions).toEqual([
+      { file: '/dev/zero', ok: false, error: 'not a regular file' },
+      { file: sandbox.dir, ok: false, error: 'not a regular file' },
+    ]);
+  });
+
   it('trains an image folder inside the dataset roots and reports the files it skipped', async () => {
     const datasets = path.join(sandbox.dir, 'datasets');
     const root = path.join(datasets, 'shapes');

@@ -63,7 +63,9 @@ describe('convlab data', () => {
     expect(table.stdout).toMatch(/synthetic +present/);
     const help = await sandbox.cli(['data', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/convlab data import <cifar10\|mnist\|fashion-mnist> <folder\|file>/);
+    expect(help.stdout).toMatch(
+      /convlab data import <cifar10\|mnist\|fashion-mnist> <folder\|file>/,
+    );
   });
 
   it('imports a re-compressed copy, lists it present, and trains on it', async () => {
@@ -71,7 +73,11 @@ describe('convlab data', () => {
     await writeGzippedIdx(copy, contents, 1);
     const imported = await sandbox.cli(['data', 'import', 'mnist', copy, '--json'], env);
     expect(imported.code, imported.stderr).toBe(0);
-    const result = JSON.parse(imported.stdout) as { dir: string; verified: string; files: unknown[] };
+    const result = JSON.parse(imported.stdout) as {
+      dir: string;
+      verified: string;
+      files: unknown[];
+    };
     expect(result).toMatchObject({
       dir: path.join(sandbox.dir, 'datasets', 'mnist'),
       verified: 'sha256 of the decompressed contents',

@@ -172,6 +172,30 @@ describe('trainer daemon faults', () => {
     expect(shown.stdout).toMatch(/error:.*epochs/);
   });
 
+  it('fails a config that can never work on attempt 1, with its own message', async () => {
+    // A transfer preset without a backbone, written past the API: building the model throws a plain
+    // Error every time. It must not be retried (nor requeued while its process still ends).
+    const id = await sandbox.queue([...TINY, '--epochs', '1']);
+    const stored = await runOf(id);
+    await sandbox.db().run.update({
+      where: { id },
+      data: {
+        config: JSON.stringify({
+          ...JSON.parse(stored.config),
+          preset: 'seed-transfer',
+          backbone: null,
+        }),
+      },
+    });
+    const trainer = sandbox.startTrainer(['--once', '--concurrency', '2']);
+    expect((await trainer.exited).code, trainer.output()).toBe(0);
+    const run = await runOf(id);
+    expect(run.status).toBe('failed');
+    expect(run.attempts).toBe(1);
+    expect(run.error).toMatch(/needs a backbone/);
+    expect(run.error).not.toMatch(/exited with code/);
+  });
+
   it('two daemons on one queue complete every run exactly once', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 6; i++)

@@ -476,8 +476,12 @@ describe('dashboard in a browser', () => {
     // the official files, same contents), imported from a folder inside the dataset roots.
     const copy = path.join(tempDir, 'datasets', 'downloads', 'fashion-mnist');
     cpSync('/usr/share/datasets/fashion-mnist', copy, { recursive: true });
-    const fashion = page.locator('[data-testid="builtin-datasets"] tr[data-dataset="fashion-mnist"]');
-    await expect.poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 }).toBe('missing');
+    const fashion = page.locator(
+      '[data-testid="builtin-datasets"] tr[data-dataset="fashion-mnist"]',
+    );
+    await expect
+      .poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('missing');
     await page.locator('#import-name').selectOption('fashion-mnist');
     await page.locator('#import-path').fill(tempDir);
     await page.getByRole('button', { name: 'Import' }).click();
@@ -489,7 +493,9 @@ describe('dashboard in a browser', () => {
     await expect
       .poll(() => page.getByTestId('import-notice').textContent(), { timeout: 30_000 })
       .toMatch(/Imported fashion-mnist: 4 files, sha256 of the decompressed contents verified/);
-    await expect.poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 }).toBe('present');
+    await expect
+      .poll(() => fashion.getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('present');
     await expect(fashion.textContent()).resolves.toContain('60,000 / 10,000');
 
     // 2. An image folder: refused outside the dataset roots, then registered and checked.
@@ -644,5 +650,12 @@ describe('the dashboard server refuses to start unsafely', () => {
     expect(noToken.code).not.toBe(0);
     expect(noToken.stderr.trim().split('\n')).toHaveLength(1);
     expect(noToken.stderr).toMatch(/CONVLAB_TOKEN: required/);
+    // Every -H counts: a loopback one first does not hide a later 0.0.0.0 (which Next binds).
+    const twoHosts = await startServer(['-H', '127.0.0.1', '-H', '0.0.0.0', '-p', port], {
+      HOST: '127.0.0.1',
+    });
+    expect(twoHosts.code).not.toBe(0);
+    expect(twoHosts.stderr.trim().split('\n')).toHaveLength(1);
+    expect(twoHosts.stderr).toMatch(/listens on 0\.0\.0\.0/);
   });
 });

@@ -1,14 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  buildModel,
-  buildReport,
-  DEFAULT_IMAGE_LIMITS,
-  encodeImagePng,
-  evaluateModel,
-  initBackend,
-  saveModelToDir,
-} from '@convlab/core';
+import { DEFAULT_IMAGE_LIMITS } from '@convlab/core';
 import { runDir } from '@convlab/core/paths';
 import { saveReport } from '@convlab/db';
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +11,7 @@ import {
   predictImageFiles,
 } from '~/server/run-predictor.ts';
 import { loadTestSet } from '~/server/test-images.ts';
+import { createCompletedRun } from './completed-run.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;
@@ -30,57 +23,7 @@ let pngOf: (index: number) => Buffer;
 /** A completed run with a real (seeded, untrained) tiny-cnn model and the report evaluation gave it. */
 beforeAll(async () => {
   t = await createTestDatabase();
-  await initBackend();
-  const caller = t.caller();
-  ({ id: runId } = await caller.runs.queue({
-    config: { preset: 'tiny-cnn', dataset: 'synthetic', epochs: 1, trainLimit: 100, testLimit: 40 },
-  }));
-  const { run } = await caller.runs.detail({ id: runId });
-  if (!run.config) throw new Error('expected a valid config');
-  const testSet = await loadTestSet(run.config);
-  classNames = testSet.classNames;
-  const built = await buildModel(run.config, classNames.length);
-  const evaluation = await evaluateModel(built.model, testSet.images, {
-    inputSize: built.inputSize,
-    scaling: built.inputScaling,
-  });
-  evaluated = evaluation.probs;
-  await saveModelToDir(built.model, path.join(runDir(runId), 'model'));
-  built.model.dispose();
-  const dataset = {
-    name: 'synthetic',
-    classNames,
-    train: testSet.images,
-    val: testSet.images,
-    test: testSet.images,
-    skipped: { count: 0, byKind: {}, examples: [] },
-  };
-  await saveReport(
-    t.db,
-    runId,
-    buildReport(
-      dataset,
-      [
-        {
-          epoch: 1,
-          phase: 'train',
-          loss: 2.3,
-          acc: 0.1,
-          valLoss: 2.3,
-          valAcc: 0.1,
-          lr: 1e-3,
-          seconds: 1,
-        },
-      ],
-      evaluation,
-      5,
-    ),
-  );
-  await t.db.run.update({
-    where: { id: runId },
-    data: { status: 'completed', finishedAt: new Date() },
-  });
-  pngOf = (index) => encodeImagePng(testSet.images, index);
+  ({ runId, evaluated, classNames, pngOf } = await createCompletedRun(t));
 });
 afterAll(async () => {
   await clearModelCache();

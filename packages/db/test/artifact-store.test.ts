@@ -6,6 +6,7 @@ import {
   defaultArtifactStoreKind,
   enqueueRun,
   readFolderAsArtifacts,
+  runFolderFile,
   writeArtifactsToFolder,
   type ArtifactStore,
 } from '../src/index.ts';
@@ -129,5 +130,18 @@ describe('the folder artifact store', () => {
     expect((await store.list(runId, 'model/')).map((e) => e.path)).toEqual(['model/model.json']);
     await store.remove(runId);
     expect(await store.list(runId)).toEqual([]);
+  });
+
+  it('does not follow a run folder that is itself a link', async () => {
+    const store = createArtifactStore(temp.db);
+    const runId = (await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } })).id;
+    const elsewhere = path.join(temp.dir, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(path.join(elsewhere, 'report.json'), '{"secret":true}');
+    mkdirSync(path.join(temp.dir, 'runs'), { recursive: true });
+    symlinkSync(elsewhere, path.join(temp.dir, 'runs', runId));
+    expect(await store.read(runId, 'report.json')).toBeNull();
+    expect(await store.list(runId)).toEqual([]);
+    expect(await runFolderFile(runId, 'report.json')).toBeNull();
   });
 });

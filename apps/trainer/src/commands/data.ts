@@ -45,10 +45,16 @@ function printStatuses(statuses: DatasetStatus[]): void {
   for (const s of statuses) if (s.problem) console.log(`\n${s.name}: ${s.problem}`);
 }
 
-function datasetArgument(dataset: string | undefined, verb: string): (typeof FETCHABLE_DATASETS)[number] {
+function datasetArgument(
+  dataset: string | undefined,
+  verb: string,
+): (typeof FETCHABLE_DATASETS)[number] {
   if (!dataset) throw new CliError(DATA_USAGE, 2);
   if (!isFetchableDataset(dataset))
-    throw new CliError(`cannot ${verb} "${dataset}": the built-in datasets are ${FETCHABLE_DATASETS.join(', ')}`, 2);
+    throw new CliError(
+      `cannot ${verb} "${dataset}": the built-in datasets are ${FETCHABLE_DATASETS.join(', ')}`,
+      2,
+    );
   return dataset;
 }
 
@@ -92,7 +98,8 @@ export async function dataCommand(args: string[]): Promise<number> {
     }
     case 'import': {
       const name = datasetArgument(dataset, 'import');
-      if (sources.length === 0) throw new CliError(`name the folder or files to import ${name} from\n${DATA_USAGE}`, 2);
+      if (sources.length === 0)
+        throw new CliError(`name the folder or files to import ${name} from\n${DATA_USAGE}`, 2);
       const result = await importDataset(name, sources, { dataDir, onProgress });
       if (values.json) console.log(JSON.stringify(result));
       else

@@ -99,7 +99,8 @@ const fetchJobs = new Map<string, FetchJob>();
 export function startFetch(name: FetchableDataset): FetchJob {
   const running = fetchJobs.get(name);
   if (running?.state === 'running') return running;
-  if (importing.has(name)) throw new DatasetBusyError(`${name} is being imported; wait for it to end`);
+  if (importing.has(name))
+    throw new DatasetBusyError(`${name} is being imported; wait for it to end`);
   const job: FetchJob = {
     name,
     state: 'running',

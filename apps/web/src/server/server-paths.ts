@@ -15,7 +15,11 @@ export function hidePathsInText(text: string): string {
 export function hideServerPaths<T>(value: T): T {
   if (typeof value === 'string') return hidePathsInText(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => hideServerPaths(item)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  )
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [key, hideServerPaths(item)]),
     ) as T;

