@@ -82,8 +82,18 @@ function durable<T>(db: PrismaClient, what: string, action: () => Promise<T>): P
       return action();
     },
     { logger, what },
-  );
+  ).catch((error: unknown) => {
+    if (isTransientDatabaseError(error))
+      throw new DatabaseUnavailable(
+        `${what}: the database stayed unreachable (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    throw error;
+  });
 }
+
+/** A durable write gave up on an unreachable database: the one failure worth another attempt. */
+class DatabaseUnavailable extends Error {}
 
 /** Runs a step whose errors are the run's own (bad config, missing dataset), prefixed with the step. */
 async function permanent<T>(what: string, action: () => Promise<T> | T): Promise<T> {
@@ -316,9 +326,9 @@ async function main(): Promise<number> {
     }
     const message = error instanceof Error ? error.message : String(error);
     // A run that threw fails for good, with its own message: the same config on the same data throws
-    // again. Retries are for what can pass — an unreachable database here, and a crashed or killed
-    // process, which the daemon sees and requeues.
-    const retryable = isTransientDatabaseError(error);
+    // again. Retries are for what can pass — a database that stayed unreachable for a write here, and
+    // a crashed or killed process, which the daemon sees and requeues.
+    const retryable = error instanceof DatabaseUnavailable;
     logger.error({ event: 'run.failed', err: error, retryable }, message);
     await durable(db, 'recording the failure', () =>
       failRun(db, runId, message, { retryable }),

@@ -10,6 +10,7 @@ import { saveReport } from '@convlab/db';
 import * as tf from '@tensorflow/tfjs';
 import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as FilesRoute from '~/app/api/runs/[id]/files/[...path]/route.ts';
 import type * as LoginRoute from '~/app/api/login/route.ts';
 import type * as RunsCsvRoute from '~/app/api/runs.csv/route.ts';
 import { checkListeningHost, listeningHosts } from '~/env.ts';
@@ -28,6 +29,7 @@ const PRIVATE: AccessPolicy = { loopback: false, token: TOKEN, publicReads: fals
 
 let t: TestDatabase;
 let run: CompletedRun;
+let files: typeof FilesRoute;
 let login: typeof LoginRoute;
 let runsCsv: typeof RunsCsvRoute;
 
@@ -39,6 +41,7 @@ beforeAll(async () => {
   process.env.CONVLAB_TOKEN = TOKEN;
   process.env.CONVLAB_PUBLIC_READS = '1';
   process.env.CONVLAB_DATASET_ROOTS = path.join(t.dir, 'datasets');
+  files = await import('~/app/api/runs/[id]/files/[...path]/route.ts');
   login = await import('~/app/api/login/route.ts');
   runsCsv = await import('~/app/api/runs.csv/route.ts');
   run = await createCompletedRun(t);
@@ -288,6 +291,28 @@ describe('server paths and readers', () => {
     expect(csv.status).toBe(200);
     expect(csvText).toContain('folder:…/pets');
     expect(csvText).not.toContain(t.dir);
+
+    // report.json holds the config: downloaded by a reader, its paths are cut too.
+    const { id } = await t.caller().runs.queue({ config: { preset: 'tiny-cnn' } });
+    mkdirSync(runDir(id), { recursive: true });
+    writeFileSync(
+      path.join(runDir(id), 'report.json'),
+      JSON.stringify({ config: { dataset: `folder:${folder}` }, testAcc: 0.5 }),
+    );
+    const report = (headers: Record<string, string>) =>
+      files.GET(
+        new Request(`http://dash.example/api/runs/${id}/files/report.json`, {
+          headers: { host: 'dash.example', ...headers },
+        }),
+        { params: Promise.resolve({ id, path: ['report.json'] }) },
+      );
+    const forReader = await report({});
+    expect(forReader.status).toBe(200);
+    expect(JSON.parse(await forReader.text())).toEqual({
+      config: { dataset: 'folder:…/pets' },
+      testAcc: 0.5,
+    });
+    expect(await (await report({ 'x-convlab-token': TOKEN })).text()).toContain(folder);
   });
 
   it('refuses a start-up command line where any -H is off loopback', () => {

@@ -120,6 +120,13 @@ async function ownRunDir(runId: string): Promise<string | null> {
   return info?.isDirectory() ? dir : null;
 }
 
+/** Writing into a run folder that is a link would write wherever it points: refused. */
+async function refuseLinkedRunDir(runId: string): Promise<void> {
+  const info = await lstat(runDir(runId)).catch(() => null);
+  if (info && !info.isDirectory())
+    throw new Error(`the run folder of ${runId} is not a folder (a link?); refusing to write into it`);
+}
+
 /**
  * A run's file in its folder under CONVLAB_RUNS_DIR, as a plain file that resolves inside that folder
  * (never through a link a run folder might hold, nor a run folder that is a link); null when it is
@@ -170,11 +177,14 @@ function folderStore(): ArtifactStore {
     },
     async replace(runId, prefix, files) {
       if (!prefix.endsWith('/')) throw new Error('the folder store replaces whole folders');
+      await refuseLinkedRunDir(runId);
       const target = path.join(runDir(runId), ...prefix.slice(0, -1).split('/'));
       await writeFilesAsFolder(target, prefix, files);
     },
     async remove(runId, prefix = '') {
+      // A run folder that is a link: the link goes, never anything where it points.
       if (prefix === '') return rm(runDir(runId), { recursive: true, force: true });
+      if ((await ownRunDir(runId)) === null) return;
       await rm(path.join(runDir(runId), ...prefix.replace(/\/$/, '').split('/')), {
         recursive: true,
         force: true,

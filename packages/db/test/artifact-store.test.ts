@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -143,5 +143,12 @@ describe('the folder artifact store', () => {
     expect(await store.read(runId, 'report.json')).toBeNull();
     expect(await store.list(runId)).toEqual([]);
     expect(await runFolderFile(runId, 'report.json')).toBeNull();
+    // Nor is anything written or deleted where it points.
+    await expect(
+      store.replace(runId, 'model/', [{ path: 'model/model.json', bytes: bytes('{}') }]),
+    ).rejects.toThrow(/not a folder \(a link\?\)/);
+    await store.remove(runId, 'report.json');
+    expect(existsSync(path.join(elsewhere, 'report.json'))).toBe(true);
+    expect(existsSync(path.join(elsewhere, 'model'))).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { FETCHABLE_DATASETS, fetchDataset, isFetchableDataset } from '@convlab/c
 import { datasetsDir } from '@convlab/core/paths';
 import { BUILTIN_DATASETS } from '@convlab/core/schema';
 import { CliError } from '../cli-error.ts';
-import { formatTable } from '../text-table.ts';
+import { formatTable, printable } from '../text-table.ts';
 
 const NAMES = FETCHABLE_DATASETS.join('|');
 export const DATA_USAGE = `usage: convlab data list [--json] [--data-dir DIR]
@@ -42,7 +42,7 @@ function printStatuses(statuses: DatasetStatus[]): void {
       ]),
     ),
   );
-  for (const s of statuses) if (s.problem) console.log(`\n${s.name}: ${s.problem}`);
+  for (const s of statuses) if (s.problem) console.log(`\n${s.name}: ${printable(s.problem)}`);
 }
 
 function datasetArgument(
@@ -52,7 +52,7 @@ function datasetArgument(
   if (!dataset) throw new CliError(DATA_USAGE, 2);
   if (!isFetchableDataset(dataset))
     throw new CliError(
-      `cannot ${verb} "${dataset}": the built-in datasets are ${FETCHABLE_DATASETS.join(', ')}`,
+      `cannot ${verb} ${JSON.stringify(dataset)}: the built-in datasets are ${FETCHABLE_DATASETS.join(', ')}`,
       2,
     );
   return dataset;

@@ -12,6 +12,8 @@ export const MAX_LOGIN_BODY_BYTES = 4096;
  */
 export const MAX_BUFFERED_BODY_BYTES = 100 * 1024 * 1024;
 let bufferedBodyBytes = 0;
+/** The longest a body may take to arrive (34 MiB at 1 MB/s is about 36 s). */
+export const BODY_DEADLINE_MS = 60_000;
 
 /**
  * The request with its body read, or a 413 response when the body is (or turns out to be) larger than
@@ -30,9 +32,21 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Req
   const chunks: Uint8Array[] = [];
   let received = 0;
   const reader = request.body.getReader();
+  // A body trickled in slowly would hold its share of the budget for ever: it has a deadline.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), BODY_DEADLINE_MS);
+  });
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next === 'late') {
+        await reader.cancel();
+        return new Response(`request body not received within ${BODY_DEADLINE_MS / 1000} s`, {
+          status: 408,
+        });
+      }
+      const { done, value } = next;
       if (done) break;
       received += value.byteLength;
       bufferedBodyBytes += value.byteLength;
@@ -43,6 +57,7 @@ export async function limitBody(request: Request, maxBytes: number): Promise<Req
       chunks.push(value);
     }
   } finally {
+    clearTimeout(timer);
     bufferedBodyBytes -= received;
   }
   return new Request(request.url, {

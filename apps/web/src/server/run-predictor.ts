@@ -80,6 +80,8 @@ async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel
   const loading = readRunModelFiles(db, runId).then(async (source) => {
     let model: tf.LayersModel;
     try {
+      // Loads run inside oneAtATime's turn, one at a time and with no prediction beside them: what
+      // loadLayersModelFromFiles needs to free exactly the load's tensors when it fails.
       model = await loadLayersModelFromFiles(source.files);
     } catch (error) {
       throw modelUnusable(runId, error);

@@ -4,8 +4,11 @@
  * naming a file — are cut to their last part (`folder:/srv/data/pets` → `folder:…/pets`).
  */
 
-/** An absolute path: `/` then one or more `segment/`, then the last segment (URLs' `//` never match). */
-const ABSOLUTE_PATH = /(^|[\s"'(=:,[])\/(?:[^\s"'()/,;[\]]+\/)+([^\s"'()/,;[\]]*)/g;
+/**
+ * An absolute path: `/` then one or more `segment/`, then the last segment, after a boundary (start,
+ * space, quote, bracket, `=`, `:`, `,`, a backtick) or `file://`. URLs' `//host` never match.
+ */
+const ABSOLUTE_PATH = /(^|[\s"'(=:,[`]|file:\/\/)\/(?:[^\s"'()/,;[\]`]+\/)+([^\s"'()/,;[\]`]*)/g;
 
 export function hidePathsInText(text: string): string {
   return text.replace(ABSOLUTE_PATH, (_, before: string, last: string) => `${before}…/${last}`);

@@ -11,6 +11,7 @@ import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import {
   datasetOptionsFromConfig,
+  DecodePoolBusy,
   encodeImagePng,
   loadDataset,
   loadFolderImage,
@@ -62,7 +63,7 @@ export function loadTestSet(config: RunConfig): Promise<TestSet> {
 export class TestImageUnavailable extends Error {
   override name = 'TestImageUnavailable';
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 404 | 409 | 503,
     message: string,
   ) {
     super(message);
@@ -105,7 +106,9 @@ async function folderTestImagePixels(
   try {
     // Decoded in a worker thread: a costly file must not stall the server's other requests.
     return await loadFolderImage(real, config.inputSize, policy.images, decodePool.decode);
-  } catch {
+  } catch (error) {
+    if (error instanceof DecodePoolBusy)
+      throw new TestImageUnavailable(503, 'the server is busy decoding images; try again');
     throw new TestImageUnavailable(409, 'this test image can no longer be decoded');
   }
 }

@@ -10,7 +10,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import { decideAccess, type AccessLevel, type AccessPolicy } from './access.ts';
 import { toTRPCError } from './domain-errors.ts';
-import { hideServerPaths } from './server-paths.ts';
+import { hidePathsInText, hideServerPaths } from './server-paths.ts';
 
 export interface TRPCContext {
   db: PrismaClient;
@@ -38,9 +38,12 @@ function fieldErrorsOf(error: ZodError): Record<string, string> {
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const fieldErrors = error.cause instanceof ZodError ? fieldErrorsOf(error.cause) : null;
-    return { ...shape, data: { ...shape.data, fieldErrors } };
+    // Error messages can name files too (a damaged dataset, a missing folder): cut for readers.
+    const reader = ctx !== undefined && !decideAccess(ctx.policy, ctx.headers, 'write').allowed;
+    const message = reader ? hidePathsInText(shape.message) : shape.message;
+    return { ...shape, message, data: { ...shape.data, fieldErrors } };
   },
 });
 

@@ -24,6 +24,7 @@ import {
   writeCifar10Record,
 } from './cifar10.ts';
 import { downloadFile, withHeadroom } from './download.ts';
+import { isPlainTarFile } from './import-dataset.ts';
 
 export const CIFAR10_TARBALL_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
 export const CIFAR10_TARBALL_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
@@ -74,7 +75,9 @@ async function fetchOfficial(
     file: tarball,
     cwd: cifarDir,
     filter: (entry, stat) =>
-      /^cifar-10-batches-bin\/[\w.]+$/.test(entry) && (stat?.size ?? 0) <= size,
+      /^cifar-10-batches-bin\/[\w.]+$/.test(entry) &&
+      (stat?.size ?? 0) <= size &&
+      isPlainTarFile(stat),
   });
 }
 

@@ -38,7 +38,11 @@ export async function fetchIdxDataset(
     const file = `${base}.gz`;
     const target = path.join(dir, file);
     const expectedMd5 = source.md5[file] ?? '';
-    if (existsSync(target) && (await md5OfFile(target)) === expectedMd5) continue;
+    if (existsSync(target) && (await md5OfFile(target)) === expectedMd5) {
+      // The loader reads a plain file before its .gz: one left from before must not shadow this.
+      await rm(path.join(dir, base), { force: true });
+      continue;
+    }
     const failures: string[] = [];
     for (const mirror of source.mirrors) {
       try {
@@ -60,9 +64,11 @@ export async function fetchIdxDataset(
     }
     if (failures.length === source.mirrors.length) {
       throw new Error(
-        `cannot download ${name} ${file} (${failures.join('; ')}); put the official files in ${dir}`,
+        `cannot download ${name} ${file} (${failures.join('; ')}); without the network, import a copy you have: convlab data import ${name} <folder or files>`,
       );
     }
   }
+  // What the loader will read, checked as it will check it.
+  await verifyIdxFolder(name, dir, source);
   return { dir, downloaded };
 }

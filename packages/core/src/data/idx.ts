@@ -4,7 +4,7 @@
  * (1 channel); `makeBatch` replicates them to RGB for models that need 3 channels.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -46,12 +46,11 @@ const gunzipAsync = promisify(gunzip);
 
 /** A file's bytes, gunzipped (off the event loop, bounded) when it is gzipped whatever its name. */
 export async function readIdxBytes(file: string, maxBytes = IDX_MAX_BYTES): Promise<Buffer> {
+  // A gzipped file is smaller than what it holds, so nothing past the bound is read either way.
+  if ((await stat(file)).size > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
   const bytes = await readFile(file);
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzipped) {
-    if (bytes.length > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
-    return bytes;
-  }
+  if (!gzipped) return bytes;
   try {
     return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {

@@ -44,6 +44,8 @@ interface Slot {
  * bundler such as Next's rewrites.
  */
 const CORE_PACKAGE_JSON = '@convlab/core/package.json';
+/** How long a new worker may take to load (tsx compiles the decoder on its first start). */
+const STARTUP_MS = 30_000;
 
 function workerEntry(): string {
   const require = createRequire(import.meta.url);
@@ -96,30 +98,47 @@ export class ImageDecodePool {
       let slot = this.slots.find((candidate) => candidate.task === null);
       if (!slot) {
         if (this.slots.length >= this.size) return;
-        slot = this.spawn();
+        try {
+          slot = this.spawn();
+        } catch (error) {
+          // No worker can start (e.g. the worker file cannot be found): nothing queued can be decoded.
+          const reason = new Error(
+            `cannot start an image decoder: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          for (const waiting of this.queue.splice(0)) waiting.reject(reason);
+          return;
+        }
       }
       const task = this.queue.shift();
       if (!task) return;
       const id = this.nextId++;
       slot.task = { ...task, id, timer: null };
-      if (slot.ready) this.startTimer(slot);
+      // A busy worker keeps the process alive until its answer; an idle one does not.
+      slot.worker.ref();
+      this.startTimer(slot);
       // The bytes are copied to the worker (the caller may still hold them).
       slot.worker.postMessage({ id, ...task.request } satisfies DecodeRequest);
     }
   }
 
-  /** Past the time limit the task is refused and its worker terminated (a decode cannot be stopped). */
+  /**
+   * Past the time limit the task is refused and its worker terminated (a decode cannot be stopped).
+   * A worker still starting gets STARTUP_MS more; its `ready` message restarts the clock.
+   */
   private startTimer(slot: Slot): void {
-    if (!slot.task) return;
-    slot.task.timer = setTimeout(() => {
-      void this.retire(
-        slot,
-        new ImageRejected(
-          `took longer than ${(this.timeoutMs / 1000).toFixed(1)} s to decode: too costly`,
-          'too-costly',
-        ),
-      ).then(() => this.dispatch());
-    }, this.timeoutMs);
+    const task = slot.task;
+    if (!task) return;
+    if (task.timer) clearTimeout(task.timer);
+    const limitMs = this.timeoutMs + (slot.ready ? 0 : STARTUP_MS);
+    task.timer = setTimeout(() => {
+      const reason = slot.ready
+        ? new ImageRejected(
+            `took longer than ${(this.timeoutMs / 1000).toFixed(1)} s to decode: too costly`,
+            'too-costly',
+          )
+        : new Error(`the image decoder did not start within ${STARTUP_MS / 1000} s`);
+      void this.retire(slot, reason).then(() => this.dispatch());
+    }, limitMs);
   }
 
   private spawn(): Slot {
@@ -138,6 +157,7 @@ export class ImageDecodePool {
       if (!task || task.id !== reply.id) return;
       if (task.timer) clearTimeout(task.timer);
       slot.task = null;
+      slot.worker.unref();
       if (reply.ok) task.resolve({ width: reply.width, height: reply.height, rgba: reply.rgba });
       else task.reject(reply.kind ? new ImageRejected(reply.message, reply.kind) : new Error(reply.message));
       this.dispatch();

@@ -24,9 +24,10 @@ parentPort?.on('message', ({ id, bytes, limits }: DecodeRequest) => {
   let reply: DecodeReply;
   try {
     const image = decodeImage(bytes, limits);
-    // A pooled Buffer shares its ArrayBuffer with others: copy it into one of its own to transfer it.
+    // A pooled Buffer shares its ArrayBuffer with others: copy it into one of its own to transfer it
+    // (a Buffer's slice() would only be a view of the same memory).
     const whole = image.rgba.byteOffset === 0 && image.rgba.byteLength === image.rgba.buffer.byteLength;
-    const rgba = whole ? image.rgba : image.rgba.slice();
+    const rgba = whole ? image.rgba : new Uint8Array(image.rgba);
     reply = { id, ok: true, width: image.width, height: image.height, rgba };
     parentPort?.postMessage(reply, [rgba.buffer as ArrayBuffer]);
     return;

@@ -109,6 +109,12 @@ function jpegStructure(
         progressive: JPEG_PROGRESSIVE_FRAMES.includes(marker),
       };
     }
+    if (marker === 0xda) {
+      // A scan header's length follows from its component count. Decoders ignore the declared one
+      // and decode right after the header: a longer length must not hide the scans that follow.
+      const components = bytes[at + 4] ?? 0;
+      if (length !== 6 + 2 * components) throw new ImageRejected('corrupt JPEG (bad scan header)');
+    }
     at += 2 + length;
     if (marker !== 0xda) continue;
     // Start of scan: its entropy-coded data runs to the next marker that is not a stuffed 0xFF00

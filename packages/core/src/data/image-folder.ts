@@ -5,7 +5,7 @@
  * files are skipped, counted and named with the reason; class names are the sorted folder names. Errors
  * and skip reports name files relative to the folder, never by their server path.
  */
-import { existsSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -49,8 +49,12 @@ export async function readImageFile(
 ): Promise<Buffer> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    // Checked before opening: opening a named pipe would wait for a writer. Non-blocking, in case the
+    // path is swapped for one in between (the handle's own stat is checked again below).
+    if (!(await stat(file)).isFile()) throw new ImageRejected('not a regular file', 'unreadable');
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
+    if (error instanceof ImageRejected) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ImageRejected(code === 'ENOENT' ? 'no such file' : 'the file cannot be read', 'unreadable');
   }

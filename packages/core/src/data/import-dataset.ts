@@ -60,6 +60,12 @@ async function listSourceFiles(sources: string[]): Promise<string[]> {
   return files;
 }
 
+/** A tar entry that is a file of its own: no link (it would place the link, and read its target). */
+export function isPlainTarFile(entry: unknown): boolean {
+  const type = (entry as { type?: unknown } | null)?.type;
+  return type === 'File' || type === 'OldFile' || type === 'ContiguousFile';
+}
+
 /** `train-images-idx3-ubyte` is also seen as `train-images.idx3-ubyte` (with or without .gz). */
 function idxNameVariants(official: string): string[] {
   const dotted = official.replace(/-(idx\d-ubyte)$/, '.$1');
@@ -168,7 +174,10 @@ async function importCifar10(
         cwd: staging,
         strip: 1,
         filter: (entry, stat) => {
-          const ok = names.includes(path.basename(entry)) && (stat?.size ?? 0) <= size;
+          const ok =
+            names.includes(path.basename(entry)) &&
+            (stat?.size ?? 0) <= size &&
+            isPlainTarFile(stat);
           if (ok) extracted.push(path.basename(entry));
           return ok;
         },

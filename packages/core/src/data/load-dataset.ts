@@ -18,7 +18,7 @@ import { defaultDataPolicy, type DataPolicy } from '../data-policy.ts';
 import { resolveFolderDataset } from './dataset-location.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { idxSources } from './dataset-sources.ts';
-import { loadIdxDataset } from './idx.ts';
+import { findIdxFile, IDX_FILES, loadIdxDataset } from './idx.ts';
 import { verifyIdxFolder } from './idx-verify.ts';
 import { deriveSeed, mulberry32 } from './random.ts';
 import { limitImageSet, splitValidation } from './split.ts';
@@ -94,10 +94,11 @@ async function loadRaw(
   if (name === 'cifar10') return loadCifar10(path.join(dataDir, 'cifar10'));
   if (name === 'mnist' || name === 'fashion-mnist') {
     const dir = path.join(dataDir, name);
-    const raw = await loadIdxDataset(name, dir);
-    // Contents checked against the dataset's checksums (once per version of the files).
-    await verifyIdxFolder(name, dir, idxSources()[name]);
-    return raw;
+    // Contents checked against the dataset's checksums (once per version of the files) before they
+    // are parsed; missing files are left to the loader, which names them all.
+    if (Object.values(IDX_FILES).every((file) => findIdxFile(dir, file) !== null))
+      await verifyIdxFolder(name, dir, idxSources()[name]);
+    return loadIdxDataset(name, dir);
   }
   const root = await resolveFolderDataset(name, policy.datasetRoots);
   return loadImageFolder(root, {

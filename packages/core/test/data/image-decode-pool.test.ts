@@ -3,6 +3,10 @@
  * past the time limit stopped (its worker replaced), a bounded queue, and an event loop that stays
  * free while workers decode.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +16,7 @@ import {
   DecodePoolBusy,
   ImageDecodePool,
   ImageRejected,
+  readImageFile,
 } from '../../src/index.ts';
 import { progressiveJpeg } from './jpeg-bomb.ts';
 
@@ -65,6 +70,15 @@ describe('ImageDecodePool', () => {
     expect(decodeImage(progressiveJpeg(4096, 4096, 12)).width).toBe(4096);
   });
 
+  it('refuses a scan header whose declared length would hide the scans after it', () => {
+    // Decoders ignore a scan header's length; a walk that trusted it would skip what follows.
+    const bomb = progressiveJpeg(1024, 1024, 300);
+    let sos = bomb.indexOf(Buffer.from([0xff, 0xda]));
+    sos = bomb.indexOf(Buffer.from([0xff, 0xda]), sos + 2); // the first AC scan
+    bomb.writeUInt16BE(0xffff, sos + 2);
+    expect(() => decodeImage(bomb)).toThrow(/corrupt JPEG \(bad scan header\)/);
+  });
+
   it('stops a decode past its time limit, and the next one still works', async () => {
     const decoder = pool({ size: 1, timeoutMs: 50 });
     const heavy = progressiveJpeg(4096, 4096, 12); // allowed, but about a second to decode
@@ -94,5 +108,18 @@ describe('ImageDecodePool', () => {
     clearInterval(ticker);
     expect(results.map((r) => r.width)).toEqual([4096, 4096, 4096, 4096]);
     expect(longestGap).toBeLessThan(200);
+  });
+});
+
+describe('readImageFile', () => {
+  it('refuses what is not a regular file at once: a named pipe, a device, a folder', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'convlab-read-'));
+    const fifo = path.join(dir, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    for (const file of [fifo, '/dev/zero', dir])
+      await expect(readImageFile(file)).rejects.toEqual(
+        new ImageRejected('not a regular file', 'unreadable'),
+      );
+    rmSync(dir, { recursive: true, force: true });
   });
 });

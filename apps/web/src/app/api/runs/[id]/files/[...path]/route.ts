@@ -6,7 +6,8 @@ import { isRunId } from '@convlab/core/schema';
 import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { artifactFilePath, openArtifact } from '~/server/run-artifacts.ts';
-import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
+import { hidePathsInText } from '~/server/server-paths.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -25,7 +26,14 @@ export async function GET(
   const artifact = await openArtifact(id, segments);
   if (!artifact)
     return textResponse(404, `run ${id} has no ${segments.join('/')} (not finished, or deleted)`);
-  const { name, size, body } = artifact;
+  const { name } = artifact;
+  let { size, body }: { size: number; body: ReadableStream<Uint8Array> | string } = artifact;
+  if (name === 'report.json' && !mayWrite(request)) {
+    // report.json holds the run's config (a folder dataset's path, a local weights file): readers
+    // who may not change anything get it with server paths cut, as everywhere else.
+    body = hidePathsInText(await new Response(artifact.body).text());
+    size = Buffer.byteLength(body);
+  }
   return new Response(body, {
     headers: {
       'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream',
