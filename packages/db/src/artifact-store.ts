@@ -124,7 +124,9 @@ async function ownRunDir(runId: string): Promise<string | null> {
 async function refuseLinkedRunDir(runId: string): Promise<void> {
   const info = await lstat(runDir(runId)).catch(() => null);
   if (info && !info.isDirectory())
-    throw new Error(`the run folder of ${runId} is not a folder (a link?); refusing to write into it`);
+    throw new Error(
+      `the run folder of ${runId} is not a folder (a link?); refusing to write into it`,
+    );
 }
 
 /**
