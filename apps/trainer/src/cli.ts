@@ -28,15 +28,16 @@ const USAGE = `Usage: convlab <command> [options]
 Commands:
   queue --preset <name> [--dataset <name>] [--epochs N] [--batch-size N] [--seed N]
         [--learning-rate X] [--augment|--no-augment] [--fine-tune-layers N] [--fine-tune-epochs N]
-        [--input-size N] [--train-limit N] [--test-limit N] [--priority N] [--name S]
-        [--tag T]... [--note S] [--json]
-                               queue a run and print its id
+        [--input-size N] [--train-limit N] [--test-limit N] [--validation-split X]
+        [--early-stopping-patience N] [--dropout X] [--weights-url URL] [--priority N]
+        [--name S] [--group ID] [--tag T]... [--note S] [--json]
+                               queue a run and print its id (--group: a comparison group's id)
   runs [--status S] [--tag T] [--sweep ID] [--limit N] [--json|--csv]
                                list runs, newest first (CSV: the leaderboard for spreadsheets)
   show <id> [--json]           one run with its epoch metrics and report
   cancel <id>                  cancel a queued run, or stop a running one
   retry <id>                   queue a failed or cancelled run again
-  annotate <id> [--tag T]... [--no-tags] [--note S]
+  annotate <id> [--tag T]... [--no-tags] [--note S] [--json]
                                replace a run's tags and/or note
   predict <id> <image>... [--top N] [--json]
                                a completed run's top classes and probabilities for PNG/JPEG files
@@ -55,15 +56,31 @@ Commands:
                                readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats
   migrate                      apply database migrations
-  data list [--json]           the built-in datasets here: present, missing or corrupt, and why
-  data fetch cifar10|mnist|fashion-mnist
+  data list [--json] [--data-dir DIR]
+                               the built-in datasets here: present, missing or corrupt, and why
+  data fetch cifar10|mnist|fashion-mnist [--data-dir DIR]
                                download (CIFAR-10: or rebuild offline) and verify a dataset
-  data import <dataset> <folder|file>... [--json]
+  data import cifar10|mnist|fashion-mnist <folder|file>... [--json] [--data-dir DIR]
                                check and place a copy you already have (works offline)
 
 Environment: DATABASE_URL (default file:./data/convlab.db under the repo), CONVLAB_DATA_DIR,
 CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND, CONVLAB_DATASET_ROOTS, CONVLAB_WEIGHTS_ROOTS,
 CONVLAB_WEIGHTS_HOSTS (see the README).`;
+
+/**
+ * The usage of one verb: the blocks of USAGE's command list that start with it (a block is a line
+ * indented by two spaces and the more indented lines under it).
+ */
+export function verbUsage(verb: string): string | null {
+  const blocks: string[][] = [];
+  for (const line of USAGE.split('\n')) {
+    if (/^ {2}\S/.test(line)) blocks.push([line]);
+    else if (/^ {3,}\S/.test(line)) blocks.at(-1)?.push(line);
+  }
+  const mine = blocks.filter((block) => block[0]?.trim().split(/\s+/)[0] === verb);
+  if (mine.length === 0) return null;
+  return [`Usage: convlab ${verb} …`, '', ...mine.flat()].join('\n');
+}
 
 /** The first line of a message, control characters escaped. */
 function oneLine(message: string): string {
@@ -78,7 +95,12 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 1 : 0;
     }
     const load = COMMANDS[command];
-    if (!load) throw new CliError(`unknown command "${command}" (see convlab --help)`);
+    if (!load) throw new CliError(`unknown command ${JSON.stringify(command)} (see convlab --help)`);
+    // Every verb takes --help: its lines of the usage, exit 0, nothing else done.
+    if (args.includes('--help') || args.includes('-h')) {
+      console.log(verbUsage(command) ?? USAGE);
+      return 0;
+    }
     return await (
       await load()
     )(args);

@@ -41,6 +41,32 @@ describe('convlab CLI', () => {
     expect(second.stdout).toContain('up to date');
   });
 
+  it('answers --help on every verb with its usage, exit 0, doing nothing else', async () => {
+    const verbs = [
+      'queue',
+      'runs',
+      'show',
+      'cancel',
+      'retry',
+      'annotate',
+      'predict',
+      'sweep',
+    ].concat(['trainer', 'workers', 'migrate', 'data']);
+    for (const verb of verbs) {
+      const help = await sandbox.cli([verb, '--help']);
+      expect(help.code, `${verb}: ${help.stderr}`).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^Usage: convlab ${verb} `));
+      expect(help.stdout).toMatch(new RegExp(`^  ${verb}\\b`, 'm'));
+    }
+    // The usage lists what the verb accepts.
+    const queue = await sandbox.cli(['queue', '-h']);
+    for (const flag of ['--group', '--weights-url', '--dropout', '--validation-split'])
+      expect(queue.stdout).toContain(flag);
+    expect((await sandbox.cli(['--help'])).stdout).toMatch(
+      /data fetch cifar10\|mnist\|fashion-mnist/,
+    );
+  });
+
   it('rejects invalid options with one line naming the field', async () => {
     const cases: [string[], RegExp][] = [
       [['--preset', 'tiny-cnn', '--epochs', '0'], /--epochs/],

@@ -63,9 +63,7 @@ describe('convlab data', () => {
     expect(table.stdout).toMatch(/synthetic +present/);
     const help = await sandbox.cli(['data', '--help']);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(
-      /convlab data import <cifar10\|mnist\|fashion-mnist> <folder\|file>/,
-    );
+    expect(help.stdout).toMatch(/data import cifar10\|mnist\|fashion-mnist <folder\|file>/);
   });
 
   it('imports a re-compressed copy, lists it present, and trains on it', async () => {

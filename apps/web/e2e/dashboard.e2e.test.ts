@@ -217,6 +217,11 @@ describe('dashboard in a browser', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // No page asks for anything that is not there (the favicon included).
+    const missing: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 404) missing.push(response.url());
+    });
 
     // 1. The form validates on the server and shows the error next to the field.
     await queueFromForm(page, { epochs: '0', seed: '42', name: 'e2e first run' });
@@ -343,6 +348,7 @@ describe('dashboard in a browser', () => {
       await exited;
     }
 
+    expect(missing).toEqual([]);
     expect(pageErrors).toEqual([]);
     completedRunId = firstId;
   });
@@ -658,4 +664,57 @@ describe('the dashboard server refuses to start unsafely', () => {
     expect(twoHosts.stderr.trim().split('\n')).toHaveLength(1);
     expect(twoHosts.stderr).toMatch(/listens on 0\.0\.0\.0/);
   });
+});
+
+describe('npm start', () => {
+  /** The run's status, read through the CLI. */
+  async function statusOf(id: string): Promise<string> {
+    return (JSON.parse(await convlab(['show', id, '--json'])) as { status: string }).status;
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`stops the dashboard and the trainer within 20 s on ${signal} to the npm process, the run requeued`, async () => {
+      // Long enough to be mid-training when the signal comes.
+      const queued = JSON.parse(
+        await convlab(
+          ['queue', '--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '50']
+            .concat(['--train-limit', '2000', '--json']),
+        ),
+      ) as { id: string };
+      const port = await freePort();
+      // `npm start` as a process manager starts it: npm is the process that gets the signal.
+      const npm = spawn('npm', ['start'], {
+        cwd: REPO_ROOT,
+        env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      npm.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+      try {
+        await expect
+          .poll(() => statusOf(queued.id), { timeout: 90_000, interval: 500 })
+          .toBe('running');
+        const dashboard = `http://127.0.0.1:${port}/api/trpc/auth.status`;
+        await expect
+          .poll(() => fetch(dashboard).then((r) => r.status, () => 0), { timeout: 60_000 })
+          .toBe(200);
+        const sent = Date.now();
+        npm.kill(signal);
+        await Promise.race([
+          exited,
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error(`npm start still running:\n${output}`)), 20_000),
+          ),
+        ]);
+        expect(Date.now() - sent).toBeLessThan(20_000);
+        await expect(fetch(dashboard)).rejects.toThrow(); // nothing listens any more
+        expect(await statusOf(queued.id)).toBe('queued');
+      } finally {
+        if (npm.exitCode === null) npm.kill('SIGKILL');
+        await convlab(['cancel', queued.id]).catch(() => '');
+      }
+    });
+  }
 });

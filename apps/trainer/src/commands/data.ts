@@ -66,13 +66,8 @@ export async function dataCommand(args: string[]): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(DATA_USAGE);
-    return 0;
-  }
   const [action, dataset, ...sources] = positionals;
   const dataDir = values['data-dir'] ?? datasetsDir();
   let lastLine = '';
