@@ -677,8 +677,11 @@ describe('npm start', () => {
       // Long enough to be mid-training when the signal comes.
       const queued = JSON.parse(
         await convlab(
-          ['queue', '--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '50']
-            .concat(['--train-limit', '2000', '--json']),
+          ['queue', '--preset', 'tiny-cnn', '--dataset', 'synthetic', '--epochs', '50'].concat([
+            '--train-limit',
+            '2000',
+            '--json',
+          ]),
         ),
       ) as { id: string };
       const port = await freePort();
@@ -698,7 +701,14 @@ describe('npm start', () => {
           .toBe('running');
         const dashboard = `http://127.0.0.1:${port}/api/trpc/auth.status`;
         await expect
-          .poll(() => fetch(dashboard).then((r) => r.status, () => 0), { timeout: 60_000 })
+          .poll(
+            () =>
+              fetch(dashboard).then(
+                (r) => r.status,
+                () => 0,
+              ),
+            { timeout: 60_000 },
+          )
           .toBe(200);
         const sent = Date.now();
         npm.kill(signal);
