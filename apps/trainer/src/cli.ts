@@ -95,7 +95,8 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 1 : 0;
     }
     const load = COMMANDS[command];
-    if (!load) throw new CliError(`unknown command ${JSON.stringify(command)} (see convlab --help)`);
+    if (!load)
+      throw new CliError(`unknown command ${JSON.stringify(command)} (see convlab --help)`);
     // Every verb takes --help: its lines of the usage, exit 0, nothing else done.
     if (args.includes('--help') || args.includes('-h')) {
       console.log(verbUsage(command) ?? USAGE);
