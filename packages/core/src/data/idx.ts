@@ -44,13 +44,17 @@ export const IDX_MAX_BYTES = 64 * 1024 * 1024;
 
 const gunzipAsync = promisify(gunzip);
 
+/** gzip's magic bytes (1f 8b) at the start: gzipped, whatever the file is called. */
+export function hasGzipMagic(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
 /** A file's bytes, gunzipped (off the event loop, bounded) when it is gzipped whatever its name. */
 export async function readIdxBytes(file: string, maxBytes = IDX_MAX_BYTES): Promise<Buffer> {
   // A gzipped file is smaller than what it holds, so nothing past the bound is read either way.
   if ((await stat(file)).size > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
   const bytes = await readFile(file);
-  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzipped) return bytes;
+  if (!hasGzipMagic(bytes)) return bytes;
   try {
     return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {

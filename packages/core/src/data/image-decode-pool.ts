@@ -70,11 +70,6 @@ export class ImageDecodePool {
     if (!Number.isInteger(this.size) || this.size < 1) throw new Error('pool size must be ≥ 1');
   }
 
-  /** Images being decoded or waiting. */
-  get pending(): number {
-    return this.queue.length + this.slots.filter((slot) => slot.task !== null).length;
-  }
-
   /** Decodes `bytes` in a worker (ImageRejected for refused, undecodable or too slow images). */
   decode = (bytes: Uint8Array, limits: ImageLimits): Promise<DecodedImage> => {
     if (this.closed) return Promise.reject(new Error('the image decode pool is closed'));

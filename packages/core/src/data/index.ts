@@ -19,4 +19,3 @@ export * from './dataset-status.ts';
 export * from './folder-scan.ts';
 export { idxSources, type IdxSource } from './dataset-sources.ts';
 export * from './import-dataset.ts';
-export { replaceDatasetHint, getDatasetHint } from './dataset-hints.ts';

@@ -111,9 +111,7 @@ export async function loadLayersModelFromFiles(
  * variables before it finds out, and would leave them behind on every failed try. The load must not be
  * interleaved with other TensorFlow.js work (its tensors would count as the load's).
  */
-export async function loadFreeingOnFailure(
-  load: () => Promise<tf.LayersModel>,
-): Promise<tf.LayersModel> {
+async function loadFreeingOnFailure(load: () => Promise<tf.LayersModel>): Promise<tf.LayersModel> {
   const engine = tf.engine();
   const variablesBefore = new Set(Object.keys(engine.state.registeredVariables));
   engine.startScope();
