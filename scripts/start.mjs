@@ -3,7 +3,7 @@
 // sources changed, then runs the dashboard (http://127.0.0.1:3000) and a trainer daemon side by side.
 // Ctrl-C stops both; the trainer hands unfinished runs back to the queue first.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,9 +46,33 @@ const sources = Math.max(
   newestMtime(path.join(root, 'packages/core/src')),
   newestMtime(path.join(root, 'packages/db/src')),
 );
-if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
-  console.log('Building the dashboard (first start or sources changed)…');
-  run(process.execPath, [nextBin, 'build'], { cwd: webDir });
+if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) buildDashboard();
+
+/**
+ * `next build`, its output kept in a log file rather than on the terminal: Turbopack's tracing
+ * warnings about the trainer's file access are harmless here and would bury what a person needs.
+ * A failed build prints the log's end.
+ */
+function buildDashboard() {
+  console.log('Building the dashboard (first start or sources changed; a minute or two)…');
+  const started = Date.now();
+  const result = spawnSync(process.execPath, [nextBin, 'build'], {
+    cwd: webDir,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const log = path.join(webDir, '.next/convlab-build.log');
+  mkdirSync(path.dirname(log), { recursive: true });
+  writeFileSync(log, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.status !== 0) {
+    const lines = `${result.stdout ?? ''}${result.stderr ?? ''}`.trimEnd().split('\n');
+    console.error(lines.slice(-40).join('\n'));
+    console.error(`The dashboard build failed (whole log: ${path.relative(root, log)}).`);
+    process.exit(result.status ?? 1);
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(`Built in ${seconds} s (log: ${path.relative(root, log)}).`);
 }
 
 const children = [

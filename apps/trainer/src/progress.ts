@@ -8,6 +8,7 @@ export function progressColumns(progress: TrainProgress): RunProgress {
     currentEpoch: progress.epoch,
     totalEpochs: progress.totalEpochs,
     etaSeconds: progress.etaSeconds,
+    etaLowerBound: progress.etaLowerBound,
   };
   if (progress.stage === 'train') {
     return {

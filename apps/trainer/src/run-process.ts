@@ -10,6 +10,7 @@ import {
   describeConfigError,
   initBackend,
   loadDataset,
+  phaseRatesFrom,
   readCheckpointEpoch,
   runArtifactPaths,
   runConfigSchema,
@@ -32,6 +33,7 @@ import {
   finishTrialRung,
   isRunningFor,
   markRunCancelled,
+  recentRunTimings,
   recordEpochMetric,
   releaseRun,
   saveReport,
@@ -128,6 +130,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     { event: 'run.backend', backend, kernels: kernels.length, simd, device },
     `training on ${backend}${simd ? ` (${simd} SIMD kernels)` : ''}${device ? ` on ${device}` : ''}`,
   );
+  const loadStarted = performance.now();
   const dataset = await permanent(`cannot load dataset "${config.dataset}"`, () =>
     loadDataset(config.dataset, { ...datasetOptionsFromConfig(config), policy: env.policy }),
   );
@@ -141,6 +144,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       `skipped ${dataset.skipped.count} files of the dataset`,
     );
   }
+  const loadingSeconds = (performance.now() - loadStarted) / 1000;
   const dir = runDir(id);
   const store = createArtifactStore(db);
   // With the database store the checkpoint may come from another host: the stored one is the truth.
@@ -160,8 +164,14 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   if (checkpointEpoch !== null)
     logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
 
+  // How fast this preset trained in earlier runs, so the ETA covers the phases still to come.
+  const phaseRates = phaseRatesFrom(
+    await durable(db, 'reading earlier timings', () => recentRunTimings(db, config.preset)),
+  );
   const result = await trainRun(config, {
     dataset,
+    loadingSeconds,
+    phaseRates,
     runDir: dir,
     resume: checkpointEpoch !== null,
     // A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on.
@@ -223,6 +233,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
       paramCount: result.paramCount,
       bestEpoch: result.bestEpoch,
       trainSeconds: result.trainSeconds,
+      timing: result.timing,
     }),
   );
   // A finished run never resumes: its checkpoints are only disk space now.

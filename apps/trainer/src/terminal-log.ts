@@ -161,9 +161,9 @@ export class TerminalLog {
     const text =
       p.stage === 'train'
         ? `run ${runId} epoch ${p.epoch}/${p.totalEpochs} · batch ${p.batch}/${p.totalBatches}` +
-          ` · loss ${p.loss.toFixed(4)} acc ${formatPercent(p.acc)}${speed} · ETA ${formatEta(p.etaSeconds)}`
+          ` · loss ${p.loss.toFixed(4)} acc ${formatPercent(p.acc)}${speed} · ETA ${p.etaLowerBound ? '≥ ' : ''}${formatEta(p.etaSeconds)}`
         : `run ${runId} caching ${p.cache} (${p.set}) ${p.imagesDone.toLocaleString('en-US')}` +
-          `/${p.imagesTotal.toLocaleString('en-US')} images${speed} · ETA ${formatEta(p.etaSeconds)}` +
+          `/${p.imagesTotal.toLocaleString('en-US')} images${speed} · ETA ${p.etaLowerBound ? '≥ ' : ''}${formatEta(p.etaSeconds)}` +
           ` · then epoch ${p.epoch}/${p.totalEpochs}`;
     this.setProgress(runId, text);
   }

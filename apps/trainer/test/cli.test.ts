@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasetOptionsFromConfig, encodeImagePng, loadDataset } from '@convlab/core';
-import type { RunConfig } from '@convlab/core/schema';
+import type { RunConfig, RunTiming, RunVerdict } from '@convlab/core/schema';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { createSandbox, type Sandbox } from './harness.ts';
 interface ShowJson {
   id: string;
   status: string;
+  timing: RunTiming | null;
+  verdicts: RunVerdict[];
   backend: string | null;
   config: { preset: string; epochs: number; dataset: string };
   epochs: {
@@ -195,10 +197,22 @@ describe('convlab CLI', () => {
     expect(shown.report?.testAcc).toBeGreaterThan(0.3);
     expect(shown.report?.perClass).toHaveLength(10);
     expect(shown.report?.confusionMatrix).toHaveLength(10);
+    // Where the time went, and the training speed, kept with the run (issue 25).
+    const train = shown.timing?.phases[0];
+    expect(train).toMatchObject({ phase: 'train', epochs: 2 });
+    expect(shown.timing?.imagesPerSecond).toBeGreaterThan(0);
+    expect(shown.timing?.imagesPerSecond).toBeCloseTo(
+      (train?.images ?? 0) / (shown.timing?.seconds.training ?? 1),
+      6,
+    );
+    for (const part of ['loading', 'training', 'validation', 'evaluation'] as const)
+      expect(shown.timing?.seconds[part], part).toBeGreaterThan(0);
+    expect(shown.verdicts).toEqual([]);
 
     const text = await sandbox.cli(['show', id]);
     expect(text.stdout).toContain('completed');
     expect(text.stdout).toMatch(/test acc/);
+    expect(text.stdout).toMatch(/^timing: +[\d,]+ img\/s · loading [\d.]+ s · caching/m);
     trainedRunId = id;
   });
 
@@ -215,6 +229,10 @@ describe('convlab CLI', () => {
     const dataset = await loadDataset('synthetic', datasetOptionsFromConfig(shown.config));
     const testPng = path.join(sandbox.dir, 'test-image.png');
     writeFileSync(testPng, encodeImagePng(dataset.test, mistake.index));
+    // Its inverted copy: unlike any test image, still predicted, with a warning.
+    const invertedPng = path.join(sandbox.dir, 'inverted.png');
+    const invertedSet = { ...dataset.test, images: dataset.test.images.map((v) => 255 - v) };
+    writeFileSync(invertedPng, encodeImagePng(invertedSet, mistake.index));
     // Any size, any format: a 90×60 JPEG is resized as training images were.
     const photo = path.join(sandbox.dir, 'photo.jpg');
     const rgba = Buffer.alloc(90 * 60 * 4, 255);
@@ -229,12 +247,13 @@ describe('convlab CLI', () => {
       testPng,
       photo,
       notImage,
+      invertedPng,
       '--top',
       '3',
       '--json',
     ]);
     expect(result.code, result.stderr).toBe(3); // one file could not be read; the others' results printed
-    expect(result.stderr.trim()).toBe('convlab: 1 of 3 images could not be read');
+    expect(result.stderr.trim()).toBe('convlab: 1 of 4 images could not be read');
     const output = JSON.parse(result.stdout) as {
       runId: string;
       backend: string;
@@ -244,14 +263,16 @@ describe('convlab CLI', () => {
             file: string;
             top: { label: string; classIndex: number; probability: number }[];
             probabilities: number[];
+            outOfDistribution: { flagged: boolean; reasons: string[] } | null;
           }
         | { file: string; error: string }
       )[];
     };
     expect(output.runId).toBe(id);
     expect(output.classNames).toHaveLength(10);
-    const [test, jpg, bad] = output.predictions;
-    if (!test || !('top' in test) || !jpg || !('top' in jpg)) throw new Error(result.stdout);
+    const [test, jpg, bad, inverted] = output.predictions;
+    if (!test || !('top' in test) || !jpg || !('top' in jpg) || !inverted || !('top' in inverted))
+      throw new Error(result.stdout);
     expect(test.file).toBe(testPng);
     expect(test.top).toHaveLength(3);
     expect(test.top[0]?.label).toBe(mistake.predictedLabel);
@@ -261,11 +282,22 @@ describe('convlab CLI', () => {
     expect(jpg.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(bad).toEqual({ file: notImage, ok: false, error: 'not a PNG or JPEG file' });
     expect(test).toMatchObject({ ok: true });
+    expect(test.outOfDistribution).toEqual({ flagged: false, reasons: [] });
+    expect(jpg.outOfDistribution).not.toBeNull();
+    expect(inverted.outOfDistribution?.flagged).toBe(true);
+    expect(inverted.outOfDistribution?.reasons[0]).toMatch(
+      /^its brightness \(mean \d+\) is outside/,
+    );
 
-    const text = await sandbox.cli(['predict', id, testPng]);
+    const text = await sandbox.cli(['predict', id, testPng, invertedPng]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(mistake.predictedLabel);
     expect(text.stdout).toContain(`${(mistake.confidence * 100).toFixed(1)}%`);
+    // One warning line, under the inverted copy's classes.
+    expect(
+      text.stdout.match(/warning: unlike the run's test images: its brightness/g),
+    ).toHaveLength(1);
+    expect(text.stdout.indexOf('warning:')).toBeGreaterThan(text.stdout.indexOf(invertedPng));
 
     const queuedId = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'synthetic']);
     const refused = await sandbox.cli(['predict', queuedId, testPng]);

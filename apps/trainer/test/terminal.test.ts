@@ -117,6 +117,7 @@ describe('TerminalLog', () => {
       batch: 10,
       totalBatches: 40,
       etaSeconds: 95,
+      etaLowerBound: false,
       loss: 1.25,
       acc: 0.5,
     };
@@ -135,6 +136,7 @@ describe('TerminalLog', () => {
         imagesDone: 1200,
         imagesTotal: 45000,
         etaSeconds: 300,
+        etaLowerBound: false,
       },
       batchSize: 128,
     });
@@ -173,6 +175,7 @@ describe('TerminalLog', () => {
           batch: 1,
           totalBatches: 2,
           etaSeconds: 1,
+          etaLowerBound: false,
           loss: 1,
           acc: 0,
         },

@@ -710,6 +710,9 @@ describe('npm start', () => {
             { timeout: 60_000 },
           )
           .toBe(200);
+        // A start says where the dashboard is, and nothing alarming that isn't (issue 25).
+        expect(output).toContain(`convlab dashboard on http://127.0.0.1:${port}`);
+        expect(output).not.toMatch(/Cannot find package|Turbopack build encountered/);
         const sent = Date.now();
         npm.kill(signal);
         await Promise.race([

@@ -12,6 +12,7 @@ import {
   saveModelToDir,
 } from '@convlab/core';
 import { runDir } from '@convlab/core/paths';
+import type { RunReport } from '@convlab/core/schema';
 import { saveReport } from '@convlab/db';
 import { loadTestSet } from '~/server/test-images.ts';
 import type { TestDatabase } from './harness.ts';
@@ -23,6 +24,8 @@ export interface CompletedRun {
   evaluated: Float32Array;
   /** Test image `index` as a PNG file. */
   pngOf: (index: number) => Buffer;
+  /** The report as buildReport made it (the database's row lacks its inputReference). */
+  report: RunReport;
 }
 
 export async function createCompletedRun(t: TestDatabase): Promise<CompletedRun> {
@@ -58,11 +61,8 @@ export async function createCompletedRun(t: TestDatabase): Promise<CompletedRun>
     valLoss: 2.3,
     valAcc: 0.1,
   };
-  await saveReport(
-    t.db,
-    runId,
-    buildReport(dataset, [{ ...epoch, lr: 1e-3, seconds: 1 }], evaluation, 5),
-  );
+  const report = buildReport(dataset, [{ ...epoch, lr: 1e-3, seconds: 1 }], evaluation, 5);
+  await saveReport(t.db, runId, report);
   await t.db.run.update({
     where: { id: runId },
     data: { status: 'completed', finishedAt: new Date() },
@@ -72,5 +72,6 @@ export async function createCompletedRun(t: TestDatabase): Promise<CompletedRun>
     classNames,
     evaluated: evaluation.probs,
     pngOf: (index) => encodeImagePng(testSet.images, index),
+    report,
   };
 }

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_IMAGE_LIMITS } from '@convlab/core';
+import { DEFAULT_IMAGE_LIMITS, encodeImagePng } from '@convlab/core';
 import { runDir } from '@convlab/core/paths';
 import { saveReport } from '@convlab/db';
 import * as tf from '@tensorflow/tfjs';
@@ -23,7 +23,10 @@ let pngOf: (index: number) => Buffer;
 /** A completed run with a real (seeded, untrained) tiny-cnn model and the report evaluation gave it. */
 beforeAll(async () => {
   t = await createTestDatabase();
-  ({ runId, evaluated, classNames, pngOf } = await createCompletedRun(t));
+  const run = await createCompletedRun(t);
+  ({ runId, evaluated, classNames, pngOf } = run);
+  // Predictions read the input reference from report.json, as the trainer writes it.
+  writeFileSync(path.join(runDir(runId), 'report.json'), JSON.stringify({ report: run.report }));
 });
 afterAll(async () => {
   await clearModelCache();
@@ -69,9 +72,55 @@ describe('predict router', () => {
     for (const p of result.predictions) {
       if (!p.ok) throw new Error(p.error);
       expectClose(p.probabilities, row(p.index));
+      expect(p.outOfDistribution).not.toBeNull();
       expect(p.trueLabel).toBe(classNames[labels[p.index] ?? -1]);
     }
     expect(new Set(result.predictions.map((p) => p.index)).size).toBe(4);
+  });
+
+  it('warns when an upload looks unlike the test images, and still predicts it', async () => {
+    const config = (await t.caller().runs.detail({ id: runId })).run.config;
+    if (!config) throw new Error('expected a config');
+    const { images } = await loadTestSet(config);
+    const invertedSet = { ...images, images: images.images.map((value) => 255 - value) };
+    const result = await t.caller().predict.images({
+      runId,
+      images: [
+        { name: 'test.png', data: pngOf(7).toString('base64') },
+        { name: 'inverted.png', data: encodeImagePng(invertedSet, 7).toString('base64') },
+      ],
+    });
+    const [test, inverted] = result.predictions;
+    if (!test?.ok || !inverted?.ok) throw new Error('expected two predictions');
+    expect(test.outOfDistribution).toEqual({ flagged: false, reasons: [] });
+    expect(inverted.outOfDistribution?.flagged).toBe(true);
+    expect(inverted.outOfDistribution?.reasons[0]).toMatch(
+      /^its brightness \(mean \d+\) is outside what the test images have \(1st–99th percentile \d+–\d+\)$/,
+    );
+    expect(inverted.top).toHaveLength(5);
+  });
+
+  it('gives no assessment for a run whose report predates input references', async () => {
+    const caller = t.caller();
+    const { id } = await caller.runs.queue({
+      config: {
+        preset: 'tiny-cnn',
+        dataset: 'synthetic',
+        epochs: 1,
+        trainLimit: 100,
+        testLimit: 40,
+      },
+    });
+    const { report } = await caller.reports.byRun({ runId });
+    if (!report) throw new Error('expected a report');
+    await saveReport(t.db, id, report);
+    await t.db.run.update({ where: { id }, data: { status: 'completed', finishedAt: new Date() } });
+    cpSync(path.join(runDir(runId), 'model'), path.join(runDir(id), 'model'), { recursive: true });
+    const result = await caller.predict.images({
+      runId: id,
+      images: [{ name: 'test.png', data: pngOf(7).toString('base64') }],
+    });
+    expect(result.predictions[0]).toMatchObject({ ok: true, outOfDistribution: null });
   });
 
   it('refuses what is not an image per image, and bad requests as a whole', async () => {

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { PRESET_NAMES } from '@convlab/core/schema';
+import { claimNextRun, completeRun, registerWorker } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
@@ -81,6 +82,54 @@ describe('runs.queue', () => {
     await trpcError(t.caller().runs.queue({ config: { preset: 'seed-cnn', batchSize: 0 } }));
     await trpcError(t.caller().runs.queueExperiment({ dataset: 'synthetic', epochs: 10_000 }));
     expect(await t.db.run.count()).toBe(before);
+  });
+});
+
+describe('runs.experimentPlan', () => {
+  it('shows each preset’s epochs by phase, and a time estimate once the preset has run here', async () => {
+    const before = await t.caller().runs.experimentPlan({ dataset: 'synthetic' });
+    expect(before.runs.map((r) => [r.preset, r.epochs, r.seconds])).toEqual([
+      ['cnn-plus', 10, null],
+      ['transfer-plus', 9, null],
+      ['seed-cnn', 10, null],
+      ['seed-transfer', 10, null],
+    ]);
+    expect(before.runs.find((r) => r.preset === 'transfer-plus')?.phases).toEqual([
+      { phase: 'frozen', epochs: 5 },
+      { phase: 'fine-tune', epochs: 4 },
+    ]);
+    // The epochs field caps every preset's epochs, as queueing would.
+    const capped = await t.caller().runs.experimentPlan({ dataset: 'synthetic', epochs: 2 });
+    expect(capped.runs.map((r) => r.epochs)).toEqual([2, 6, 2, 2]);
+
+    // A seed-cnn run finished here at 1,000 img/s: the plan now knows how long seed-cnn takes.
+    const { id } = await t
+      .caller()
+      .runs.queue({ config: { preset: 'seed-cnn', dataset: 'synthetic' } });
+    const worker = await registerWorker(t.db, {
+      host: 'test-host',
+      pid: process.pid,
+      backend: 'cpu',
+      concurrency: 1,
+      version: 'test',
+    });
+    // Earlier tests left runs queued: claim until this one is claimed (null: nothing left).
+    let claimed = await claimNextRun(t.db, { workerId: worker.id, leaseMs: 60_000 });
+    while (claimed && claimed.id !== id)
+      claimed = await claimNextRun(t.db, { workerId: worker.id, leaseMs: 60_000 });
+    await completeRun(t.db, id, {
+      timing: {
+        seconds: { loading: 0, caching: 0, training: 10, validation: 0, evaluation: 0 },
+        imagesPerSecond: 1000,
+        phases: [{ phase: 'train', epochs: 1, images: 10_000, seconds: 10, imagesPerSecond: 1000 }],
+      },
+    });
+    const after = await t.caller().runs.experimentPlan({ dataset: 'synthetic' });
+    const seedCnn = after.runs.find((r) => r.preset === 'seed-cnn');
+    expect(seedCnn?.basedOnRuns).toBe(1);
+    expect(seedCnn?.seconds).toBeCloseTo(((seedCnn?.trainImages ?? 0) * 10) / 1000, 6);
+    expect(after.runs.filter((r) => r.seconds === null)).toHaveLength(3);
+    await trpcError(t.caller().runs.experimentPlan({ dataset: 'imagenet' }));
   });
 });
 

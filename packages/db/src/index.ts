@@ -86,6 +86,7 @@ export {
   listRunningRunsOf,
   listRuns,
   listRunsOptionsSchema,
+  recentRunTimings,
   RUN_SORTS,
   type ListRunsOptions,
   type RunDetail,

@@ -9,6 +9,7 @@ import {
   epochPhaseSchema,
   formatZodIssue,
   parseRunReport,
+  runTimingSchema,
   type RunReport,
 } from '@convlab/core/schema';
 import { z } from 'zod';
@@ -97,6 +98,8 @@ export const runProgressSchema = z.object({
   batch: z.number().int().min(0).nullable().optional(),
   totalBatches: z.number().int().min(1).nullable().optional(),
   etaSeconds: finite.nullable().optional(),
+  /** The ETA leaves out a phase still to come whose speed nobody has measured here. */
+  etaLowerBound: z.boolean().optional(),
   /** What the run is doing: training batches, or filling an activation cache (cacheDone/cacheTotal images). */
   stage: z.enum(RUN_STAGES).nullable().optional(),
   cacheDone: z.number().int().min(0).nullable().optional(),
@@ -165,8 +168,15 @@ export const runResultsSchema = z.object({
   testLoss: finite.nullable().optional(),
   macroF1: finite.nullable().optional(),
   trainSeconds: finite.min(0).optional(),
+  timing: runTimingSchema.optional(),
 });
 export type RunResultsInput = z.input<typeof runResultsSchema>;
+
+/** Validated results as the run's columns (timing is stored as JSON). */
+export function runResultColumns(results: RunResultsInput) {
+  const { timing, ...columns } = parseOrThrow(runResultsSchema, results, 'run results');
+  return { ...columns, ...(timing ? { timing: JSON.stringify(timing) } : {}) };
+}
 
 /** Sets any of a run's result columns (parameter count, backend, best epoch, accuracies, time). */
 export async function saveRunResults(
@@ -174,8 +184,7 @@ export async function saveRunResults(
   runId: string,
   results: RunResultsInput,
 ): Promise<void> {
-  const data = parseOrThrow(runResultsSchema, results, 'run results');
-  await db.run.update({ where: { id: runId }, data });
+  await db.run.update({ where: { id: runId }, data: runResultColumns(results) });
 }
 
 /** How many epochs of a run are stored (0 after a manual retry, which deletes them). */

@@ -20,7 +20,7 @@ import { RunNotFoundError, RunStateError } from './errors.ts';
 import { providerOf } from './client.ts';
 import { notifyRunQueued } from './queue-notify.ts';
 import { Prisma, type PrismaClient, type Run } from './generated/prisma/client.ts';
-import { runResultsSchema, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
+import { runResultColumns, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
 import { runNoteSchema, runTagsSchema } from './run-annotations.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
@@ -212,21 +212,19 @@ export async function completeRun(
   runId: string,
   results: RunResults = {},
 ): Promise<Run> {
-  const parsed = runResultsSchema.safeParse(results);
-  if (!parsed.success) {
-    throw new Error(`invalid run results: ${formatZodIssue(parsed.error, 'results')}`);
-  }
+  const columns = runResultColumns(results);
   const now = new Date();
   const { count } = await db.run.updateMany({
     where: { id: runId, status: 'running' },
     data: {
-      ...parsed.data,
+      ...columns,
       status: 'completed',
       finishedAt: now,
       leaseExpiresAt: null,
       cancelRequested: false,
       error: null,
       etaSeconds: 0,
+      etaLowerBound: false,
       progressAt: now,
     },
   });

@@ -5,8 +5,14 @@ import {
   misclassifiedExampleSchema,
   perClassScoresSchema,
   runConfigSchema,
+  runTimingSchema,
+  runVerdicts,
   skippedFilesSchema,
+  totalEpochs,
+  type EpochPhase,
   type RunConfig,
+  type RunTiming,
+  type RunVerdict,
 } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
@@ -43,8 +49,80 @@ const ORDER_BY: Record<RunSort, Prisma.RunOrderByWithRelationInput[]> = {
   bestValAcc: [{ bestValAcc: { sort: 'desc', nulls: 'last' } }, { createdAt: 'desc' }],
 };
 
-/** A run as listings show it: its tags parsed from the stored JSON. */
-export type RunListItem = Omit<Run, 'tags'> & { tags: string[] };
+/**
+ * A run as listings show it: tags and timing parsed from the stored JSON, and what is wrong with its
+ * learning (core's runVerdicts: diverged, near chance, still improving), if anything.
+ */
+export type RunListItem = Omit<Run, 'tags' | 'timing'> & {
+  tags: string[];
+  timing: RunTiming | null;
+  verdicts: RunVerdict[];
+  /** Epochs the run will train (every phase; a sweep trial to its rung), known before it starts. */
+  plannedEpochs: number | null;
+};
+
+/** From the stored config; null when it no longer validates (such a run fails with the reason). */
+function plannedEpochsOf(run: Pick<Run, 'config' | 'epochLimit'>): number | null {
+  try {
+    const parsed = runConfigSchema.safeParse(JSON.parse(run.config));
+    return parsed.success ? Math.min(totalEpochs(parsed.data), run.epochLimit ?? Infinity) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A stored timing that no longer parses is shown as none rather than failing the page. */
+function parseTiming(text: string | null): RunTiming | null {
+  if (text === null) return null;
+  try {
+    const parsed = runTimingSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Verdicts need a finished run's epochs and class count: one query each for all listed runs. */
+async function verdictsOf(
+  db: PrismaClient,
+  runs: Pick<Run, 'id' | 'status' | 'error' | 'testAcc'>[],
+): Promise<Map<string, RunVerdict[]>> {
+  const ids = runs
+    .filter((r) => r.status === 'completed' || r.status === 'failed')
+    .map((r) => r.id);
+  const verdicts = new Map<string, RunVerdict[]>();
+  if (ids.length === 0) return verdicts;
+  const [epochs, reports] = await Promise.all([
+    db.epochMetric.findMany({
+      where: { runId: { in: ids } },
+      select: { runId: true, epoch: true, phase: true, loss: true, valAcc: true },
+      orderBy: [{ runId: 'asc' }, { epoch: 'asc' }],
+    }),
+    db.report.findMany({
+      where: { runId: { in: ids } },
+      select: { runId: true, classNames: true },
+    }),
+  ]);
+  const classCounts = new Map(
+    reports.map((r) => [r.runId, (JSON.parse(r.classNames) as unknown[]).length]),
+  );
+  for (const run of runs) {
+    if (!ids.includes(run.id)) continue;
+    verdicts.set(
+      run.id,
+      runVerdicts({
+        status: run.status,
+        error: run.error,
+        testAcc: run.testAcc,
+        numClasses: classCounts.get(run.id) ?? null,
+        epochs: epochs
+          .filter((e) => e.runId === run.id)
+          .map((e) => ({ ...e, phase: e.phase as EpochPhase })),
+      }),
+    );
+  }
+  return verdicts;
+}
 
 /** Runs matching the filters, newest first unless `sort` says otherwise (default limit 200). */
 export async function listRuns(
@@ -68,7 +146,14 @@ export async function listRuns(
     orderBy: ORDER_BY[sort],
     take: limit,
   });
-  return runs.map((run) => ({ ...run, tags: parseRunTags(run.tags) }));
+  const verdicts = await verdictsOf(db, runs);
+  return runs.map((run) => ({
+    ...run,
+    tags: parseRunTags(run.tags),
+    timing: parseTiming(run.timing),
+    verdicts: verdicts.get(run.id) ?? [],
+    plannedEpochs: plannedEpochsOf(run),
+  }));
 }
 
 /** How many runs are in each status (every status present, zero when none). */
@@ -86,8 +171,11 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
   return counts;
 }
 
-export type RunDetail = Omit<Run, 'config' | 'skippedReport' | 'tags'> & {
+export type RunDetail = Omit<Run, 'config' | 'skippedReport' | 'tags' | 'timing'> & {
   tags: string[];
+  /** Where the run's time went and its training images/s; null before it completes. */
+  timing: RunTiming | null;
+  verdicts: RunVerdict[];
   /** Null when the stored config no longer validates (the run then failed with configError). */
   config: RunConfig | null;
   configError: string | null;
@@ -122,7 +210,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     include: { epochs: { orderBy: { epoch: 'asc' } }, report: true },
   });
   if (!run) return null;
-  const { epochs, report, config, skippedReport, ...fields } = run;
+  const { epochs, report, config, skippedReport, timing, ...fields } = run;
   // A run whose stored config is invalid must still be shown, with the reason it failed.
   let parsedConfig: RunConfig | null = null;
   let configError: string | null = null;
@@ -134,9 +222,20 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
   const skippedDetail = skippedReport
     ? parseJsonColumn(skippedFilesSchema.omit({ count: true }), skippedReport, 'Run.skippedReport')
     : null;
+  const classNames = report
+    ? parseJsonColumn(z.array(z.string()), report.classNames, 'Report.classNames')
+    : null;
   return {
     ...fields,
     tags: parseRunTags(fields.tags),
+    timing: parseTiming(timing),
+    verdicts: runVerdicts({
+      status: fields.status,
+      error: fields.error,
+      testAcc: fields.testAcc,
+      numClasses: classNames?.length ?? null,
+      epochs: epochs.map((e) => ({ ...e, phase: e.phase as EpochPhase })),
+    }),
     config: parsedConfig,
     configError,
     skipped:
@@ -150,7 +249,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
       testLoss: report.testLoss,
       testAcc: report.testAcc,
       overfittingGap: report.overfittingGap,
-      classNames: parseJsonColumn(z.array(z.string()), report.classNames, 'Report.classNames'),
+      classNames: classNames ?? [],
       perClass: parseJsonColumn(z.array(perClassScoresSchema), report.perClass, 'Report.perClass'),
       macroAvg: parseJsonColumn(classScoresSchema, report.macroAvg, 'Report.macroAvg'),
       weightedAvg: parseJsonColumn(classScoresSchema, report.weightedAvg, 'Report.weightedAvg'),
@@ -223,4 +322,22 @@ export async function listRunFilterValues(
         : [{ groupId: group.groupId, runs: group._count._all, createdAt: group._min.createdAt }],
     ),
   };
+}
+
+/**
+ * The timings of the preset's last `limit` completed runs, newest first: how fast it trains here,
+ * for ETAs and estimates (core's phaseRatesFrom).
+ */
+export async function recentRunTimings(
+  db: PrismaClient,
+  preset: string,
+  limit = 5,
+): Promise<RunTiming[]> {
+  const runs = await db.run.findMany({
+    where: { preset, status: 'completed', timing: { not: null } },
+    orderBy: { finishedAt: 'desc' },
+    select: { timing: true },
+    take: limit,
+  });
+  return runs.map((run) => parseTiming(run.timing)).filter((t): t is RunTiming => t !== null);
 }

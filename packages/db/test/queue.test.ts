@@ -14,6 +14,7 @@ import {
   listLostWorkers,
   listWorkers,
   markRunCancelled,
+  recentRunTimings,
   recordEpochMetric,
   registerWorker,
   releaseRun,
@@ -218,6 +219,47 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
       });
       expect(done.finishedAt).toBeInstanceOf(Date);
       await expect(completeRun(temp.db, run.id)).rejects.toBeInstanceOf(RunStateError);
+    });
+
+    it('keeps where the time went, the plan before a run starts, and what went wrong with learning', async () => {
+      const transfer = await enqueueRun(temp.db, {
+        config: { preset: 'transfer-plus', epochs: 5, fineTuneEpochs: 4 },
+      });
+      // Queued: the epochs it will train are known from its config (5 frozen + 4 fine-tune).
+      expect((await listRuns(temp.db)).find((r) => r.id === transfer.id)).toMatchObject({
+        plannedEpochs: 9,
+        timing: null,
+        verdicts: [],
+      });
+      await cancelRun(temp.db, transfer.id);
+
+      const run = await enqueueRun(temp.db, { config });
+      await claim();
+      // Still rising at its last epoch, and barely above guessing between 2 classes.
+      for (const [n, valAcc] of [0.4, 0.45, 0.5, 0.53, 0.56].entries())
+        await recordEpochMetric(temp.db, run.id, epoch(n + 1, valAcc));
+      await saveReport(temp.db, run.id, { ...report, testAcc: 0.52 });
+      const timing = {
+        seconds: { loading: 1, caching: 0, training: 8, validation: 1, evaluation: 0.5 },
+        imagesPerSecond: 625,
+        phases: [
+          { phase: 'train' as const, epochs: 5, images: 5000, seconds: 8, imagesPerSecond: 625 },
+        ],
+      };
+      await completeRun(temp.db, run.id, { trainSeconds: 10.5, timing });
+      const detail = await getRunDetail(temp.db, run.id);
+      expect(detail?.timing).toEqual(timing);
+      expect(detail?.verdicts.map((v) => v.kind)).toEqual(['near-chance', 'still-improving']);
+      expect((await listRuns(temp.db)).find((r) => r.id === run.id)).toMatchObject({
+        timing,
+        plannedEpochs: 3,
+        verdicts: detail?.verdicts,
+      });
+      expect(await recentRunTimings(temp.db, 'tiny-cnn')).toEqual([timing]);
+      expect(await recentRunTimings(temp.db, 'seed-cnn')).toEqual([]);
+      await expect(
+        completeRun(temp.db, run.id, { timing: { ...timing, imagesPerSecond: -1 } }),
+      ).rejects.toThrow(/invalid run results: .*imagesPerSecond/);
     });
 
     it('failRun requeues retryable failures while attempts remain, then fails with the last error', async () => {

@@ -4,18 +4,25 @@
  * imageForPrediction + predictStoredImages), so a test image saved as a PNG gets evaluation's
  * probabilities. An image that cannot be read is reported on its own line and the others still run;
  * the exit code is then 3 (1 stays for errors that print no results: unknown run, database down).
+ * A prediction whose image looks unlike the run's test images (inverted, of unusual brightness or
+ * contrast, one the model is unusually unsure of) carries the reasons, and the human output a warning
+ * line; it is still printed.
  */
 import { parseArgs } from 'node:util';
 import {
   decodeForPrediction,
   ImageRejected,
   initBackend,
+  inputReferenceFromReportFile,
   loadLayersModelFromFiles,
   predictImages,
   readImageFile,
+  storedImageShape,
   type ClassProbability,
+  type InputAssessment,
 } from '@convlab/core';
-import { readRunModelFiles } from '@convlab/db';
+import { RUN_FOLDER } from '@convlab/core/paths';
+import { createArtifactStore, readRunModelFiles } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -27,7 +34,14 @@ const USAGE = 'usage: convlab predict <runId> <image.png|jpg>... [--top N] [--js
 const MAX_IMAGES = 1000;
 
 type ImageResult =
-  | { file: string; ok: true; top: ClassProbability[]; probabilities: number[] }
+  | {
+      file: string;
+      ok: true;
+      top: ClassProbability[];
+      probabilities: number[];
+      /** null when the run's report predates input references. */
+      outOfDistribution: InputAssessment | null;
+    }
   | { file: string; ok: false; error: string };
 
 /** Exit code when some images had no prediction (the others' results were printed). */
@@ -53,7 +67,14 @@ export async function predictCommand(args: string[]): Promise<number> {
   const top = z.coerce.number().int().min(1).max(1000).safeParse(values.top);
   if (!top.success) throw new CliError('invalid --top: expected an integer from 1 to 1000', 2);
   const env = readTrainerEnv();
-  const source = await withDatabase((db) => readRunModelFiles(db, runId));
+  const { source, reportFile } = await withDatabase(async (db) => ({
+    source: await readRunModelFiles(db, runId),
+    // The input reference is only in report.json; an unreadable one means predictions unassessed.
+    reportFile: await createArtifactStore(db)
+      .read(runId, RUN_FOLDER.report)
+      .catch(() => null),
+  }));
+  const inputReference = inputReferenceFromReportFile(reportFile, storedImageShape(source.config));
 
   // Decode every file first: unreadable ones are reported, never stop the rest.
   const decoded: (Uint8Array | string)[] = [];
@@ -71,14 +92,27 @@ export async function predictCommand(args: string[]): Promise<number> {
   const model = await loadLayersModelFromFiles(source.files);
   let predictions;
   try {
-    predictions = await predictImages(model, source.config, source.classNames, decoded, top.data);
+    predictions = await predictImages(
+      model,
+      source.config,
+      source.classNames,
+      decoded,
+      top.data,
+      inputReference,
+    );
   } finally {
     model.dispose();
   }
   const ordered: ImageResult[] = predictions.map((p, i) => {
     const file = files[i] ?? '';
     return p.ok
-      ? { file, ok: true, top: p.top, probabilities: p.probabilities }
+      ? {
+          file,
+          ok: true,
+          top: p.top,
+          probabilities: p.probabilities,
+          outOfDistribution: p.outOfDistribution,
+        }
       : { file, ok: false, error: p.error };
   });
   const failed = ordered.filter((r) => !r.ok).length;
@@ -99,6 +133,10 @@ export async function predictCommand(args: string[]): Promise<number> {
         result.top.map((c) => [printable(c.label), formatPercent(c.probability)]),
       );
       console.log(table.replace(/^/gm, '  '));
+      if (result.outOfDistribution?.flagged)
+        console.log(
+          `  warning: unlike the run's test images: ${result.outOfDistribution.reasons.join('; ')}`,
+        );
     }
   }
   if (failed > 0) console.error(`convlab: ${failed} of ${files.length} images could not be read`);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -37,7 +38,11 @@ export async function showCommand(args: string[]): Promise<number> {
     console.log(`skipped:  ${detail.skipped.count} dataset files (${kinds.join(', ')})`);
     for (const e of detail.skipped.examples)
       console.log(`          ${printable(e.file)}: ${printable(e.reason)}`);
-  } else console.log(`config:   ${JSON.stringify(detail.config)}`);
+  }
+  if (detail.config) console.log(`config:   ${JSON.stringify(detail.config)}`);
+  for (const verdict of detail.verdicts)
+    console.log(`verdict:  ${verdict.label}: ${verdict.message}`);
+  if (detail.timing) console.log(`timing:   ${timingLine(detail.timing)}`);
   if (epochs.length > 0) {
     console.log('');
     console.log(
@@ -78,6 +83,20 @@ export async function showCommand(args: string[]): Promise<number> {
   return 0;
 }
 
+/** "1,830 img/s · loading 2.1 s · caching 0 s · training 41.0 s · validation 3.2 s · evaluation 1.1 s". */
+function timingLine(timing: RunTiming): string {
+  const parts = TIMED_PARTS.map((part) => `${part} ${timing.seconds[part].toFixed(1)} s`);
+  const phases =
+    timing.phases.length > 1
+      ? ` (${timing.phases.map((p) => `${p.phase} ${formatRate(p.imagesPerSecond)}`).join(', ')})`
+      : '';
+  return `${formatRate(timing.imagesPerSecond)}${phases} · ${parts.join(' · ')}`;
+}
+
+function formatRate(imagesPerSecond: number): string {
+  return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
+}
+
 /** "epoch 3/10 · batch 40/176 · ETA 6m" or "epoch 1/13 · caching trunk 12000/45000 images · ETA 2m". */
 function progressLine(run: RunDetail): string | null {
   if (run.status !== 'running' || run.currentEpoch === null) return null;
@@ -88,6 +107,7 @@ function progressLine(run: RunDetail): string | null {
   } else if (run.batch !== null && run.totalBatches) {
     parts.push(`batch ${run.batch}/${run.totalBatches}`);
   }
-  if (run.etaSeconds !== null) parts.push(`ETA ${Math.round(run.etaSeconds)} s`);
+  if (run.etaSeconds !== null)
+    parts.push(`ETA ${run.etaLowerBound ? 'at least ' : ''}${Math.round(run.etaSeconds)} s`);
   return parts.join(' · ');
 }

@@ -33,7 +33,7 @@ export function ImageGallery({
           />
           <figcaption>
             <span className={item.wrong ? 'wrong' : undefined}>{item.caption}</span>
-            {item.detail && <div className="muted">{item.detail}</div>}
+            {item.detail && <div className="muted gallery-detail">{item.detail}</div>}
           </figcaption>
         </figure>
       ))}

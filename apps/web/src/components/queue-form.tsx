@@ -3,7 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '~/trpc/client.tsx';
 import { Loading, QueryError } from './query-state.tsx';
 import { ExperimentForm } from './queue-form/experiment-form.tsx';
-import { valuesFor, valuesFromConfig, type Preset } from './queue-form/form-values.ts';
+import {
+  defaultPreset,
+  valuesFor,
+  valuesFromConfig,
+  type Preset,
+} from './queue-form/form-values.ts';
 import { QueueRunForm } from './queue-form/queue-run-form.tsx';
 
 /**
@@ -30,7 +35,7 @@ export function QueueForms({ fromRunId, dataset }: { fromRunId?: string; dataset
     ? presets.data.presets.find((p) => p.name === run.config?.preset)
     : undefined;
   const cloned = run?.config && preset ? valuesFromConfig(run.config, preset) : undefined;
-  const first = presets.data.presets.find((p) => p.name === 'tiny-cnn') ?? presets.data.presets[0];
+  const first = defaultPreset(presets.data.presets);
   const initial =
     cloned ?? (dataset !== undefined && first ? { ...valuesFor(first), dataset } : undefined);
   return (

@@ -1,3 +1,4 @@
+import type { RunVerdict } from '@convlab/core/schema';
 import { formatDuration } from '~/lib/format.ts';
 import { progressView, type ProgressColumns } from '~/lib/run-progress.ts';
 
@@ -12,6 +13,25 @@ export function StatusBadge({
     <span className={`badge ${status}`} data-status={status}>
       {cancelRequested && status === 'running' ? 'cancelling' : status}
     </span>
+  );
+}
+
+/** What is wrong with a run's learning ("near chance", "still improving"), the reason in the title. */
+export function VerdictBadges({ verdicts }: { verdicts: RunVerdict[] }) {
+  if (verdicts.length === 0) return null;
+  return (
+    <div className="verdicts">
+      {verdicts.map((verdict) => (
+        <span
+          key={verdict.kind}
+          className={`badge verdict ${verdict.kind}`}
+          data-verdict={verdict.kind}
+          title={verdict.message}
+        >
+          {verdict.label}
+        </span>
+      ))}
+    </div>
   );
 }
 
@@ -34,7 +54,17 @@ export function RunProgress({ run }: { run: ProgressColumns }) {
       <div className="text">
         {view.epochLabel}
         {view.batchLabel && ` · ${view.batchLabel}`}
-        {view.etaSeconds !== null && ` · ETA ${formatDuration(view.etaSeconds)}`}
+        {view.etaSeconds !== null && (
+          <span
+            title={
+              view.etaLowerBound
+                ? 'Until the run ends, leaving out a phase no earlier run of this preset has timed here'
+                : 'Until the run ends, every phase included'
+            }
+          >
+            {` · ETA ${view.etaLowerBound ? '≥ ' : ''}${formatDuration(view.etaSeconds)}`}
+          </span>
+        )}
       </div>
     </div>
   );

@@ -46,3 +46,27 @@ export function formatCompact(value: number | null | undefined): string {
   if (value < 1_000_000) return `${(value / 1000).toFixed(value < 10_000 ? 1 : 0)}k`;
   return `${(value / 1_000_000).toFixed(1)}M`;
 }
+
+/** Decimals a confidence shows at most; closer to 100% than that reads ">99.9999%". */
+const MAX_CONFIDENCE_DECIMALS = 4;
+
+/**
+ * A probability as a percent with enough decimals to show two digits of its distance from 100%, so
+ * confident predictions stay distinct and rankable (0.9997 → "99.97%", 0.999996 → "99.9996%",
+ * 0.62 → "62%") instead of all reading "100%".
+ */
+export function formatConfidence(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const percent = value * 100;
+  const distance = 100 - percent;
+  if (distance <= 0) return '100%';
+  const decimals = Math.min(
+    MAX_CONFIDENCE_DECIMALS,
+    Math.max(0, Math.ceil(-Math.log10(distance)) + 1),
+  );
+  const text = percent.toFixed(decimals);
+  // Rounding would claim certainty the model did not have.
+  if (Number(text) >= 100)
+    return `>${(100 - 10 ** -MAX_CONFIDENCE_DECIMALS).toFixed(MAX_CONFIDENCE_DECIMALS)}%`;
+  return `${text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text}%`;
+}

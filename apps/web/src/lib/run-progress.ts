@@ -6,6 +6,8 @@ export interface ProgressColumns {
   batch: number | null;
   totalBatches: number | null;
   etaSeconds: number | null;
+  /** The ETA leaves out a phase still to come that nobody has timed here. */
+  etaLowerBound?: boolean;
   /** train | cache-features | cache-trunk; null before the first progress report. */
   stage?: string | null;
   cacheDone?: number | null;
@@ -18,6 +20,7 @@ export interface ProgressView {
   epochLabel: string;
   batchLabel: string | null;
   etaSeconds: number | null;
+  etaLowerBound: boolean;
 }
 
 const CACHE_LABELS: Record<string, string> = {
@@ -28,7 +31,7 @@ const CACHE_LABELS: Record<string, string> = {
 /**
  * While an epoch trains, `currentEpoch` is that (1-based) epoch and batch/totalBatches say how far it
  * got; between epochs (batch null) `currentEpoch` is the last finished one. While a cache is filled
- * (stage cache-*), `currentEpoch` is the epoch waiting for it and the ETA is the cache's.
+ * (stage cache-*), `currentEpoch` is the epoch waiting for it. The ETA is always the whole run's.
  */
 export function progressView(run: ProgressColumns): ProgressView | null {
   if (run.status !== 'running' || !run.totalEpochs) return null;
@@ -41,6 +44,7 @@ export function progressView(run: ProgressColumns): ProgressView | null {
       epochLabel: `epoch ${epoch}/${run.totalEpochs}`,
       batchLabel: `${cacheLabel} ${images} images`,
       etaSeconds: run.etaSeconds,
+      etaLowerBound: run.etaLowerBound ?? false,
     };
   }
   if (!run.stage && run.currentEpoch === null) {
@@ -50,6 +54,7 @@ export function progressView(run: ProgressColumns): ProgressView | null {
       epochLabel: `epoch 1/${run.totalEpochs}`,
       batchLabel: 'loading the dataset and the model',
       etaSeconds: null,
+      etaLowerBound: false,
     };
   }
   const epoch = run.currentEpoch ?? 0;
@@ -60,5 +65,6 @@ export function progressView(run: ProgressColumns): ProgressView | null {
     epochLabel: `epoch ${Math.max(epoch, inEpoch === null ? epoch : 1)}/${run.totalEpochs}`,
     batchLabel: inEpoch === null ? null : `batch ${run.batch}/${run.totalBatches}`,
     etaSeconds: run.etaSeconds,
+    etaLowerBound: run.etaLowerBound ?? false,
   };
 }

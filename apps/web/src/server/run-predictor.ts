@@ -5,17 +5,27 @@
  * evicted models are disposed; predictions run one at a time so a burst of uploads queues instead of
  * loading many models at once on a 2-core host. Uploads are decoded in worker threads (decode-pool.ts)
  * inside their turn, so the queue stays full — and further requests are refused — while they decode.
+ * Each prediction says whether its image looks unlike the run's test images (core's assessInput,
+ * against the input reference in the run's report.json).
  */
 import {
   decodeForPrediction,
   initBackend,
+  inputReferenceFromReportFile,
   loadLayersModelFromFiles,
   predictImages,
+  storedImageShape,
   type ImageLimits,
   type ImagePrediction,
 } from '@convlab/core';
-import type { RunConfig } from '@convlab/core/schema';
-import { readRunModelFiles, readRunModelInfo, type PrismaClient } from '@convlab/db';
+import { RUN_FOLDER } from '@convlab/core/paths';
+import type { InputReference, RunConfig } from '@convlab/core/schema';
+import {
+  createArtifactStore,
+  readRunModelFiles,
+  readRunModelInfo,
+  type PrismaClient,
+} from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import type * as tf from '@tensorflow/tfjs';
 import { decodePool } from './decode-pool.ts';
@@ -28,6 +38,8 @@ interface LoadedRunModel {
   model: tf.LayersModel;
   config: RunConfig;
   classNames: string[];
+  /** What the run's test images look like (null for runs that finished before it was recorded). */
+  inputReference: InputReference | null;
 }
 
 /** Disposals of evicted models that may still be loading. */
@@ -94,7 +106,16 @@ async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel
         new Error(`${outputs ?? '?'} outputs for ${source.classNames.length} class names`),
       );
     }
-    return { model, config: source.config, classNames: source.classNames };
+    // report.json, not the Report row, holds the reference; without one (older run, unreadable
+    // file) predictions still come, unassessed.
+    const reportFile = await createArtifactStore(db)
+      .read(runId, RUN_FOLDER.report)
+      .catch(() => null);
+    const inputReference = inputReferenceFromReportFile(
+      reportFile,
+      storedImageShape(source.config),
+    );
+    return { model, config: source.config, classNames: source.classNames, inputReference };
   });
   loading.catch(() => models.delete(key));
   models.set(key, loading);
@@ -117,12 +138,19 @@ function predictWithRunModel(
   images: (config: RunConfig) => Promise<(Uint8Array | string)[]>,
 ): Promise<PredictionResult> {
   return oneAtATime(async () => {
-    const { model, config, classNames } = await runModel(db, runId);
+    const { model, config, classNames, inputReference } = await runModel(db, runId);
     const inputs = await images(config);
     return {
       backend: (await initBackend()).backend,
       classNames,
-      predictions: await predictImages(model, config, classNames, inputs, PREDICT_TOP_K),
+      predictions: await predictImages(
+        model,
+        config,
+        classNames,
+        inputs,
+        PREDICT_TOP_K,
+        inputReference,
+      ),
     };
   });
 }

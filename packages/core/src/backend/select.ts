@@ -72,10 +72,17 @@ async function selectBackend(argument: BackendPreference): Promise<BackendSelect
       const started = await activate(candidate, preference === candidate);
       return { ...started, passedOver: failures };
     } catch (error) {
-      failures.push(`${candidate}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${candidate}: ${whyNot(error)}`);
     }
   }
   throw new Error(`no TensorFlow.js backend could start (${failures.join('; ')})`);
+}
+
+/** Why a backend did not start, in a few words: a missing optional package is expected, not an error. */
+function whyNot(error: unknown): string {
+  if ((error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND')
+    return 'not installed (an optional package)';
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -3,3 +3,7 @@ export * from './schema.ts';
 export * from './report-file.ts';
 export * from './run-report.ts';
 export * from './folder-scan.ts';
+export * from './run-timing.ts';
+export * from './run-verdict.ts';
+// How many epochs a config trains, per phase: pure config logic the dashboard shows too.
+export { planPhases, totalEpochs, type PhasePlan } from '../training/phases.ts';

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { epochMetricsSchema } from './epoch-metrics.ts';
 import { runReportSchema } from './run-report.ts';
+import { runTimingSchema } from './run-timing.ts';
 import { runConfigSchema } from './schema.ts';
 
 /** Files of an image folder that were not trained on: how many, why, and the first few by name. */
@@ -38,6 +39,8 @@ export const reportFileSchema = z.object({
   paramCount: z.number().int().min(0),
   report: runReportSchema,
   trainSeconds: z.number().min(0),
+  /** Where the run's time went and its training throughput (absent in files from before it was kept). */
+  timing: runTimingSchema.optional(),
   /** Predicted class per test image. */
   predictions: classIndices,
   /** True class per test image. */

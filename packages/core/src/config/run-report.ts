@@ -31,6 +31,43 @@ export const misclassifiedExampleSchema = z.object({
 });
 export type MisclassifiedExample = z.infer<typeof misclassifiedExampleSchema>;
 
+/** A few percentiles of one per-image statistic over the test set. */
+export const percentilesSchema = z
+  .object({ p1: finite, p5: finite, p50: finite, p95: finite, p99: finite })
+  .refine(
+    (q) => q.p1 <= q.p5 && q.p5 <= q.p50 && q.p50 <= q.p95 && q.p95 <= q.p99,
+    'percentiles must not decrease',
+  );
+export type Percentiles = z.infer<typeof percentilesSchema>;
+
+/**
+ * What the run's test images look like as stored (uint8, HWC) and how sure the model was of them:
+ * predictions on inputs far outside this get a warning (evaluation/input-reference.ts).
+ */
+export const inputReferenceSchema = z
+  .object({
+    /** Test images it was computed from. */
+    imageCount: z.number().int().min(1),
+    /** The stored image shape the statistics are of. */
+    height: z.number().int().min(1),
+    width: z.number().int().min(1),
+    channels: z.union([z.literal(1), z.literal(3)]),
+    /** Per channel, over every pixel of every test image (0–255). */
+    channelMean: z.array(finite),
+    channelStd: z.array(finite),
+    /** Per image: the mean of its pixels' intensity (the mean of their channels), 0–255. */
+    brightness: percentilesSchema,
+    /** Per image: the standard deviation of its pixels' intensity. */
+    contrast: percentilesSchema,
+    /** Per image: the model's highest class probability (max-softmax). */
+    maxProbability: percentilesSchema,
+  })
+  .refine(
+    (r) => r.channelMean.length === r.channels && r.channelStd.length === r.channels,
+    'channelMean and channelStd must have one value per channel',
+  );
+export type InputReference = z.infer<typeof inputReferenceSchema>;
+
 export const runReportSchema = z.object({
   testLoss: finite,
   testAcc: unit,
@@ -44,6 +81,8 @@ export const runReportSchema = z.object({
   confusionMatrix: z.array(z.array(z.number().int().min(0))),
   /** Most confident mistakes first. */
   misclassified: z.array(misclassifiedExampleSchema),
+  /** Absent from reports of runs that finished before it existed. */
+  inputReference: inputReferenceSchema.optional(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
 

@@ -42,6 +42,11 @@ export const PRESET_NAMES = [
 export const presetNameSchema = z.enum(PRESET_NAMES);
 export type PresetName = z.infer<typeof presetNameSchema>;
 
+/** Presets that train a MobileNetV2 head (frozen), then optionally fine-tune it. */
+export function isTransferPreset(preset: PresetName): boolean {
+  return preset === 'seed-transfer' || preset === 'transfer-plus';
+}
+
 export const BUILTIN_DATASETS = ['synthetic', 'cifar10', 'mnist', 'fashion-mnist'] as const;
 export type BuiltinDataset = (typeof BUILTIN_DATASETS)[number];
 /** The built-in datasets `convlab data fetch` (and the dashboard's Fetch button) can download. */

@@ -2,3 +2,4 @@
 export * from './metrics.ts';
 export * from './evaluate.ts';
 export * from './predict.ts';
+export * from './input-reference.ts';

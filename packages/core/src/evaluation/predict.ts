@@ -6,6 +6,7 @@
  * saved as PNG gets the probabilities evaluation gave it.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { InputReference } from '../config/run-report.ts';
 import type { RunConfig } from '../config/schema.ts';
 import {
   DEFAULT_IMAGE_LIMITS,
@@ -19,6 +20,7 @@ import {
 import { resizeBilinear } from '../data/image-ops.ts';
 import type { ImageSet } from '../data/types.ts';
 import { predictInBatches, testBatchInput } from './evaluate.ts';
+import { assessInput, type InputAssessment } from './input-reference.ts';
 
 /** What prediction needs of a run's config. */
 export type PredictionConfig = Pick<RunConfig, 'dataset' | 'inputSize' | 'inputScaling'>;
@@ -110,9 +112,19 @@ export async function predictStoredImages(
   );
 }
 
-/** One image's prediction, or why it has none (refused by the decoder, unreadable, …). */
+/**
+ * One image's prediction, or why it has none (refused by the decoder, unreadable, …). A prediction
+ * says whether the image looks unlike the run's test images (null when the run's report has no input
+ * reference: it finished before references existed).
+ */
 export type ImagePrediction =
-  { ok: true; top: ClassProbability[]; probabilities: number[] } | { ok: false; error: string };
+  | {
+      ok: true;
+      top: ClassProbability[];
+      probabilities: number[];
+      outOfDistribution: InputAssessment | null;
+    }
+  | { ok: false; error: string };
 
 /**
  * A file's bytes as imageForPrediction makes them, or the reason (for a reader) it was refused.
@@ -133,8 +145,9 @@ export async function decodeForPrediction(
 }
 
 /**
- * Predictions for stored-shape images, the top `k` classes and every probability each; an entry that
- * is a string (why that image was refused) comes back as its error. One batch for all the images.
+ * Predictions for stored-shape images, the top `k` classes and every probability each, assessed
+ * against the run's input reference when it has one; an entry that is a string (why that image was
+ * refused) comes back as its error. One batch for all the images.
  */
 export async function predictImages(
   model: tf.LayersModel,
@@ -142,6 +155,7 @@ export async function predictImages(
   classNames: readonly string[],
   images: readonly (Uint8Array | string)[],
   k: number,
+  reference: InputReference | null,
 ): Promise<ImagePrediction[]> {
   const decoded = images.filter((image): image is Uint8Array => typeof image !== 'string');
   const probs =
@@ -151,7 +165,12 @@ export async function predictImages(
   return images.map((image) => {
     if (typeof image === 'string') return { ok: false, error: image };
     const row = probabilityRow(probs, classNames.length, next++);
-    return { ok: true, top: topClasses(row, classNames, top), probabilities: row };
+    return {
+      ok: true,
+      top: topClasses(row, classNames, top),
+      probabilities: row,
+      outOfDistribution: reference ? assessInput(reference, image, row) : null,
+    };
   });
 }
 

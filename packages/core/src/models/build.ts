@@ -50,9 +50,7 @@ export interface BuildModelOptions {
   fuseBackbone?: boolean;
 }
 
-export function isTransferPreset(preset: PresetName): boolean {
-  return preset === 'seed-transfer' || preset === 'transfer-plus';
-}
+export { isTransferPreset } from '../config/schema.ts';
 
 /**
  * adam: tf.train.adam's defaults (one fused SIMD pass per variable on wasm). sgd: Nesterov momentum 0.9.

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { epochMetricsSchema, epochPhaseSchema } from '../config/epoch-metrics.ts';
+import { runTimingSchema } from '../config/run-timing.ts';
 import { fileSaveHandler, writeDirAtomically } from '../models/file-io.ts';
 import { RUN_FOLDER } from '../run-folder.ts';
 
@@ -43,6 +44,8 @@ export const checkpointStateSchema = z.object({
     epochsSinceBest: z.number().int(),
   }),
   trainSeconds: z.number().min(0),
+  /** Where the run's time went so far (absent in checkpoints from before it was kept). */
+  timing: runTimingSchema.optional(),
   optimizerSpecs: z.array(weightSpecSchema),
   /** Adam's running β₁ᵗ, β₂ᵗ (see restoreOptimizer). */
   adamBetaPowers: z.tuple([z.number(), z.number()]).nullable().default(null),

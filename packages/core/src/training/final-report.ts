@@ -9,6 +9,7 @@ import type { ReportFile } from '../config/report-file.ts';
 import type { RunReport } from '../config/run-report.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
+import { computeInputReference } from '../evaluation/input-reference.ts';
 import {
   classificationReport,
   confusionMatrix,
@@ -43,6 +44,7 @@ export function buildReport(
       predictedLabel: name(m.predictedLabel),
       confidence: m.confidence,
     })),
+    inputReference: computeInputReference(dataset.test, test.probs),
   };
 }
 

@@ -10,3 +10,4 @@ export { ProgressReporter, type ProgressListener } from './progress.ts';
 export { buildReport } from './final-report.ts';
 // The GPU check times training steps on batches made exactly as the trainer makes them.
 export { trainingImageBatch } from './train-epoch.ts';
+export * from './run-estimate.ts';

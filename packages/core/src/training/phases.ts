@@ -3,9 +3,8 @@
  * presets in a 'frozen' phase (head only) and, with fineTuneEpochs and fineTuneLayers, a 'fine-tune'
  * phase at learningRate × fineTuneLearningRateFactor. The trainer, the bench and trainRun share this.
  */
-import { isTransferPreset } from '../models/build.ts';
 import type { EpochPhase } from '../config/epoch-metrics.ts';
-import type { RunConfig } from '../config/schema.ts';
+import { isTransferPreset, type RunConfig } from '../config/schema.ts';
 
 export type { EpochPhase } from '../config/epoch-metrics.ts';
 
@@ -56,4 +55,22 @@ export function plannedEpochs(
       .filter((p) => !completedPhases.includes(p.phase))
       .reduce((sum, p) => sum + p.epochs - history.filter((e) => e.phase === p.phase).length, 0)
   );
+}
+
+/**
+ * The epochs each unfinished phase has left, in order (the first is the phase running or next to
+ * run, its epoch in progress included).
+ */
+export function remainingPhaseEpochs(
+  phases: PhasePlan[],
+  history: { phase: EpochPhase }[],
+  completedPhases: EpochPhase[],
+): { phase: EpochPhase; epochs: number }[] {
+  return phases
+    .filter((p) => !completedPhases.includes(p.phase))
+    .map((p) => ({
+      phase: p.phase,
+      epochs: p.epochs - history.filter((e) => e.phase === p.phase).length,
+    }))
+    .filter((p) => p.epochs > 0);
 }

@@ -1,22 +1,30 @@
 /**
  * The training loop's progress hook: live progress for a training batch or for images cached, at most
- * about once a second, with an ETA from the run's mean batch time so far.
+ * about once a second, with an ETA for the whole run: the phase now training at its own mean batch
+ * time, the phases still to come at the speed earlier runs of the preset had here (run-estimate.ts).
  */
+import type { EpochPhase } from '../config/epoch-metrics.ts';
 import type { CacheKind } from './caching.ts';
+import { estimatePhasesSeconds, type PhaseRates } from './run-estimate.ts';
+
+/** Until the run ends; a lower bound when a phase still to come has no known speed. */
+interface Eta {
+  etaSeconds: number;
+  etaLowerBound: boolean;
+}
 
 /** Live progress: a training batch, or images done while a cache is filled. */
 export type TrainProgress =
-  | {
+  | ({
       stage: 'train';
       epoch: number;
       totalEpochs: number;
       batch: number;
       totalBatches: number;
-      etaSeconds: number;
       loss: number;
       acc: number;
-    }
-  | {
+    } & Eta)
+  | ({
       stage: 'cache';
       /** What is being cached, and for which image set. */
       cache: CacheKind;
@@ -26,25 +34,35 @@ export type TrainProgress =
       totalEpochs: number;
       imagesDone: number;
       imagesTotal: number;
-      /** Until this cache is filled. */
-      etaSeconds: number;
-    };
+    } & Eta);
 
 export type ProgressListener = (progress: TrainProgress) => void | Promise<void>;
 
-/** Where the run stands: the epoch now running (or next to run) and the epochs it will train. */
-export type RunPosition = () => { epoch: number; totalEpochs: number };
+/**
+ * Where the run stands: the epoch now running (or next to run), the epochs it will train, the epochs
+ * each unfinished phase has left (the first is the phase now running), and the training-set size.
+ */
+export type RunPosition = () => {
+  epoch: number;
+  totalEpochs: number;
+  remaining: { phase: EpochPhase; epochs: number }[];
+  trainImages: number;
+};
 
 const PROGRESS_INTERVAL_MS = 1000;
 
 export class ProgressReporter {
   private lastSent = -Infinity;
+  /** Mean batch time of the phase now training (a new phase starts a new mean). */
+  private phase: EpochPhase | null = null;
   private batches = 0;
   private batchMs = 0;
 
+  /** `rates`: each phase's speed in earlier runs of the preset here (empty: none known). */
   constructor(
     private readonly listener: ProgressListener | undefined,
     private readonly position: RunPosition,
+    private readonly rates: PhaseRates = {},
   ) {}
 
   /** After a training batch (`batch` is 1-based); the first batch of an epoch always reports. */
@@ -55,19 +73,28 @@ export class ProgressReporter {
     loss: number;
     acc: number;
   }): Promise<void> {
+    const { epoch, totalEpochs, remaining, trainImages } = this.position();
+    const [current, ...later] = remaining;
+    if (current && current.phase !== this.phase) {
+      this.phase = current.phase;
+      this.batches = 0;
+      this.batchMs = 0;
+    }
     this.batches++;
     this.batchMs += batch.ms;
     await this.send(() => {
-      const { epoch, totalEpochs } = this.position();
       const remainingBatches =
-        batch.totalBatches - batch.batch + (totalEpochs - epoch) * batch.totalBatches;
+        batch.totalBatches - batch.batch + ((current?.epochs ?? 1) - 1) * batch.totalBatches;
+      const rest = estimatePhasesSeconds(later, trainImages, this.rates);
       return {
         stage: 'train',
         epoch,
         totalEpochs,
         batch: batch.batch,
         totalBatches: batch.totalBatches,
-        etaSeconds: Math.max(0, (this.batchMs / 1000 / this.batches) * remainingBatches),
+        etaSeconds:
+          Math.max(0, (this.batchMs / 1000 / this.batches) * remainingBatches) + rest.seconds,
+        etaLowerBound: rest.untimed.length > 0,
         loss: batch.loss,
         acc: batch.acc,
       };
@@ -84,14 +111,19 @@ export class ProgressReporter {
   }): Promise<void> {
     await this.send(() => {
       const elapsedSeconds = (performance.now() - cache.startedAt) / 1000;
+      const { epoch, totalEpochs, remaining, trainImages } = this.position();
+      // Caching comes before the phase's first batch: all of it is still to train.
+      const rest = estimatePhasesSeconds(remaining, trainImages, this.rates);
       return {
         stage: 'cache',
         cache: cache.kind,
         set: cache.set,
-        ...this.position(),
+        epoch,
+        totalEpochs,
         imagesDone: cache.done,
         imagesTotal: cache.total,
-        etaSeconds: (elapsedSeconds / cache.done) * (cache.total - cache.done),
+        etaSeconds: (elapsedSeconds / cache.done) * (cache.total - cache.done) + rest.seconds,
+        etaLowerBound: rest.untimed.length > 0,
       };
     }, cache.done === cache.total);
   }

@@ -3,6 +3,7 @@
  * schedule per step, a stop check between batches) and the validation that follows it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { trainingDivergedMessage } from '../config/run-verdict.ts';
 import type { RunConfig } from '../config/schema.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
@@ -74,8 +75,7 @@ export async function trainEpoch(step: EpochStep): Promise<EpochTraining | null>
     const result = (await model.trainOnBatch(xs, ys)) as number[];
     tf.dispose([xs, ys]);
     const [loss = NaN, acc = NaN] = result;
-    if (!Number.isFinite(loss))
-      throw new Error(`training diverged: the loss became ${loss} in epoch ${step.epoch}`);
+    if (!Number.isFinite(loss)) throw new Error(trainingDivergedMessage(loss, step.epoch));
     lossSum += loss * indices.length;
     accSum += acc * indices.length;
     seen += indices.length;

@@ -13,6 +13,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
 import type { RunReport } from '../config/run-report.ts';
+import type { RunTiming } from '../config/run-timing.ts';
 import type { RunConfig } from '../config/schema.ts';
 import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
@@ -31,8 +32,10 @@ import { Checkpointer } from './checkpointer.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { bestEpochOfLastPhase, buildReport, writeRunOutputs } from './final-report.ts';
 import { PhaseInputCache } from './phase-inputs.ts';
-import { plannedEpochs, planPhases, type PhasePlan } from './phases.ts';
+import { plannedEpochs, planPhases, remainingPhaseEpochs, type PhasePlan } from './phases.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
+import { RunClock } from './run-clock.ts';
+import type { PhaseRates } from './run-estimate.ts';
 import { EVAL_BATCH_SIZE, trainEpoch, validateEpoch, type EpochStep } from './train-epoch.ts';
 
 export type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
@@ -52,6 +55,8 @@ export interface TrainResult {
   paramCount: number;
   report: TrainReport | null;
   trainSeconds: number;
+  /** Where the time went (all attempts), and the training throughput. */
+  timing: RunTiming;
 }
 
 export interface TrainLog {
@@ -60,6 +65,8 @@ export interface TrainLog {
 
 export interface TrainRunOptions {
   dataset: LoadedDataset;
+  /** Seconds the caller spent loading the dataset, counted in the run's loading time. */
+  loadingSeconds?: number;
   /** Where checkpoint/, model/ and report.json go. */
   runDir: string;
   /** Called (and awaited) as each epoch ends. */
@@ -68,6 +75,8 @@ export interface TrainRunOptions {
   onCheckpoint?: (epoch: number) => void | Promise<void>;
   /** Live progress, about once a second. */
   onProgress?: ProgressListener;
+  /** Each phase's speed in earlier runs of the preset here, so the ETA covers phases to come. */
+  phaseRates?: PhaseRates;
   /** Checked between batches; true stops the run (the last epoch's checkpoint stays). */
   shouldStop?: () => boolean | Promise<boolean>;
   /**
@@ -93,6 +102,7 @@ interface RunState {
   history: EpochMetrics[];
   completedPhases: EpochPhase[];
   elapsedSeconds: () => number;
+  clock: RunClock;
 }
 
 /** Everything a phase needs: the run, its model, and the loop's hooks. */
@@ -115,6 +125,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const log = options.log ?? { info: () => undefined };
   if (dataset.train.count === 0) throw new Error('the training set is empty');
   if (dataset.val.count === 0) throw new Error('the validation set is empty');
+  const buildStarted = performance.now();
   const built = await buildModel(config, dataset.train.numClasses, options.model);
   const checkpointer = new Checkpointer(options.runDir);
   const earlyStopping = new EarlyStopping(config.earlyStoppingPatience);
@@ -136,19 +147,36 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     }
     const startedAt = performance.now();
     const previousSeconds = resumed?.state.trainSeconds ?? 0;
+    const clock = new RunClock(resumed?.state.timing);
+    clock.add('loading', (options.loadingSeconds ?? 0) + (startedAt - buildStarted) / 1000);
     const state: RunState = {
       history: resumed?.state.history ?? [],
       completedPhases: resumed?.state.completedPhases ?? [],
       elapsedSeconds: () => previousSeconds + (performance.now() - startedAt) / 1000,
+      clock,
     };
-    const progress = new ProgressReporter(options.onProgress, () => ({
-      epoch: state.history.length + 1,
-      // A sweep trial stopping at its rung counts to the rung (its ETA is the rung's).
-      totalEpochs: Math.min(
-        plannedEpochs(phases, state.history, state.completedPhases),
-        options.stopAfterEpoch ?? Infinity,
-      ),
-    }));
+    const progress = new ProgressReporter(
+      options.onProgress,
+      () => {
+        // A sweep trial stopping at its rung counts to the rung (its ETA is the rung's).
+        const limit = options.stopAfterEpoch ?? Infinity;
+        let left = Math.max(0, limit - state.history.length);
+        const remaining = remainingPhaseEpochs(phases, state.history, state.completedPhases).map(
+          (p) => {
+            const epochs = Math.min(p.epochs, left);
+            left -= epochs;
+            return { phase: p.phase, epochs };
+          },
+        );
+        return {
+          epoch: state.history.length + 1,
+          totalEpochs: Math.min(plannedEpochs(phases, state.history, state.completedPhases), limit),
+          remaining,
+          trainImages: dataset.train.count,
+        };
+      },
+      options.phaseRates,
+    );
     // Fine-tuning without augmentation trains on the trunk's cached output (phase-inputs.ts).
     trunk =
       fineTunes(phases) && options.trunkCache !== false
@@ -186,7 +214,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       if (outcome !== 'done') return stoppedResult(built, state, outcome === 'epoch-limit');
     }
     inputCache.release();
-    return await finishRun(config, options, built, state.history, state.elapsedSeconds());
+    return await finishRun(config, options, built, state);
   } finally {
     earlyStopping.dispose();
     checkpointer.dispose();
@@ -207,7 +235,7 @@ async function trainPhase(
   const { config, options, built, state } = context;
   let inputs;
   try {
-    inputs = await context.inputCache.onPhaseBegin(plan);
+    inputs = await state.clock.time('caching', () => context.inputCache.onPhaseBegin(plan));
   } catch (error) {
     if (error instanceof PredictionStopped) return 'stopped';
     throw error;
@@ -239,9 +267,17 @@ async function trainPhase(
       progress: context.progress,
       shouldStop: options.shouldStop,
     };
+    const trainStarted = performance.now();
     const trained = await trainEpoch(step);
     if (!trained) return 'stopped';
-    const validation = await validateEpoch(step, built.model, options.dataset);
+    state.clock.addEpoch(
+      plan.phase,
+      options.dataset.train.count,
+      (performance.now() - trainStarted) / 1000,
+    );
+    const validation = await state.clock.time('validation', () =>
+      validateEpoch(step, built.model, options.dataset),
+    );
     const metrics: EpochMetrics = {
       epoch,
       phase: plan.phase,
@@ -293,6 +329,7 @@ async function endEpoch(
     completedPhases: state.completedPhases,
     best: earlyStopping.state,
     trainSeconds: state.elapsedSeconds(),
+    timing: state.clock.snapshot(),
   };
   // Report the epoch before checkpointing it: a crash in between then redoes this epoch (its stored
   // row is replaced) instead of resuming past an epoch nobody recorded.
@@ -320,6 +357,7 @@ function stoppedResult(
     paramCount: built.model.countParams(),
     report: null,
     trainSeconds: state.elapsedSeconds(),
+    timing: state.clock.snapshot(),
   };
 }
 
@@ -349,16 +387,18 @@ async function finishRun(
   config: RunConfig,
   options: TrainRunOptions,
   built: ConvlabModel,
-  history: EpochMetrics[],
-  trainSeconds: number,
+  state: RunState,
 ): Promise<TrainResult> {
   const { dataset } = options;
-  const test = await evaluateModel(built.model, dataset.test, {
-    inputSize: built.inputSize,
-    scaling: built.inputScaling,
-    batchSize: EVAL_BATCH_SIZE,
+  const { history } = state;
+  const { test, report } = await state.clock.time('evaluation', async () => {
+    const test = await evaluateModel(built.model, dataset.test, {
+      inputSize: built.inputSize,
+      scaling: built.inputScaling,
+      batchSize: EVAL_BATCH_SIZE,
+    });
+    return { test, report: buildReport(dataset, history, test, options.misclassifiedCount ?? 20) };
   });
-  const report = buildReport(dataset, history, test, options.misclassifiedCount ?? 20);
   const result = {
     stopped: false as const,
     reachedEpochLimit: false,
@@ -366,7 +406,8 @@ async function finishRun(
     bestEpoch: bestEpochOfLastPhase(history),
     paramCount: built.model.countParams(),
     report,
-    trainSeconds,
+    trainSeconds: state.elapsedSeconds(),
+    timing: state.clock.snapshot(),
   };
   await writeRunOutputs(options.runDir, built.model, {
     config,

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gpuDeviceNodes, initBackend } from '../../src/index.ts';
@@ -30,6 +31,9 @@ describe('initBackend', () => {
         'webgpu',
         'tensorflow',
       ]);
+      // A missing optional package is said plainly, not as a "Cannot find package" stack.
+      if (!resolvable('@tensorflow/tfjs-node-gpu'))
+        expect(first.passedOver[0]).toBe('tensorflow-gpu: not installed (an optional package)');
       expect(first.passedOver[1]).toMatch(
         gpuDeviceNodes()?.length === 0
           ? /no GPU device on this host/ // Dawn is not even loaded
@@ -40,3 +44,12 @@ describe('initBackend', () => {
     expect(second).toBe(first);
   });
 });
+
+function resolvable(name: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -84,6 +84,22 @@ describe('trainRun', { timeout: 120_000 }, () => {
     // Throttled to about one a second, but the first batch always reports.
     expect(progress[0]).toMatchObject({ epoch: 1, totalEpochs: 3, batch: 1, totalBatches: 15 });
     expect(progress[0]?.etaSeconds).toBeGreaterThan(0);
+    // One phase: the ETA covers all of it.
+    expect(progress.every((p) => !p.etaLowerBound)).toBe(true);
+    // Where the time went: every part measured, the images per second of training time.
+    const { timing } = result;
+    expect(timing.phases).toEqual([
+      expect.objectContaining({ phase: 'train', epochs: 3, images: 3 * dataset.train.count }),
+    ]);
+    expect(timing.seconds.training).toBeGreaterThan(0);
+    expect(timing.seconds.validation).toBeGreaterThan(0);
+    expect(timing.seconds.evaluation).toBeGreaterThan(0);
+    expect(timing.seconds.loading).toBeGreaterThan(0);
+    expect(timing.imagesPerSecond).toBeCloseTo(
+      (3 * dataset.train.count) / timing.seconds.training,
+      6,
+    );
+    expect(timing.seconds.training).toBeLessThanOrEqual(result.trainSeconds);
     const report = result.report;
     expect(report?.testAcc).toBeGreaterThan(0.35);
     expect(report?.classNames).toEqual(dataset.classNames);
@@ -141,6 +157,9 @@ describe('trainRun', { timeout: 120_000 }, () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(resumed.stopped).toBe(false);
     expect(resumed.epochs.map(comparable)).toEqual(uninterrupted.map(comparable));
+    // The first attempt's epoch counts in the timing: all 3 epochs' images, across the attempts.
+    expect(resumed.timing.phases[0]?.images).toBe(3 * dataset.train.count);
+    expect(resumed.timing.seconds.training).toBeGreaterThan(stopped.timing.seconds.training);
   });
 
   it('early stopping ends the run and restores the best epoch’s weights', async () => {

@@ -8,11 +8,13 @@ import {
   initBackend,
   loadDataset,
   localMobileNetV2Dir,
+  phaseRatesFrom,
   resolveRunConfig,
   trainRun,
   type EpochMetrics,
   type LoadedDataset,
   type RunConfigInput,
+  type RunTiming,
   type TrainProgress,
 } from '../../src/index.ts';
 
@@ -70,6 +72,7 @@ const comparable = (e: EpochMetrics) => [
 
 describe.skipIf(!haveAssets)('transfer learning runs', { timeout: 120_000 }, () => {
   let uninterrupted: EpochMetrics[] = [];
+  let firstTiming: RunTiming | undefined;
 
   it('trains a frozen phase on cached features, then fine-tunes at the lower rate', async () => {
     const before = tf.memory().numTensors;
@@ -87,6 +90,42 @@ describe.skipIf(!haveAssets)('transfer learning runs', { timeout: 120_000 }, () 
     ]);
     expect(result.report?.testAcc).toBeGreaterThan(0);
     expect(result.epochs.every((e) => Number.isFinite(e.valLoss))).toBe(true);
+    // Each phase has its own speed; caching the features took time of its own.
+    expect(result.timing.phases.map((p) => [p.phase, p.epochs])).toEqual([
+      ['frozen', 2],
+      ['fine-tune', 2],
+    ]);
+    expect(result.timing.seconds.caching).toBeGreaterThan(0);
+    firstTiming = result.timing;
+  });
+
+  it('gives an ETA for the whole run: a lower bound until fine-tuning has a known speed', async () => {
+    const withoutRates: TrainProgress[] = [];
+    await trainRun(resolveRunConfig({ ...transferInput, fineTuneEpochs: 1 }), {
+      dataset,
+      runDir: path.join(workDir, 'eta-unknown'),
+      onProgress: (p) => void withoutRates.push(p),
+    });
+    const frozen = (progress: TrainProgress[]) =>
+      progress.filter((p) => p.stage === 'train' && p.epoch <= 2);
+    // Before fine-tuning, nothing knows how fast it goes: the ETA says it leaves it out.
+    expect(frozen(withoutRates).every((p) => p.etaLowerBound)).toBe(true);
+    expect(withoutRates.filter((p) => p.epoch === 3).every((p) => !p.etaLowerBound)).toBe(true);
+
+    const withRates: TrainProgress[] = [];
+    const rates = phaseRatesFrom(firstTiming ? [firstTiming] : []);
+    expect(rates['fine-tune']).toBeGreaterThan(0);
+    await trainRun(resolveRunConfig({ ...transferInput, fineTuneEpochs: 1 }), {
+      dataset,
+      runDir: path.join(workDir, 'eta-known'),
+      onProgress: (p) => void withRates.push(p),
+      phaseRates: rates,
+    });
+    // The same moment of the run: the fine-tune epoch to come is in the ETA, at its measured speed.
+    const first = frozen(withRates)[0];
+    expect(first?.etaLowerBound).toBe(false);
+    const fineTuneSeconds = (rates['fine-tune'] ?? 0) * dataset.train.count;
+    expect(first?.etaSeconds).toBeGreaterThanOrEqual(fineTuneSeconds);
   });
 
   it('resumes in the fine-tuning phase with identical metrics', async () => {

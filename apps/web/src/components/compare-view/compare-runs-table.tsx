@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { formatCompact, formatDuration, formatPercent } from '~/lib/format.ts';
 import { StatusBadge } from '../status-badge.tsx';
-import { colourOf, runLabel, type ComparedRun } from './compared-run.ts';
+import { colourOf, runLabel, runTitle, type ComparedRun } from './compared-run.ts';
 
 export function CompareRunsTable({ runs }: { runs: ComparedRun[] }) {
   const unfinished = runs.filter((run) => run.status !== 'completed');
@@ -29,13 +29,16 @@ export function CompareRunsTable({ runs }: { runs: ComparedRun[] }) {
             <tr key={run.id}>
               <td>
                 <span className="swatch" style={{ background: colourOf(i) }} />
-                <Link href={`/runs/${run.id}`}>{runLabel(run)}</Link>
+                <Link href={`/runs/${run.id}`} title={runTitle(run)}>
+                  {runLabel(run)}
+                </Link>
               </td>
               <td>
                 <StatusBadge status={run.status} />
               </td>
               <td>{run.preset}</td>
-              <td className="mono">{run.dataset}</td>
+              {/* Folder datasets are long paths: wrapped, so the table keeps to the page. */}
+              <td className="mono wrap-anywhere">{run.dataset}</td>
               <td className="num">{formatPercent(run.testAcc)}</td>
               <td className="num">{formatPercent(run.bestValAcc)}</td>
               <td className="num">{run.macroF1 === null ? '–' : run.macroF1.toFixed(3)}</td>

@@ -39,16 +39,15 @@ export function Comparison({ ids }: { ids: string[] }) {
 
       <TrainVsValidationPanel runs={runs} />
 
-      <div className="grid-2">
-        <section className="panel">
-          <h2>Per-class F1</h2>
-          <PerClassF1Bars runs={runs} />
-        </section>
-        <section className="panel">
-          <h2>Parameters</h2>
-          <ConfigDiff runs={runs} />
-        </section>
-      </div>
+      {/* Full width: class names need the room, and every run's parameters must show unscrolled. */}
+      <section className="panel">
+        <h2>Per-class F1</h2>
+        <PerClassF1Bars runs={runs} />
+      </section>
+      <section className="panel">
+        <h2>Parameters</h2>
+        <ConfigDiff runs={runs} />
+      </section>
     </>
   );
 }

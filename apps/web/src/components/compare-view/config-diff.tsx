@@ -1,7 +1,7 @@
 'use client';
 /** The compared runs' configurations, parameter by parameter; by default only those that differ. */
 import { useState } from 'react';
-import { colourOf, type ComparedRun } from './compared-run.ts';
+import { colourOf, runLabel, runTitle, type ComparedRun } from './compared-run.ts';
 
 interface ConfigRow {
   key: string;
@@ -35,40 +35,45 @@ export function ConfigDiff({ runs }: { runs: ComparedRun[] }) {
         />{' '}
         only parameters that differ ({rows.filter((row) => row.differs).length} of {rows.length})
       </label>
-      <div className="table-wrap">
-        <table className="data" data-testid="config-diff">
-          <thead>
-            <tr>
-              <th>Parameter</th>
-              {runs.map((run, i) => (
-                <th key={run.id}>
-                  <span className="swatch" style={{ background: colourOf(i) }} />
-                  {run.id.slice(-6)}
-                </th>
+      {/* Fixed layout, values wrapped: every run's column shows without scrolling sideways. */}
+      <table className="data config-diff" data-testid="config-diff">
+        <colgroup>
+          <col className="parameter-col" />
+          {runs.map((run) => (
+            <col key={run.id} />
+          ))}
+        </colgroup>
+        <thead>
+          <tr>
+            <th>Parameter</th>
+            {runs.map((run, i) => (
+              <th key={run.id} data-run-column={run.id} title={runTitle(run)}>
+                <span className="swatch" style={{ background: colourOf(i) }} />
+                {runLabel(run)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((row) => (
+            <tr key={row.key} className={row.differs ? 'differs' : undefined}>
+              <td>{row.key}</td>
+              {row.values.map((value, i) => (
+                <td key={runs[i]?.id ?? i} className="mono">
+                  {value}
+                </td>
               ))}
             </tr>
-          </thead>
-          <tbody>
-            {shown.map((row) => (
-              <tr key={row.key} className={row.differs ? 'differs' : undefined}>
-                <td>{row.key}</td>
-                {row.values.map((value, i) => (
-                  <td key={runs[i]?.id ?? i} className="mono">
-                    {value}
-                  </td>
-                ))}
-              </tr>
-            ))}
-            {shown.length === 0 && (
-              <tr>
-                <td colSpan={runs.length + 1} className="muted">
-                  Same configuration (differences come from randomness only).
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))}
+          {shown.length === 0 && (
+            <tr>
+              <td colSpan={runs.length + 1} className="muted">
+                Same configuration (differences come from randomness only).
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
     </>
   );
 }

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { formatPercent } from '~/lib/format.ts';
 import { AccuracyChart, LossChart } from '../learning-curves.tsx';
-import { colourOf, gapOf, runLabel, type ComparedRun } from './compared-run.ts';
+import { colourOf, gapOf, runLabel, runTitle, type ComparedRun } from './compared-run.ts';
 
 /** One small chart per run, titled with the run's colour swatch and label. */
 function PerRunPanel(props: {
@@ -16,8 +16,8 @@ function PerRunPanel(props: {
       <h2>{props.title}</h2>
       <div className="grid-auto">
         {props.runs.map((run, i) => (
-          <div key={run.id}>
-            <div className="chart-title">
+          <div key={run.id} data-run={run.id}>
+            <div className="chart-title" title={runTitle(run)}>
               <span className="swatch" style={{ background: colourOf(i) }} />
               {runLabel(run)}
             </div>

@@ -3,6 +3,8 @@
 import { isFetchableDataset } from '@convlab/core/schema';
 import { formatBytes } from '~/lib/format.ts';
 import { errorMessage, Loading, QueryError } from '../query-state.tsx';
+import { DatasetPath } from './dataset-path.tsx';
+import { fetchJobNote } from './fetch-job-note.ts';
 import { FolderDatasets } from './folder-datasets.tsx';
 import { ImportDatasetForm } from './import-dataset-form.tsx';
 import { useDatasets, useFetchDataset } from './use-datasets.ts';
@@ -23,7 +25,7 @@ export function DatasetsView() {
       <section className="panel" aria-labelledby="builtin-title">
         <h2 id="builtin-title">Built-in datasets</h2>
         {fetchDataset.error && (
-          <div className="notice error" role="alert">
+          <div className="notice error wrap-anywhere" role="alert">
             {errorMessage(fetchDataset.error)}
           </div>
         )}
@@ -44,13 +46,14 @@ export function DatasetsView() {
               {builtin.map((dataset) => {
                 const job = fetches.find((f) => f.name === dataset.name);
                 const running = job?.state === 'running';
+                const note = job && fetchJobNote(job, dataset.state);
                 return (
                   <tr key={dataset.name} data-dataset={dataset.name} data-state={dataset.state}>
                     <td className="mono">{dataset.name}</td>
                     <td>
                       <span className={`badge dataset-${dataset.state}`}>{dataset.state}</span>
                       {dataset.problem && dataset.state !== 'missing' && (
-                        <div className="small bad-text">{dataset.problem}</div>
+                        <div className="small bad-text dataset-problem">{dataset.problem}</div>
                       )}
                     </td>
                     <td className="num">
@@ -64,8 +67,12 @@ export function DatasetsView() {
                     <td className="num">
                       {dataset.bytes === null ? '–' : formatBytes(dataset.bytes)}
                     </td>
-                    <td className="mono small path-cell" title={dataset.location ?? 'generated'}>
-                      {dataset.location ?? 'generated from the seed'}
+                    <td className="small">
+                      {dataset.location === null ? (
+                        <span className="muted">generated from the seed</span>
+                      ) : (
+                        <DatasetPath path={dataset.location} />
+                      )}
                     </td>
                     <td>
                       {isFetchableDataset(dataset.name) && dataset.state !== 'present' && (
@@ -81,17 +88,13 @@ export function DatasetsView() {
                           {running ? 'Fetching…' : 'Fetch'}
                         </button>
                       )}
-                      {job && (
+                      {job && note && (
                         <div
                           className="fetch-job small"
                           data-testid={`fetch-${dataset.name}`}
                           data-job-state={job.state}
                         >
-                          {job.state === 'running'
-                            ? (job.messages.at(-1) ?? 'starting…')
-                            : job.state === 'done'
-                              ? `fetched: ${job.result ?? ''}`
-                              : `fetch failed: ${job.result ?? ''}`}
+                          {note}
                         </div>
                       )}
                     </td>

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import type { RouterOutputs } from '~/server/root.ts';
 import { useTRPC } from '~/trpc/client.tsx';
 import { errorMessage } from '../query-state.tsx';
+import { DatasetPath } from './dataset-path.tsx';
 
 type Folder = RouterOutputs['datasets']['list']['folders'][number];
 
@@ -68,12 +69,12 @@ export function FolderDatasets({
         </div>
       </form>
       {register.error && (
-        <div className="notice error" role="alert" data-testid="register-error">
+        <div className="notice error wrap-anywhere" role="alert" data-testid="register-error">
           {errorMessage(register.error)}
         </div>
       )}
       {register.data && (
-        <div className="notice success" data-testid="registered-notice">
+        <div className="notice success wrap-anywhere" data-testid="registered-notice">
           Registered {register.data.label}: {register.data.scan.classes.length} classes,{' '}
           {register.data.scan.images.toLocaleString('en-US')} images, unreadable files:{' '}
           {skippedSummary(register.data.scan.skipped)}.{' '}
@@ -100,11 +101,11 @@ export function FolderDatasets({
             <tbody>
               {folders.map((folder) => (
                 <tr key={folder.dataset} data-dataset={folder.dataset}>
-                  <td>{folder.label}</td>
-                  <td className="mono small path-cell" title={folder.dataset}>
-                    {folder.dataset.replace(/^folder:/, '')}
-                  </td>
+                  <td className="wrap-anywhere">{folder.label}</td>
                   <td className="small">
+                    <DatasetPath path={folder.dataset.replace(/^folder:/, '')} />
+                  </td>
+                  <td className="small wrap-anywhere">
                     {folder.scan.classes
                       .map(
                         (c) =>

@@ -1,8 +1,67 @@
 'use client';
 /** "The lab's experiment": the four lab presets on one dataset, queued as one comparison group. */
 import Link from 'next/link';
+import { formatDuration } from '~/lib/format.ts';
 import { DatasetInputs, NumberInput } from './form-fields.tsx';
-import { useExperimentForm } from './use-experiment-form.ts';
+import { useExperimentForm, type ExperimentPlan } from './use-experiment-form.ts';
+
+/** Each preset's epochs (per phase) and how long it should take here, before anything is queued. */
+function ExperimentPlanTable({ plan }: { plan: ExperimentPlan | null | undefined }) {
+  // null: the dataset as typed is not valid yet (its error shows when queueing).
+  if (plan === null) return null;
+  if (!plan) return <p className="muted small">Working out the plan…</p>;
+  const known = plan.runs.every((run) => run.seconds !== null);
+  const total = plan.runs.reduce((sum, run) => sum + (run.seconds ?? 0), 0);
+  return (
+    <div className="table-wrap">
+      <table className="data experiment-plan" data-testid="experiment-plan">
+        <thead>
+          <tr>
+            <th>Preset</th>
+            <th className="num">Epochs</th>
+            <th className="num">Estimated time here</th>
+          </tr>
+        </thead>
+        <tbody>
+          {plan.runs.map((run) => (
+            <tr key={run.preset} data-preset={run.preset}>
+              <td>
+                <code>{run.preset}</code> <span className="muted small">{run.title}</span>
+              </td>
+              <td className="num" data-testid="plan-epochs">
+                {run.epochs}
+                {run.phases.length > 1 && (
+                  <span className="muted small">
+                    {' '}
+                    ({run.phases.map((p) => `${p.epochs} ${p.phase}`).join(' + ')})
+                  </span>
+                )}
+              </td>
+              <td className="num" title={estimateTitle(run)}>
+                {run.seconds === null ? 'no estimate yet' : `≈ ${formatDuration(run.seconds)}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <td colSpan={2}>All four, one after another on one trainer</td>
+            <td className="num" data-testid="plan-total">
+              {known ? `≈ ${formatDuration(total)}` : 'no estimate yet'}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+function estimateTitle(run: ExperimentPlan['runs'][number]): string {
+  if (run.trainImages === null) return 'The dataset’s size is not known on this server yet';
+  if (run.seconds === null)
+    return `No run of ${run.preset} has finished here yet: its speed on this host is unknown`;
+  return `From the speed of the last ${run.basedOnRuns} ${run.preset} run(s) here, on ${run.trainImages.toLocaleString('en-US')} training images`;
+}
 
 export function ExperimentForm({ datasets }: { datasets: string[] }) {
   const form = useExperimentForm();
@@ -53,6 +112,7 @@ export function ExperimentForm({ datasets }: { datasets: string[] }) {
           value={form.epochs}
           onChange={form.setEpochs}
         />
+        <ExperimentPlanTable plan={form.plan} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={experiment.isPending}>
             {experiment.isPending ? 'Queueing…' : "Queue the lab's experiment"}

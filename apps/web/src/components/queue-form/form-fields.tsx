@@ -100,6 +100,31 @@ export function PresetField(props: {
   );
 }
 
+type DatasetsData = NonNullable<ReturnType<typeof useDatasets>['data']>;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** What the picked dataset is and whether this server has it, under the select. */
+export function datasetHint(
+  dataset: string,
+  known: Pick<DatasetsData, 'builtin' | 'folders'> | undefined,
+): string {
+  if (dataset === FOLDER) return 'a folder of <class name>/ image folders on the trainer’s machine';
+  const folder = known?.folders.find((f) => f.dataset === dataset);
+  if (folder)
+    return `registered folder: ${folder.scan.classes.length} classes, ${count(folder.scan.images)} images`;
+  const builtin = known?.builtin.find((d) => d.name === dataset);
+  if (!builtin) return known ? 'not a dataset this server knows' : 'checking this server…';
+  if (builtin.location === null) return 'generated on the fly: needs no download';
+  if (builtin.state !== 'present')
+    return `${builtin.state} on this server: fetch it here or on the Datasets page`;
+  const sizes =
+    builtin.trainImages !== null && builtin.testImages !== null
+      ? `${count(builtin.trainImages)} training + ${count(builtin.testImages)} test images, `
+      : '';
+  return `${sizes}${builtin.classNames.length} classes — on this server`;
+}
+
 /** "cifar10 (missing)": the select says which datasets this server does not have yet. */
 function datasetOptionLabel(name: string, state: string | undefined): string {
   return state && state !== 'present' ? `${name} (${state})` : name;
@@ -135,7 +160,7 @@ export function DatasetInputs(props: {
         id={`${props.idPrefix}dataset`}
         label="Dataset"
         error={isFolder ? undefined : props.error}
-        hint="synthetic needs no download; fetch the others on the Datasets page"
+        hint={datasetHint(props.dataset, known.data)}
       >
         <select
           id={`${props.idPrefix}dataset`}

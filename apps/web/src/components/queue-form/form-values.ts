@@ -45,6 +45,11 @@ export const PLACED_FIELDS = [
 /** The dataset select's value for "your image folder…". */
 export const FOLDER = 'folder:';
 
+/** The form starts on the lab's CNN (tiny-cnn is a smoke test, not where a newcomer should start). */
+export function defaultPreset(presets: Preset[]): Preset | undefined {
+  return presets.find((preset) => preset.name === 'seed-cnn') ?? presets[0];
+}
+
 export function valuesFor(preset: Preset, previous?: FormValues): FormValues {
   const d = preset.defaults;
   return {

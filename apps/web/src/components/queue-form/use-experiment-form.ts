@@ -1,8 +1,11 @@
 /** The lab experiment form's state: dataset, seed and epochs as typed, and the queue mutation. */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { RouterOutputs } from '~/server/root.ts';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '~/trpc/client.tsx';
-import { datasetValue, fieldErrorsOf, numberOrUndefined } from './form-values.ts';
+import { datasetValue, fieldErrorsOf, FOLDER, numberOrUndefined } from './form-values.ts';
+
+export type ExperimentPlan = RouterOutputs['runs']['experimentPlan'];
 
 export function useExperimentForm() {
   const trpc = useTRPC();
@@ -11,6 +14,27 @@ export function useExperimentForm() {
   const [folderPath, setFolderPath] = useState('');
   const [seed, setSeed] = useState('42');
   const [epochs, setEpochs] = useState('');
+  const epochsOverride = numberOrUndefined(epochs);
+  // "your image folder…" with no path yet: nothing to plan.
+  const planned = dataset !== FOLDER || folderPath.trim() !== '';
+  const plan = useQuery(
+    trpc.runs.experimentPlan.queryOptions(
+      {
+        dataset: datasetValue(dataset, folderPath),
+        epochs:
+          typeof epochsOverride === 'number' &&
+          Number.isInteger(epochsOverride) &&
+          epochsOverride >= 1
+            ? Math.min(epochsOverride, 500)
+            : undefined,
+      },
+      {
+        placeholderData: keepPreviousData,
+        retry: false,
+        enabled: planned,
+      },
+    ),
+  );
   const experiment = useMutation(
     trpc.runs.queueExperiment.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() }),
@@ -40,6 +64,7 @@ export function useExperimentForm() {
     setSeed,
     setEpochs,
     experiment,
+    plan: plan.isError || !planned ? null : plan.data,
     errors: fieldErrorsOf(experiment.error),
     submit,
   };

@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '~/trpc/client.tsx';
 import {
+  defaultPreset,
   fieldErrorsOf,
   PLACED_FIELDS,
   queueInputOf,
@@ -11,11 +12,11 @@ import {
   type Preset,
 } from './form-values.ts';
 
-/** `initial`: the form's starting values (a cloned run's), else the tiny-cnn preset's defaults. */
+/** `initial`: the form's starting values (a cloned run's), else the lab CNN preset's defaults. */
 export function useQueueRunForm(presets: Preset[], initial?: FormValues) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const first = presets.find((preset) => preset.name === 'tiny-cnn') ?? presets[0];
+  const first = defaultPreset(presets);
   const [values, setValues] = useState<FormValues | null>(
     initial ?? (first ? valuesFor(first) : null),
   );

@@ -1,7 +1,7 @@
 'use client';
 /** The test images in one confusion-matrix cell (true class × predicted class). */
 import { useQuery } from '@tanstack/react-query';
-import { formatPercent } from '~/lib/format.ts';
+import { formatConfidence } from '~/lib/format.ts';
 import { useTRPC } from '~/trpc/client.tsx';
 import { ImageGallery } from '../image-gallery.tsx';
 import { Loading, QueryError } from '../query-state.tsx';
@@ -52,7 +52,7 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
               detail:
                 example.confidence === null
                   ? undefined
-                  : `${formatPercent(example.confidence, 0)} sure`,
+                  : `${formatConfidence(example.confidence)} sure`,
               wrong: props.cell.actual !== props.cell.predicted,
             }))}
           />

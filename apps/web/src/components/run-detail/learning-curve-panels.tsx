@@ -35,7 +35,7 @@ export function LearningCurvePanels({ run }: { run: DetailRun }) {
       </section>
       <section className="panel">
         <h2>Epochs</h2>
-        <EpochTable epochs={run.epochs} />
+        <EpochTable epochs={run.epochs} bestEpoch={run.bestEpoch} />
       </section>
     </div>
   );

@@ -3,7 +3,9 @@
  * Try a completed run's model: drop or pick PNG/JPEG files, or draw a few random test images of its
  * dataset, and see the top-5 classes per image as bars. The server resizes and scales each picture as
  * the run's test images were (predict.images / predict.testImages), so a test image gets the
- * probabilities evaluation gave it.
+ * probabilities evaluation gave it. A picture unlike the run's test images (inverted, of unusual
+ * brightness or contrast, one the model is unusually unsure of) gets a warning with the reasons,
+ * beside its prediction.
  */
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
@@ -31,6 +33,8 @@ interface PredictionCard {
   trueLabel: string | null;
   top: ClassBar[] | null;
   error: string | null;
+  /** Why the image looks unlike the run's test images; empty when it does not (or is not assessed). */
+  unusual: string[];
 }
 
 /** The file's bytes as base64 (what predict.images takes). */
@@ -96,6 +100,7 @@ export function PredictPanel({ runId }: { runId: string }) {
         trueLabel: null,
         top: p.ok ? p.top : null,
         error: p.ok ? null : p.error,
+        unusual: p.ok ? (p.outOfDistribution?.reasons ?? []) : [],
       })),
     );
   }
@@ -116,6 +121,7 @@ export function PredictPanel({ runId }: { runId: string }) {
         trueLabel: p.trueLabel,
         top: p.ok ? p.top : null,
         error: p.ok ? null : p.error,
+        unusual: p.ok ? (p.outOfDistribution?.reasons ?? []) : [],
       })),
     );
   }
@@ -219,6 +225,14 @@ function PredictionCardView({ card }: { card: PredictionCard }) {
           </div>
         )}
         {card.error && <div className="notice error small">{card.error}</div>}
+        {card.unusual.length > 0 && (
+          <div className="notice warn small" role="status" data-testid="predict-ood">
+            <strong>Unlike the run&apos;s test images</strong>: the prediction may mean little.
+            {card.unusual.map((reason) => (
+              <div key={reason}>{reason}</div>
+            ))}
+          </div>
+        )}
         {card.top && (
           <ol className="class-bars">
             {card.top.map((bar) => (

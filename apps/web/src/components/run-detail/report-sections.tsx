@@ -1,7 +1,7 @@
 'use client';
 /** The run's test report: classification report, confusion matrix (click a cell for its images), mistakes. */
 import { useState } from 'react';
-import { formatPercent } from '~/lib/format.ts';
+import { formatConfidence, formatPercent } from '~/lib/format.ts';
 import { ClassificationReport } from '../classification-report.tsx';
 import { ConfusionMatrix } from '../confusion-matrix.tsx';
 import { ImageGallery } from '../image-gallery.tsx';
@@ -57,7 +57,7 @@ function MisclassifiedGallery({ runId, report }: { runId: string; report: RunRep
             actualLabel: example.trueLabel,
             predictedLabel: example.predictedLabel,
             caption: `${example.trueLabel} → ${example.predictedLabel}`,
-            detail: `${formatPercent(example.confidence, 0)} sure · #${example.index}`,
+            detail: `${formatConfidence(example.confidence)} sure · #${example.index}`,
             wrong: true,
           }))}
         />

@@ -27,6 +27,15 @@ export function RunStats({ run, now }: { run: DetailRun; now: RunDetailData['now
       <Stat label="Overfitting gap" value={formatPercent(run.report?.overfittingGap)} />
       <Stat label="Parameters" value={formatCompact(run.paramCount)} />
       <Stat label="Wall time" value={formatDuration(wall)} />
+      <Stat
+        label="Training speed"
+        value={
+          run.timing
+            ? `${Math.round(run.timing.imagesPerSecond).toLocaleString('en-US')} img/s`
+            : '–'
+        }
+        testId="stat-throughput"
+      />
       <Stat label="Backend" value={run.backend ?? '–'} />
     </div>
   );

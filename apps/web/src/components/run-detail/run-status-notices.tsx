@@ -31,6 +31,19 @@ export function RunStatusNotices({ run }: { run: DetailRun }) {
         </div>
       )}
 
+      {run.verdicts.length > 0 && (
+        <div className="notice warn" role="status" data-testid="run-verdicts">
+          <strong>This run did not learn well.</strong>
+          <ul>
+            {run.verdicts.map((verdict) => (
+              <li key={verdict.kind} data-verdict={verdict.kind}>
+                <strong>{verdict.label}</strong>: {verdict.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
       {run.skipped && run.skipped.count > 0 && <SkippedFilesNotice skipped={run.skipped} />}
     </>
   );

@@ -1,6 +1,46 @@
-/** When the run was queued, started and finished, its attempts, and its files to download. */
+/**
+ * When the run was queued, started and finished, where its time went and how fast it trained, its
+ * attempts, and its files to download.
+ */
+import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
 import { formatBytes, formatDateTime, formatDuration } from '~/lib/format.ts';
 import type { DetailRun, RunArtifact } from './detail-types.ts';
+
+function formatRate(imagesPerSecond: number): string {
+  return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
+}
+
+/** Training throughput (per phase for transfer runs) and the seconds of each part of the run. */
+function Throughput({ timing }: { timing: RunTiming }) {
+  const total = TIMED_PARTS.reduce((sum, part) => sum + timing.seconds[part], 0);
+  return (
+    <div data-testid="run-timing">
+      <h3 style={{ marginTop: 16 }}>Where the time went</h3>
+      <dl className="kv">
+        <dt>throughput</dt>
+        <dd data-testid="throughput">
+          {formatRate(timing.imagesPerSecond)}
+          {timing.phases.length > 1 &&
+            ` (${timing.phases.map((p) => `${p.phase} ${formatRate(p.imagesPerSecond)}`).join(', ')})`}
+        </dd>
+        {TIMED_PARTS.map((part) => (
+          <div key={part} style={{ display: 'contents' }}>
+            <dt>{part}</dt>
+            <dd data-part={part}>
+              {formatDuration(timing.seconds[part])}
+              {total > 0 && (
+                <span className="muted small">
+                  {' '}
+                  ({Math.round((timing.seconds[part] / total) * 100)} %)
+                </span>
+              )}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
 
 export function TimingsPanel({ run, artifacts }: { run: DetailRun; artifacts: RunArtifact[] }) {
   return (
@@ -29,6 +69,7 @@ export function TimingsPanel({ run, artifacts }: { run: DetailRun; artifacts: Ru
           {run.resumedFromEpoch ? ` (resumed from epoch ${run.resumedFromEpoch})` : ''}
         </dd>
       </dl>
+      {run.timing && <Throughput timing={run.timing} />}
       <h3 style={{ marginTop: 16 }}>Downloads</h3>
       <DownloadList runId={run.id} artifacts={artifacts} />
     </section>

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { formatCompact, formatDuration, formatPercent } from '~/lib/format.ts';
 import { RunActions } from '../run-actions.tsx';
-import { RunProgress, StatusBadge } from '../status-badge.tsx';
+import { RunProgress, StatusBadge, VerdictBadges } from '../status-badge.tsx';
 import { wallSeconds, type Run } from './run-columns.ts';
 
 /** The badge, live progress, and a failed run's error (cut to 80 characters, whole in the title). */
@@ -12,6 +12,7 @@ function StatusCell({ run }: { run: Run }) {
     <td className="status-cell">
       <StatusBadge status={run.status} cancelRequested={run.cancelRequested} />
       <RunProgress run={run} />
+      <VerdictBadges verdicts={run.verdicts} />
       {run.status === 'failed' && run.error && (
         <div className="small" style={{ color: 'var(--bad)', maxWidth: 220 }} title={run.error}>
           {run.error.length > 80 ? `${run.error.slice(0, 80)}…` : run.error}
@@ -68,7 +69,7 @@ export function RunRow(props: {
       <td className="num">{run.macroF1 === null ? '–' : run.macroF1.toFixed(3)}</td>
       <td className="num optional-col">{formatCompact(run.paramCount)}</td>
       <td className="num">
-        {run.currentEpoch ?? 0}/{run.totalEpochs ?? '?'}
+        {run.currentEpoch ?? 0}/{run.totalEpochs ?? run.plannedEpochs ?? '–'}
       </td>
       <td className="num">{formatDuration(wallSeconds(run, props.now))}</td>
       <td className="optional-col" title={run.backendDevice ?? undefined}>

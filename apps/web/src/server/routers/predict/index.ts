@@ -44,7 +44,10 @@ export const predictImagesInputSchema = z.object({
 });
 
 export const predictRouter = {
-  /** Top-5 classes and every probability for each uploaded image (errors per image, e.g. not a PNG). */
+  /**
+   * Top-5 classes, every probability and whether it looks unlike the run's test images, for each
+   * uploaded image (errors per image, e.g. not a PNG).
+   */
   images: readProcedure.input(predictImagesInputSchema).mutation(async ({ ctx, input }) => {
     const files = input.images.map((image) => new Uint8Array(Buffer.from(image.data, 'base64')));
     const limits = {

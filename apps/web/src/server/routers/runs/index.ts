@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { listRunArtifacts } from '../../run-artifacts.ts';
 import { readProcedure, writeProcedure } from '../../trpc.ts';
 import { deleteRunProcedure } from './delete-run.ts';
+import { experimentPlanProcedure } from './experiment-plan.ts';
 import { queueExperimentProcedure } from './queue-experiment.ts';
 import { queueRunProcedure } from './queue-run.ts';
 import { runIdSchema } from './run-id.ts';
@@ -80,6 +81,8 @@ export const runsRouter = {
 
   queue: queueRunProcedure,
   queueExperiment: queueExperimentProcedure,
+  /** The lab experiment's runs before they are queued: epochs per phase and a time estimate. */
+  experimentPlan: experimentPlanProcedure,
 
   /** Queued runs are cancelled at once; running ones stop after the current batch. */
   cancel: writeProcedure.input(z.object({ id: runIdSchema })).mutation(async ({ ctx, input }) => {

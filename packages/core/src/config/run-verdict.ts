@@ -1,0 +1,114 @@
+/**
+ * A run that learned nothing useful should not look like any other: its verdict says why, in words a
+ * newcomer can act on. Pure and zod-free of tensors, so the leaderboard, the run page and the CLI
+ * share it.
+ */
+import type { EpochPhase } from './epoch-metrics.ts';
+
+/** The message core's training loop fails a run with when its loss stops being a number. */
+export function trainingDivergedMessage(loss: number, epoch: number): string {
+  return `training diverged: the loss became ${loss} in epoch ${epoch}`;
+}
+
+export const VERDICT_KINDS = ['diverged', 'near-chance', 'still-improving'] as const;
+export type VerdictKind = (typeof VERDICT_KINDS)[number];
+
+export interface RunVerdict {
+  kind: VerdictKind;
+  /** One short label for a badge ("near chance"). */
+  label: string;
+  /** Why, with the numbers, and what to try. */
+  message: string;
+}
+
+export interface VerdictInput {
+  status: string;
+  error: string | null;
+  /** Classes of the dataset (from the report); null when not known yet. */
+  numClasses: number | null;
+  testAcc: number | null;
+  epochs: { epoch: number; phase: EpochPhase; loss: number; valAcc: number }[];
+}
+
+/** A model this close to guessing learned nothing useful: chance plus a tenth of the way to 100 %. */
+const NEAR_CHANCE_SHARE = 0.1;
+/** How many final epochs the still-improving check looks back over. */
+const IMPROVING_WINDOW = 3;
+/** Validation accuracy gained over that window (absolute) that counts as still improving… */
+const IMPROVING_MIN_GAIN = 0.01;
+/** …with the last epoch itself still gaining this much (a flat end means it settled). */
+const IMPROVING_MIN_LAST_GAIN = 0.003;
+/** A last training loss this many times the phase's lowest means training blew up. */
+const DIVERGED_LOSS_RATIO = 2;
+
+const pct = (value: number) => `${(value * 100).toFixed(1)} %`;
+
+/** What is wrong with a finished (or failed) run's learning, worst first; empty when nothing is. */
+export function runVerdicts(run: VerdictInput): RunVerdict[] {
+  const verdicts: RunVerdict[] = [];
+  const diverged = divergedVerdict(run);
+  if (diverged) verdicts.push(diverged);
+  if (run.status !== 'completed') return verdicts;
+  const nearChance = nearChanceVerdict(run);
+  if (nearChance) verdicts.push(nearChance);
+  const improving = stillImprovingVerdict(run.epochs);
+  if (improving) verdicts.push(improving);
+  return verdicts;
+}
+
+function divergedVerdict(run: VerdictInput): RunVerdict | null {
+  if (run.status === 'failed' && run.error?.startsWith('training diverged')) {
+    return {
+      kind: 'diverged',
+      label: 'diverged',
+      message: `${run.error}. Try a lower learning rate.`,
+    };
+  }
+  const last = run.epochs.at(-1);
+  if (!last) return null;
+  const phase = run.epochs.filter((e) => e.phase === last.phase);
+  const lowest = Math.min(...phase.map((e) => e.loss));
+  if (phase.length < 2 || !(last.loss > lowest * DIVERGED_LOSS_RATIO)) return null;
+  return {
+    kind: 'diverged',
+    label: 'diverged',
+    message:
+      `the training loss rose from ${lowest.toFixed(3)} to ${last.loss.toFixed(3)} by epoch ` +
+      `${last.epoch}: training became unstable. Try a lower learning rate.`,
+  };
+}
+
+function nearChanceVerdict(run: VerdictInput): RunVerdict | null {
+  if (run.numClasses === null || run.numClasses < 2 || run.testAcc === null) return null;
+  const chance = 1 / run.numClasses;
+  if (run.testAcc >= chance + NEAR_CHANCE_SHARE * (1 - chance)) return null;
+  return {
+    kind: 'near-chance',
+    label: 'near chance',
+    message:
+      `${pct(run.testAcc)} test accuracy where guessing among ${run.numClasses} classes gives ` +
+      `${pct(chance)}: the model learned next to nothing. Check the data and the learning rate.`,
+  };
+}
+
+/** The last phase's validation accuracy peaked at its last epoch and was still rising into it. */
+function stillImprovingVerdict(epochs: VerdictInput['epochs']): RunVerdict | null {
+  const last = epochs.at(-1);
+  if (!last) return null;
+  const phase = epochs.filter((e) => e.phase === last.phase);
+  if (phase.length <= IMPROVING_WINDOW) return null;
+  const before = phase[phase.length - 1 - IMPROVING_WINDOW];
+  const previous = phase[phase.length - 2];
+  if (!before || !previous || phase.some((e) => e.valAcc > last.valAcc)) return null;
+  const gain = last.valAcc - before.valAcc;
+  if (gain < IMPROVING_MIN_GAIN || last.valAcc - previous.valAcc < IMPROVING_MIN_LAST_GAIN)
+    return null;
+  return {
+    kind: 'still-improving',
+    label: 'still improving',
+    message:
+      `validation accuracy rose ${(gain * 100).toFixed(1)} points over the last ` +
+      `${IMPROVING_WINDOW} epochs and peaked at the last one (${pct(last.valAcc)}): ` +
+      'it stopped before it converged. More epochs would likely help.',
+  };
+}

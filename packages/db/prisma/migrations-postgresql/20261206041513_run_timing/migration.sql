@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN     "etaLowerBound" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "timing" TEXT;
