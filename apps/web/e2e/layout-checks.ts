@@ -56,9 +56,14 @@ export async function overflowingElements(page: Page, rootSelector: string): Pro
           right: box.right - parseFloat(style.borderRightWidth || '0'),
         };
       };
+      // Zero-width boxes that let content overflow on purpose (recharts' ResponsiveContainer wraps
+      // its chart in one so the chart can shrink) are not containers: look through them.
+      const zeroWidthWrapper = (el: Element): boolean =>
+        el.getBoundingClientRect().width === 0 && getComputedStyle(el).overflowX === 'visible';
       const blockAncestor = (el: Element): Element | null => {
         let parent = el.parentElement;
-        while (parent && isInline(parent)) parent = parent.parentElement;
+        while (parent && (isInline(parent) || zeroWidthWrapper(parent)))
+          parent = parent.parentElement;
         return parent;
       };
       const containerOf = (el: Element): Element | null => {

@@ -41,7 +41,19 @@ describe('progressView', () => {
       epochLabel: 'epoch 1/4',
       batchLabel: 'loading the dataset and the model',
       etaSeconds: null,
+      etaLowerBound: false,
     });
+  });
+
+  it('passes on whether the whole-run ETA leaves out a phase nobody has timed yet', () => {
+    const view = progressView({
+      ...running,
+      currentEpoch: 2,
+      batch: 5,
+      totalBatches: 10,
+      etaLowerBound: true,
+    });
+    expect(view).toMatchObject({ etaSeconds: 90, etaLowerBound: true });
   });
 
   it('is nothing for runs that are not running', () => {

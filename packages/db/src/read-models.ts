@@ -95,7 +95,7 @@ async function verdictsOf(
   const [epochs, reports] = await Promise.all([
     db.epochMetric.findMany({
       where: { runId: { in: ids } },
-      select: { runId: true, epoch: true, phase: true, loss: true, valAcc: true },
+      select: { runId: true, epoch: true, phase: true, loss: true, valLoss: true, valAcc: true },
       orderBy: [{ runId: 'asc' }, { epoch: 'asc' }],
     }),
     db.report.findMany({

@@ -9,6 +9,8 @@ interface ConfusionMatrixProps {
 }
 
 const CELL = 38;
+/** Above this many classes the matrix scrolls instead of shrinking. */
+const SHRINK_MAX_CLASSES = 20;
 const LABEL_WIDTH = 110;
 const HEADER_HEIGHT = 96;
 
@@ -25,10 +27,16 @@ export function ConfusionMatrix({ classNames, matrix, selected, onSelect }: Conf
   const width = LABEL_WIDTH + n * CELL + 70; // room for the last rotated column label
   const height = HEADER_HEIGHT + n * CELL + 4;
   return (
-    <div className="confusion">
+    // Up to 20 classes the matrix shrinks to fit its panel; beyond, cells would be too small to read,
+    // so it keeps its size and scrolls sideways.
+    <div className="confusion" data-scrolls={n > SHRINK_MAX_CLASSES || undefined}>
       <svg
+        viewBox={`0 0 ${width} ${height}`}
         width={width}
         height={height}
+        style={
+          n > SHRINK_MAX_CLASSES ? undefined : { width: '100%', maxWidth: width, height: 'auto' }
+        }
         role="grid"
         aria-label="Confusion matrix: rows are true classes, columns predicted"
         data-testid="confusion-matrix"

@@ -27,7 +27,7 @@ export interface VerdictInput {
   /** Classes of the dataset (from the report); null when not known yet. */
   numClasses: number | null;
   testAcc: number | null;
-  epochs: { epoch: number; phase: EpochPhase; loss: number; valAcc: number }[];
+  epochs: { epoch: number; phase: EpochPhase; loss: number; valLoss: number; valAcc: number }[];
 }
 
 /** A model this close to guessing learned nothing useful: chance plus a tenth of the way to 100 %. */
@@ -38,6 +38,9 @@ const IMPROVING_WINDOW = 3;
 const IMPROVING_MIN_GAIN = 0.01;
 /** …with the last epoch itself still gaining this much (a flat end means it settled). */
 const IMPROVING_MIN_LAST_GAIN = 0.003;
+/** The same for validation loss, relative: 3 % lower over the window, 1 % in the last epoch. */
+const IMPROVING_MIN_LOSS_DROP = 0.03;
+const IMPROVING_MIN_LAST_LOSS_DROP = 0.01;
 /** A last training loss this many times the phase's lowest means training blew up. */
 const DIVERGED_LOSS_RATIO = 2;
 
@@ -91,7 +94,10 @@ function nearChanceVerdict(run: VerdictInput): RunVerdict | null {
   };
 }
 
-/** The last phase's validation accuracy peaked at its last epoch and was still rising into it. */
+/**
+ * The last phase was still getting better when its epochs ran out: its validation accuracy peaked at
+ * the last epoch, still rising into it, or its validation loss was lowest there, still falling.
+ */
 function stillImprovingVerdict(epochs: VerdictInput['epochs']): RunVerdict | null {
   const last = epochs.at(-1);
   if (!last) return null;
@@ -99,10 +105,26 @@ function stillImprovingVerdict(epochs: VerdictInput['epochs']): RunVerdict | nul
   if (phase.length <= IMPROVING_WINDOW) return null;
   const before = phase[phase.length - 1 - IMPROVING_WINDOW];
   const previous = phase[phase.length - 2];
-  if (!before || !previous || phase.some((e) => e.valAcc > last.valAcc)) return null;
+  if (!before || !previous) return null;
   const gain = last.valAcc - before.valAcc;
-  if (gain < IMPROVING_MIN_GAIN || last.valAcc - previous.valAcc < IMPROVING_MIN_LAST_GAIN)
-    return null;
+  const accRising =
+    phase.every((e) => e.valAcc <= last.valAcc) &&
+    gain >= IMPROVING_MIN_GAIN &&
+    last.valAcc - previous.valAcc >= IMPROVING_MIN_LAST_GAIN;
+  const lossFalling =
+    phase.every((e) => e.valLoss >= last.valLoss) &&
+    last.valLoss <= before.valLoss * (1 - IMPROVING_MIN_LOSS_DROP) &&
+    last.valLoss <= previous.valLoss * (1 - IMPROVING_MIN_LAST_LOSS_DROP);
+  if (!accRising && !lossFalling) return null;
+  if (!accRising)
+    return {
+      kind: 'still-improving',
+      label: 'still improving',
+      message:
+        `validation loss fell from ${before.valLoss.toFixed(3)} to ${last.valLoss.toFixed(3)} over ` +
+        `the last ${IMPROVING_WINDOW} epochs and was lowest at the last one: it stopped before it ` +
+        'converged. More epochs would likely help.',
+    };
   return {
     kind: 'still-improving',
     label: 'still improving',

@@ -7,8 +7,19 @@ import {
 } from '../../src/config/index.ts';
 
 /** Epochs of one phase with these validation accuracies and losses. */
-function epochs(valAccs: number[], losses?: number[], phase: EpochPhase = 'train') {
-  return valAccs.map((valAcc, i) => ({ epoch: i + 1, phase, loss: losses?.[i] ?? 1, valAcc }));
+function epochs(
+  valAccs: number[],
+  losses?: number[],
+  phase: EpochPhase = 'train',
+  valLosses?: number[],
+) {
+  return valAccs.map((valAcc, i) => ({
+    epoch: i + 1,
+    phase,
+    loss: losses?.[i] ?? 1,
+    valLoss: valLosses?.[i] ?? 1,
+    valAcc,
+  }));
 }
 
 const completed = (patch: Partial<VerdictInput>): VerdictInput => ({
@@ -50,6 +61,11 @@ describe('runVerdicts', () => {
     // Flat at the end, or not the best at the end: it had converged.
     expect(kinds(completed({ epochs: epochs([0.5, 0.6, 0.6, 0.6, 0.601]) }))).toEqual([]);
     expect(kinds(completed({ epochs: epochs([0.5, 0.6, 0.7, 0.75, 0.74]) }))).toEqual([]);
+    // Accuracy flat, but the validation loss still falling into the last epoch.
+    const falling = epochs([0.5, 0.6, 0.6, 0.6, 0.6], [], 'train', [1.5, 1.2, 1.1, 1.0, 0.95]);
+    expect(runVerdicts(completed({ epochs: falling }))[0]?.message).toMatch(
+      /validation loss fell from 1\.200 to 0\.950/,
+    );
     // Too few epochs to tell.
     expect(kinds(completed({ epochs: epochs([0.3, 0.5, 0.7]) }))).toEqual([]);
   });

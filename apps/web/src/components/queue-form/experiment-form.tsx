@@ -13,7 +13,7 @@ function ExperimentPlanTable({ plan }: { plan: ExperimentPlan | null | undefined
   const known = plan.runs.every((run) => run.seconds !== null);
   const total = plan.runs.reduce((sum, run) => sum + (run.seconds ?? 0), 0);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap experiment-plan-wrap">
       <table className="data experiment-plan" data-testid="experiment-plan">
         <thead>
           <tr>

@@ -6,6 +6,11 @@ import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
 import { formatBytes, formatDateTime, formatDuration } from '~/lib/format.ts';
 import type { DetailRun, RunArtifact } from './detail-types.ts';
 
+/** Tenths of a second below 10 s: the parts of a short run are not all "0s". */
+function formatPartSeconds(seconds: number): string {
+  return seconds < 10 ? `${seconds.toFixed(1)}s` : formatDuration(seconds);
+}
+
 function formatRate(imagesPerSecond: number): string {
   return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
 }
@@ -27,7 +32,7 @@ function Throughput({ timing }: { timing: RunTiming }) {
           <div key={part} style={{ display: 'contents' }}>
             <dt>{part}</dt>
             <dd data-part={part}>
-              {formatDuration(timing.seconds[part])}
+              {formatPartSeconds(timing.seconds[part])}
               {total > 0 && (
                 <span className="muted small">
                   {' '}
