@@ -70,3 +70,8 @@ export function formatConfidence(value: number | null | undefined): string {
     return `>${(100 - 10 ** -MAX_CONFIDENCE_DECIMALS).toFixed(MAX_CONFIDENCE_DECIMALS)}%`;
   return `${text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text}%`;
 }
+
+/** Training throughput: "1,720 img/s". */
+export function formatImagesPerSecond(imagesPerSecond: number): string {
+  return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
+}

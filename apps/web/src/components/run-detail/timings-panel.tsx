@@ -3,16 +3,17 @@
  * attempts, and its files to download.
  */
 import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
-import { formatBytes, formatDateTime, formatDuration } from '~/lib/format.ts';
+import {
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatImagesPerSecond,
+} from '~/lib/format.ts';
 import type { DetailRun, RunArtifact } from './detail-types.ts';
 
 /** Tenths of a second below 10 s: the parts of a short run are not all "0s". */
 function formatPartSeconds(seconds: number): string {
   return seconds < 10 ? `${seconds.toFixed(1)}s` : formatDuration(seconds);
-}
-
-function formatRate(imagesPerSecond: number): string {
-  return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
 }
 
 /** Training throughput (per phase for transfer runs) and the seconds of each part of the run. */
@@ -24,9 +25,9 @@ function Throughput({ timing }: { timing: RunTiming }) {
       <dl className="kv">
         <dt>throughput</dt>
         <dd data-testid="throughput">
-          {formatRate(timing.imagesPerSecond)}
+          {formatImagesPerSecond(timing.imagesPerSecond)}
           {timing.phases.length > 1 &&
-            ` (${timing.phases.map((p) => `${p.phase} ${formatRate(p.imagesPerSecond)}`).join(', ')})`}
+            ` (${timing.phases.map((p) => `${p.phase} ${formatImagesPerSecond(p.imagesPerSecond)}`).join(', ')})`}
         </dd>
         {TIMED_PARTS.map((part) => (
           <div key={part} style={{ display: 'contents' }}>
