@@ -1,5 +1,11 @@
 /** The run's headline numbers: accuracy, F1, gap, size, wall time and backend. */
-import { formatCompact, formatDuration, formatPercent, secondsBetween } from '~/lib/format.ts';
+import {
+  formatCompact,
+  formatDuration,
+  formatImagesPerSecond,
+  formatPercent,
+  secondsBetween,
+} from '~/lib/format.ts';
 import type { DetailRun, RunDetailData } from './detail-types.ts';
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -29,11 +35,7 @@ export function RunStats({ run, now }: { run: DetailRun; now: RunDetailData['now
       <Stat label="Wall time" value={formatDuration(wall)} />
       <Stat
         label="Training speed"
-        value={
-          run.timing
-            ? `${Math.round(run.timing.imagesPerSecond).toLocaleString('en-US')} img/s`
-            : '–'
-        }
+        value={run.timing ? formatImagesPerSecond(run.timing.imagesPerSecond) : '–'}
         testId="stat-throughput"
       />
       <Stat label="Backend" value={run.backend ?? '–'} />
