@@ -68,7 +68,11 @@ function buildDashboard() {
   if (result.status !== 0) {
     const lines = `${result.stdout ?? ''}${result.stderr ?? ''}`.trimEnd().split('\n');
     console.error(lines.slice(-40).join('\n'));
-    console.error(`The dashboard build failed (whole log: ${path.relative(root, log)}).`);
+    // No exit status: it could not start, was killed, or wrote more than the buffer holds.
+    const why = result.error?.message ?? (result.signal ? `killed by ${result.signal}` : null);
+    console.error(
+      `The dashboard build failed${why ? ` (${why})` : ''}; whole log: ${path.relative(root, log)}.`,
+    );
     process.exit(result.status ?? 1);
   }
   const seconds = Math.round((Date.now() - started) / 1000);

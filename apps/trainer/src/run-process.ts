@@ -8,14 +8,15 @@ import path from 'node:path';
 import {
   datasetOptionsFromConfig,
   describeConfigError,
+  evaluationSecondsFrom,
   initBackend,
   loadDataset,
   phaseRatesFrom,
   readCheckpointEpoch,
   runArtifactPaths,
   runConfigSchema,
+  plannedRunEpochs,
   runDir,
-  totalEpochs,
   trainRun,
   type RunConfig,
 } from '@convlab/core';
@@ -157,7 +158,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   await setRunStarted(db, id, {
     backend,
     backendDevice: device,
-    totalEpochs: Math.min(totalEpochs(config), epochLimit ?? Infinity),
+    totalEpochs: plannedRunEpochs(config, epochLimit ?? null),
     resumedFromEpoch: checkpointEpoch,
     skipped: dataset.skipped,
   });
@@ -165,13 +166,14 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
 
   // How fast this preset trained in earlier runs, so the ETA covers the phases still to come.
-  const phaseRates = phaseRatesFrom(
-    await durable(db, 'reading earlier timings', () => recentRunTimings(db, config.preset)),
+  const earlier = await durable(db, 'reading earlier timings', () =>
+    recentRunTimings(db, { preset: config.preset, inputSize: config.inputSize, backend }),
   );
   const result = await trainRun(config, {
     dataset,
     loadingSeconds,
-    phaseRates,
+    phaseRates: phaseRatesFrom(earlier),
+    evaluationSeconds: evaluationSecondsFrom(earlier),
     runDir: dir,
     resume: checkpointEpoch !== null,
     // A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on.

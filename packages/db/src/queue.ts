@@ -199,6 +199,7 @@ export async function setRunStarted(
       batch: null,
       totalBatches: null,
       etaSeconds: null,
+      etaLowerBound: false,
       progressAt: new Date(),
     },
   });
@@ -255,7 +256,7 @@ export async function failRun(
           WHEN NOT "cancelRequested" AND ${retryable} AND "attempts" < "maxAttempts" THEN NULL
           ELSE COALESCE(${now}, "finishedAt") END,
         "error" = ${message.slice(0, 4000)}, "workerId" = NULL, "leaseExpiresAt" = NULL,
-        "etaSeconds" = NULL
+        "etaSeconds" = NULL, "etaLowerBound" = false
     WHERE "id" = ${runId} AND "status" = 'running'
     RETURNING *`;
   const row = rows[0];
@@ -297,6 +298,7 @@ export async function markRunCancelled(db: PrismaClient, runId: string): Promise
       leaseExpiresAt: null,
       cancelRequested: false,
       etaSeconds: null,
+      etaLowerBound: false,
     },
   });
   if (count === 0) await throwStateError(db, runId, 'mark cancelled');
@@ -315,7 +317,7 @@ export async function releaseRun(db: PrismaClient, runId: string): Promise<Run> 
         "finishedAt" = CASE WHEN "cancelRequested" THEN COALESCE(${now}, "finishedAt") ELSE NULL END,
         "cancelRequested" = ${false},
         "attempts" = CASE WHEN "attempts" > 0 THEN "attempts" - 1 ELSE 0 END,
-        "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
+        "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL, "etaLowerBound" = false
     WHERE "id" = ${runId} AND "status" = 'running'
     RETURNING *`;
   const row = rows[0];
@@ -343,7 +345,7 @@ export async function retryRun(db: PrismaClient, runId: string): Promise<Run> {
       SET "status" = 'queued', "attempts" = 0, "error" = NULL, "cancelRequested" = ${false},
           "workerId" = NULL, "leaseExpiresAt" = NULL, "heartbeatAt" = NULL, "startedAt" = NULL,
           "finishedAt" = NULL, "backend" = NULL, "backendDevice" = NULL, "currentEpoch" = NULL,
-          "totalEpochs" = NULL, "batch" = NULL, "totalBatches" = NULL, "etaSeconds" = NULL,
+          "totalEpochs" = NULL, "batch" = NULL, "totalBatches" = NULL, "etaSeconds" = NULL, "etaLowerBound" = false,
           "progressAt" = NULL, "paramCount" = NULL, "bestEpoch" = NULL, "bestValAcc" = NULL,
           "finalTrainAcc" = NULL, "finalValAcc" = NULL, "testAcc" = NULL, "testLoss" = NULL,
           "macroF1" = NULL, "trainSeconds" = NULL, "resumedFromEpoch" = NULL
@@ -377,14 +379,14 @@ export async function requeueStaleRuns(
     UPDATE "Run"
     SET "status" = CASE WHEN "cancelRequested" THEN 'cancelled' ELSE 'failed' END,
         "error" = 'lease expired ' || "attempts" || ' times (trainer stopped heartbeating)',
-        "finishedAt" = ${now}, "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
+        "finishedAt" = ${now}, "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL, "etaLowerBound" = false
     WHERE "status" = 'running' AND "leaseExpiresAt" < ${now}
       AND ("cancelRequested" OR "attempts" >= COALESCE(CAST(${limit} AS INTEGER), "maxAttempts"))
     RETURNING *`;
   const requeued = await db.$queryRaw<Record<string, unknown>[]>`
     UPDATE "Run"
     SET "status" = 'queued', "error" = 'lease expired (trainer stopped heartbeating); requeued',
-        "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL
+        "workerId" = NULL, "leaseExpiresAt" = NULL, "etaSeconds" = NULL, "etaLowerBound" = false
     WHERE "status" = 'running' AND "leaseExpiresAt" < ${now}
     RETURNING *`;
   if (requeued.length > 0) await notifyRunQueued(db);

@@ -7,12 +7,13 @@ import {
   runConfigSchema,
   runTimingSchema,
   runVerdicts,
+  plannedRunEpochs,
   skippedFilesSchema,
-  totalEpochs,
   type EpochPhase,
   type RunConfig,
   type RunTiming,
   type RunVerdict,
+  type VerdictInput,
 } from '@convlab/core/schema';
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
@@ -63,12 +64,8 @@ export type RunListItem = Omit<Run, 'tags' | 'timing'> & {
 
 /** From the stored config; null when it no longer validates (such a run fails with the reason). */
 function plannedEpochsOf(run: Pick<Run, 'config' | 'epochLimit'>): number | null {
-  try {
-    const parsed = runConfigSchema.safeParse(JSON.parse(run.config));
-    return parsed.success ? Math.min(totalEpochs(parsed.data), run.epochLimit ?? Infinity) : null;
-  } catch {
-    return null;
-  }
+  const config = configOf(run.config);
+  return config ? plannedRunEpochs(config, run.epochLimit) : null;
 }
 
 /** A stored timing that no longer parses is shown as none rather than failing the page. */
@@ -77,6 +74,16 @@ function parseTiming(text: string | null): RunTiming | null {
   try {
     const parsed = runTimingSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A stored class list's length; null (no near-chance verdict) when it does not parse. */
+function classCount(text: string): number | null {
+  try {
+    const parsed = z.array(z.string()).safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.length : null;
   } catch {
     return null;
   }
@@ -103,11 +110,15 @@ async function verdictsOf(
       select: { runId: true, classNames: true },
     }),
   ]);
-  const classCounts = new Map(
-    reports.map((r) => [r.runId, (JSON.parse(r.classNames) as unknown[]).length]),
-  );
+  const classCounts = new Map(reports.map((r) => [r.runId, classCount(r.classNames)]));
+  const epochsOf = new Map<string, VerdictInput['epochs']>();
+  for (const { runId, ...epoch } of epochs) {
+    const list = epochsOf.get(runId) ?? [];
+    list.push({ ...epoch, phase: epoch.phase as EpochPhase });
+    epochsOf.set(runId, list);
+  }
   for (const run of runs) {
-    if (!ids.includes(run.id)) continue;
+    if (run.status !== 'completed' && run.status !== 'failed') continue;
     verdicts.set(
       run.id,
       runVerdicts({
@@ -115,9 +126,7 @@ async function verdictsOf(
         error: run.error,
         testAcc: run.testAcc,
         numClasses: classCounts.get(run.id) ?? null,
-        epochs: epochs
-          .filter((e) => e.runId === run.id)
-          .map((e) => ({ ...e, phase: e.phase as EpochPhase })),
+        epochs: epochsOf.get(run.id) ?? [],
       }),
     );
   }
@@ -282,6 +291,7 @@ export async function listRunningRunsOf(db: PrismaClient, workerIds: string[]) {
       batch: true,
       totalBatches: true,
       etaSeconds: true,
+      etaLowerBound: true,
       stage: true,
       cacheDone: true,
       cacheTotal: true,
@@ -325,19 +335,40 @@ export async function listRunFilterValues(
 }
 
 /**
- * The timings of the preset's last `limit` completed runs, newest first: how fast it trains here,
- * for ETAs and estimates (core's phaseRatesFrom).
+ * How fast runs like this one trained here, newest first (at most `limit`): completed runs of the
+ * same preset at the same input size, on `backend` when given. Speeds differ by backend and grow
+ * with the pixel count, so other runs would skew the estimate. For ETAs and estimates (core's
+ * phaseRatesFrom).
  */
 export async function recentRunTimings(
   db: PrismaClient,
-  preset: string,
+  like: { preset: string; inputSize: number; backend?: string },
   limit = 5,
 ): Promise<RunTiming[]> {
   const runs = await db.run.findMany({
-    where: { preset, status: 'completed', timing: { not: null } },
+    where: {
+      preset: like.preset,
+      backend: like.backend,
+      status: 'completed',
+      timing: { not: null },
+    },
     orderBy: { finishedAt: 'desc' },
-    select: { timing: true },
-    take: limit,
+    select: { timing: true, config: true },
+    // Input sizes are in the config JSON: read a few more, keep the matching ones.
+    take: limit * 4,
   });
-  return runs.map((run) => parseTiming(run.timing)).filter((t): t is RunTiming => t !== null);
+  return runs
+    .filter((run) => configOf(run.config)?.inputSize === like.inputSize)
+    .map((run) => parseTiming(run.timing))
+    .filter((t): t is RunTiming => t !== null)
+    .slice(0, limit);
+}
+
+function configOf(text: string): RunConfig | null {
+  try {
+    const parsed = runConfigSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

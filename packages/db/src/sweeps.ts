@@ -132,6 +132,7 @@ export async function finishTrialRung(
         leaseExpiresAt: null,
         cancelRequested: false,
         etaSeconds: null,
+        etaLowerBound: false,
         batch: null,
       },
     });
@@ -174,6 +175,7 @@ async function decideSweep(
         error: null,
         finishedAt: null,
         etaSeconds: null,
+        etaLowerBound: false,
         progressAt: now,
       },
     });

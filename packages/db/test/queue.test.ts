@@ -255,8 +255,16 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
         plannedEpochs: 3,
         verdicts: detail?.verdicts,
       });
-      expect(await recentRunTimings(temp.db, 'tiny-cnn')).toEqual([timing]);
-      expect(await recentRunTimings(temp.db, 'seed-cnn')).toEqual([]);
+      // Like runs only: the preset at its input size (and backend, when asked).
+      expect(await recentRunTimings(temp.db, { preset: 'tiny-cnn', inputSize: 32 })).toEqual([
+        timing,
+      ]);
+      for (const other of [
+        { preset: 'seed-cnn', inputSize: 32 },
+        { preset: 'tiny-cnn', inputSize: 64 },
+        { preset: 'tiny-cnn', inputSize: 32, backend: 'webgpu' },
+      ])
+        expect(await recentRunTimings(temp.db, other)).toEqual([]);
       await expect(
         completeRun(temp.db, run.id, { timing: { ...timing, imagesPerSecond: -1 } }),
       ).rejects.toThrow(/invalid run results: .*imagesPerSecond/);

@@ -59,7 +59,7 @@ export function RunProgress({ run }: { run: ProgressColumns }) {
             title={
               view.etaLowerBound
                 ? 'Until the run ends, leaving out a phase no earlier run of this preset has timed here'
-                : 'Until the run ends, every phase included'
+                : 'Until the run ends: every phase and the test evaluation included'
             }
           >
             {` · ETA ${view.etaLowerBound ? '≥ ' : ''}${formatDuration(view.etaSeconds)}`}

@@ -78,11 +78,17 @@ async function selectBackend(argument: BackendPreference): Promise<BackendSelect
   throw new Error(`no TensorFlow.js backend could start (${failures.join('; ')})`);
 }
 
-/** Why a backend did not start, in a few words: a missing optional package is expected, not an error. */
+/**
+ * Why a backend did not start, in a few words: a missing optional package is expected, not an error
+ * ("@tensorflow/tfjs-node-gpu is not installed (optional)"). The package named is the one Node could
+ * not find, so a broken install (a dependency of the package missing) names that dependency.
+ */
 function whyNot(error: unknown): string {
-  if ((error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND')
-    return 'not installed (an optional package)';
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /^Cannot find package '([^']+)'/.exec(message)?.[1];
+  if ((error as { code?: unknown } | null)?.code === 'ERR_MODULE_NOT_FOUND' && missing)
+    return `${missing} is not installed (optional)`;
+  return message;
 }
 
 /**

@@ -6,4 +6,4 @@ export * from './folder-scan.ts';
 export * from './run-timing.ts';
 export * from './run-verdict.ts';
 // How many epochs a config trains, per phase: pure config logic the dashboard shows too.
-export { planPhases, totalEpochs, type PhasePlan } from '../training/phases.ts';
+export { planPhases, plannedRunEpochs, totalEpochs, type PhasePlan } from '../training/phases.ts';

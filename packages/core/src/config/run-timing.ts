@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { epochPhaseSchema } from './epoch-metrics.ts';
 
-const seconds = z.number().min(0).refine(Number.isFinite, 'must be a finite number');
+const nonNegativeFinite = z.number().min(0).refine(Number.isFinite, 'must be a finite number');
 
 /**
  * loading: reading the dataset and building the model; caching: filling activation caches (frozen
@@ -22,21 +22,21 @@ export const phaseThroughputSchema = z.object({
   epochs: z.number().int().min(0),
   /** Training images processed (epochs × training-set size). */
   images: z.number().int().min(0),
-  seconds,
-  imagesPerSecond: seconds,
+  seconds: nonNegativeFinite,
+  imagesPerSecond: nonNegativeFinite,
 });
 export type PhaseThroughput = z.infer<typeof phaseThroughputSchema>;
 
 export const runTimingSchema = z.object({
   seconds: z.object({
-    loading: seconds,
-    caching: seconds,
-    training: seconds,
-    validation: seconds,
-    evaluation: seconds,
+    loading: nonNegativeFinite,
+    caching: nonNegativeFinite,
+    training: nonNegativeFinite,
+    validation: nonNegativeFinite,
+    evaluation: nonNegativeFinite,
   }),
   /** Training images per second of training time, over every phase. */
-  imagesPerSecond: seconds,
+  imagesPerSecond: nonNegativeFinite,
   phases: z.array(phaseThroughputSchema),
 });
 export type RunTiming = z.infer<typeof runTimingSchema>;

@@ -1,13 +1,20 @@
 /**
  * A run that learned nothing useful should not look like any other: its verdict says why, in words a
- * newcomer can act on. Pure and zod-free of tensors, so the leaderboard, the run page and the CLI
+ * newcomer can act on. Pure (no tensors, no database), so the leaderboard, the run page and the CLI
  * share it.
  */
 import type { EpochPhase } from './epoch-metrics.ts';
 
+const DIVERGED_PREFIX = 'training diverged';
+
 /** The message core's training loop fails a run with when its loss stops being a number. */
 export function trainingDivergedMessage(loss: number, epoch: number): string {
-  return `training diverged: the loss became ${loss} in epoch ${epoch}`;
+  return `${DIVERGED_PREFIX}: the loss became ${loss} in epoch ${epoch}`;
+}
+
+/** Whether a run's error is trainingDivergedMessage's. */
+export function isTrainingDivergedError(error: string | null): boolean {
+  return error?.startsWith(DIVERGED_PREFIX) ?? false;
 }
 
 export const VERDICT_KINDS = ['diverged', 'near-chance', 'still-improving'] as const;
@@ -41,13 +48,19 @@ const IMPROVING_MIN_LAST_GAIN = 0.003;
 /** The same for validation loss, relative: 3 % lower over the window, 1 % in the last epoch. */
 const IMPROVING_MIN_LOSS_DROP = 0.03;
 const IMPROVING_MIN_LAST_LOSS_DROP = 0.01;
-/** A last training loss this many times the phase's lowest means training blew up. */
+/**
+ * A last training loss this many times the phase's lowest, and risen by this share of the phase's
+ * first loss, means training blew up (a converged run's loss wobbling from 0.018 to 0.04 does not).
+ */
 const DIVERGED_LOSS_RATIO = 2;
+const DIVERGED_MIN_RISE = 0.25;
 
 const pct = (value: number) => `${(value * 100).toFixed(1)} %`;
 
 /** What is wrong with a finished (or failed) run's learning, worst first; empty when nothing is. */
 export function runVerdicts(run: VerdictInput): RunVerdict[] {
+  // A run still training (or cancelled) is judged once it ends.
+  if (run.status !== 'completed' && run.status !== 'failed') return [];
   const verdicts: RunVerdict[] = [];
   const diverged = divergedVerdict(run);
   if (diverged) verdicts.push(diverged);
@@ -60,7 +73,7 @@ export function runVerdicts(run: VerdictInput): RunVerdict[] {
 }
 
 function divergedVerdict(run: VerdictInput): RunVerdict | null {
-  if (run.status === 'failed' && run.error?.startsWith('training diverged')) {
+  if (run.status === 'failed' && isTrainingDivergedError(run.error)) {
     return {
       kind: 'diverged',
       label: 'diverged',
@@ -71,7 +84,13 @@ function divergedVerdict(run: VerdictInput): RunVerdict | null {
   if (!last) return null;
   const phase = run.epochs.filter((e) => e.phase === last.phase);
   const lowest = Math.min(...phase.map((e) => e.loss));
-  if (phase.length < 2 || !(last.loss > lowest * DIVERGED_LOSS_RATIO)) return null;
+  const first = phase[0]?.loss ?? 0;
+  if (
+    phase.length < 2 ||
+    !(last.loss > lowest * DIVERGED_LOSS_RATIO) ||
+    !(last.loss - lowest > DIVERGED_MIN_RISE * first)
+  )
+    return null;
   return {
     kind: 'diverged',
     label: 'diverged',

@@ -35,6 +35,11 @@ export function totalEpochs(config: RunConfig): number {
   return planPhases(config).reduce((sum, phase) => sum + phase.epochs, 0);
 }
 
+/** Epochs a run trains: all its phases, or up to `epochLimit` (a sweep trial's rung). */
+export function plannedRunEpochs(config: RunConfig, epochLimit: number | null): number {
+  return Math.min(totalEpochs(config), epochLimit ?? Infinity);
+}
+
 /** The fine-tune phase of a transfer run, or null when it does not fine-tune. */
 export function fineTunePlan(config: RunConfig): PhasePlan | null {
   return planPhases(config).find((plan) => plan.phase === 'fine-tune') ?? null;

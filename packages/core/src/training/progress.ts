@@ -47,6 +47,8 @@ export type RunPosition = () => {
   totalEpochs: number;
   remaining: { phase: EpochPhase; epochs: number }[];
   trainImages: number;
+  /** Validation seconds per training second in this run so far (the phase now training pays it too). */
+  validationShare: number;
 };
 
 const PROGRESS_INTERVAL_MS = 1000;
@@ -58,11 +60,15 @@ export class ProgressReporter {
   private batches = 0;
   private batchMs = 0;
 
-  /** `rates`: each phase's speed in earlier runs of the preset here (empty: none known). */
+  /**
+   * `rates`: each phase's speed in earlier runs of the preset here (empty: none known);
+   * `evaluationSeconds`: how long the test evaluation after the last epoch took in them.
+   */
   constructor(
     private readonly listener: ProgressListener | undefined,
     private readonly position: RunPosition,
     private readonly rates: PhaseRates = {},
+    private readonly evaluationSeconds = 0,
   ) {}
 
   /** After a training batch (`batch` is 1-based); the first batch of an epoch always reports. */
@@ -73,7 +79,7 @@ export class ProgressReporter {
     loss: number;
     acc: number;
   }): Promise<void> {
-    const { epoch, totalEpochs, remaining, trainImages } = this.position();
+    const { epoch, totalEpochs, remaining, trainImages, validationShare } = this.position();
     const [current, ...later] = remaining;
     if (current && current.phase !== this.phase) {
       this.phase = current.phase;
@@ -93,7 +99,10 @@ export class ProgressReporter {
         batch: batch.batch,
         totalBatches: batch.totalBatches,
         etaSeconds:
-          Math.max(0, (this.batchMs / 1000 / this.batches) * remainingBatches) + rest.seconds,
+          Math.max(0, (this.batchMs / 1000 / this.batches) * remainingBatches) *
+            (1 + validationShare) +
+          rest.seconds +
+          this.evaluationSeconds,
         etaLowerBound: rest.untimed.length > 0,
         loss: batch.loss,
         acc: batch.acc,
@@ -122,7 +131,10 @@ export class ProgressReporter {
         totalEpochs,
         imagesDone: cache.done,
         imagesTotal: cache.total,
-        etaSeconds: (elapsedSeconds / cache.done) * (cache.total - cache.done) + rest.seconds,
+        etaSeconds:
+          (elapsedSeconds / cache.done) * (cache.total - cache.done) +
+          rest.seconds +
+          this.evaluationSeconds,
         etaLowerBound: rest.untimed.length > 0,
       };
     }, cache.done === cache.total);

@@ -51,6 +51,11 @@ export class RunClock {
     entry.imagesPerSecond = imagesPerSecond(entry.images, entry.seconds);
   }
 
+  /** Validation seconds per training second so far (0 before both were measured). */
+  validationShare(): number {
+    return this.seconds.training > 0 ? this.seconds.validation / this.seconds.training : 0;
+  }
+
   snapshot(): RunTiming {
     const images = this.phases.reduce((sum, p) => sum + p.images, 0);
     return {

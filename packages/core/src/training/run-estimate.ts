@@ -50,6 +50,11 @@ export function setupSecondsPerImage(timings: RunTiming[]): number {
   return median(samples) ?? 0;
 }
 
+/** Seconds the test evaluation at the end took in earlier runs (median; 0 when none). */
+export function evaluationSecondsFrom(timings: RunTiming[]): number {
+  return median(timings.map((timing) => timing.seconds.evaluation)) ?? 0;
+}
+
 export interface RunEstimate {
   /** Seconds for the phases whose speed is known. */
   seconds: number;

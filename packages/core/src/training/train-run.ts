@@ -77,6 +77,8 @@ export interface TrainRunOptions {
   onProgress?: ProgressListener;
   /** Each phase's speed in earlier runs of the preset here, so the ETA covers phases to come. */
   phaseRates?: PhaseRates;
+  /** How long the test evaluation took in those runs (evaluationSecondsFrom), for the ETA. */
+  evaluationSeconds?: number;
   /** Checked between batches; true stops the run (the last epoch's checkpoint stays). */
   shouldStop?: () => boolean | Promise<boolean>;
   /**
@@ -173,9 +175,11 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
           totalEpochs: Math.min(plannedEpochs(phases, state.history, state.completedPhases), limit),
           remaining,
           trainImages: dataset.train.count,
+          validationShare: clock.validationShare(),
         };
       },
       options.phaseRates,
+      options.evaluationSeconds,
     );
     // Fine-tuning without augmentation trains on the trunk's cached output (phase-inputs.ts).
     trunk =

@@ -33,7 +33,9 @@ describe('initBackend', () => {
       ]);
       // A missing optional package is said plainly, not as a "Cannot find package" stack.
       if (!resolvable('@tensorflow/tfjs-node-gpu'))
-        expect(first.passedOver[0]).toBe('tensorflow-gpu: not installed (an optional package)');
+        expect(first.passedOver[0]).toBe(
+          'tensorflow-gpu: @tensorflow/tfjs-node-gpu is not installed (optional)',
+        );
       expect(first.passedOver[1]).toMatch(
         gpuDeviceNodes()?.length === 0
           ? /no GPU device on this host/ // Dawn is not even loaded

@@ -1,5 +1,5 @@
 /** The lab experiment form's state: dataset, seed and epochs as typed, and the queue mutation. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { RouterOutputs } from '~/server/root.ts';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '~/trpc/client.tsx';
@@ -14,25 +14,17 @@ export function useExperimentForm() {
   const [folderPath, setFolderPath] = useState('');
   const [seed, setSeed] = useState('42');
   const [epochs, setEpochs] = useState('');
-  const epochsOverride = numberOrUndefined(epochs);
   // "your image folder…" with no path yet: nothing to plan.
   const planned = dataset !== FOLDER || folderPath.trim() !== '';
   const plan = useQuery(
     trpc.runs.experimentPlan.queryOptions(
       {
         dataset: datasetValue(dataset, folderPath),
-        epochs:
-          typeof epochsOverride === 'number' &&
-          Number.isInteger(epochsOverride) &&
-          epochsOverride >= 1
-            ? Math.min(epochsOverride, 500)
-            : undefined,
+        // The server checks it: an invalid value hides the plan until it is fixed.
+        epochs: numberOrUndefined(epochs),
       },
-      {
-        placeholderData: keepPreviousData,
-        retry: false,
-        enabled: planned,
-      },
+      // Not the previous dataset's plan while the new one loads: its estimates would mislead.
+      { retry: false, enabled: planned },
     ),
   );
   const experiment = useMutation(

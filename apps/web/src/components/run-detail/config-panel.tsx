@@ -1,5 +1,5 @@
 /** The run's resolved configuration, key by key (and why it failed to parse, if it did). */
-import { planPhases, type RunConfig } from '@convlab/core/schema';
+import { planPhases, totalEpochs, type RunConfig } from '@convlab/core/schema';
 import type { DetailRun } from './detail-types.ts';
 
 /**
@@ -8,7 +8,7 @@ import type { DetailRun } from './detail-types.ts';
  */
 export function trainedEpochsLabel(config: RunConfig): string {
   const phases = planPhases(config);
-  const total = phases.reduce((sum, p) => sum + p.epochs, 0);
+  const total = totalEpochs(config);
   if (phases.length < 2) return String(total);
   return `${total} (${phases.map((p) => `${p.epochs} ${p.phase}`).join(' + ')})`;
 }

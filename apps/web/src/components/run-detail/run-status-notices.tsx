@@ -33,7 +33,7 @@ export function RunStatusNotices({ run }: { run: DetailRun }) {
 
       {run.verdicts.length > 0 && (
         <div className="notice warn" role="status" data-testid="run-verdicts">
-          <strong>This run did not learn well.</strong>
+          <strong>How this run learned:</strong>
           <ul>
             {run.verdicts.map((verdict) => (
               <li key={verdict.kind} data-verdict={verdict.kind}>

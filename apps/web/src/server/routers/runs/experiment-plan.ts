@@ -9,18 +9,18 @@ import {
   phaseRatesFrom,
   planPhases,
   setupSecondsPerImage,
+  totalEpochs,
   type RunConfig,
 } from '@convlab/core';
-import { datasetNameSchema, PRESETS } from '@convlab/core/schema';
+import { PRESETS } from '@convlab/core/schema';
 import { listFolderDatasets, recentRunTimings, resolveRunConfigOrThrow } from '@convlab/db';
-import { z } from 'zod';
 import { listDatasetStatuses } from '../../dataset-service.ts';
 import { readProcedure } from '../../trpc.ts';
-import { LAB_EXPERIMENT_PRESETS } from './queue-experiment.ts';
+import { LAB_EXPERIMENT_PRESETS, queueExperimentInputSchema } from './queue-experiment.ts';
 
-export const experimentPlanInputSchema = z.object({
-  dataset: datasetNameSchema,
-  epochs: z.number().int().min(1).max(500).optional(),
+export const experimentPlanInputSchema = queueExperimentInputSchema.pick({
+  dataset: true,
+  epochs: true,
 });
 
 /** Images the run will train on: the dataset's training images less its validation split. */
@@ -56,8 +56,10 @@ export const experimentPlanProcedure = readProcedure
           epochs: input.epochs,
         });
         const phases = planPhases(config).map((p) => ({ phase: p.phase, epochs: p.epochs }));
+        const epochs = totalEpochs(config);
         const trainImages = trainImagesOf(config, folders);
-        const timings = await recentRunTimings(ctx.db, preset);
+        // Runs of the preset on any of this database's trainers, at this input size.
+        const timings = await recentRunTimings(ctx.db, { preset, inputSize: config.inputSize });
         const estimate =
           trainImages === null || timings.length === 0
             ? null
@@ -71,7 +73,7 @@ export const experimentPlanProcedure = readProcedure
           preset,
           title: PRESETS[preset].title,
           phases,
-          epochs: phases.reduce((sum, p) => sum + p.epochs, 0),
+          epochs,
           trainImages,
           /** Seconds, or null: no earlier run of the preset, or the dataset's size is unknown. */
           seconds: estimate && estimate.untimed.length === 0 ? estimate.seconds : null,
