@@ -34,7 +34,9 @@ Commands:
                                queue a run and print its id (--group: a comparison group's id)
   runs [--status S] [--tag T] [--sweep ID] [--limit N] [--json|--csv]
                                list runs, newest first (CSV: the leaderboard for spreadsheets)
-  show <id> [--json]           one run with its epoch metrics and report
+  show <id> [--summary] [--json]
+                               one run with its epoch metrics and report (--summary: its model,
+                               layer by layer, with parameter totals; --json has it as modelSummary)
   cancel <id>                  cancel a queued run, or stop a running one
   retry <id>                   queue a failed or cancelled run again
   annotate <id> [--tag T]... [--no-tags] [--note S] [--json]

@@ -37,6 +37,7 @@ import {
   recentRunTimings,
   recordEpochMetric,
   releaseRun,
+  saveModelSummary,
   saveReport,
   setRunStarted,
   updateRunProgress,
@@ -182,6 +183,8 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     model: { weightsPolicy: env.policy.weights },
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },
+    onModelSummary: (summary) =>
+      durable(db, 'recording the model summary', () => saveModelSummary(db, id, summary)),
     onEpoch: async (metric) => {
       await durable(db, `recording epoch ${metric.epoch}`, () => recordEpochMetric(db, id, metric));
       logger.info({ event: 'run.epoch', ...metric }, `epoch ${metric.epoch}`);

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasetOptionsFromConfig, encodeImagePng, loadDataset } from '@convlab/core';
-import type { RunConfig, RunTiming, RunVerdict } from '@convlab/core/schema';
+import type { ModelSummary, RunConfig, RunTiming, RunVerdict } from '@convlab/core/schema';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ interface ShowJson {
   status: string;
   timing: RunTiming | null;
   verdicts: RunVerdict[];
+  modelSummary: ModelSummary | null;
   backend: string | null;
   config: { preset: string; epochs: number; dataset: string };
   epochs: {
@@ -213,6 +214,12 @@ describe('convlab CLI', () => {
     expect(text.stdout).toContain('completed');
     expect(text.stdout).toMatch(/test acc/);
     expect(text.stdout).toMatch(/^timing: +[\d,]+ img\/s · loading [\d.]+ s · caching/m);
+    // The model's architecture, recorded when training started (issue 26).
+    expect(shown.modelSummary?.layers.map((l) => l.kind)).toContain('Conv2D');
+    expect(shown.modelSummary?.totalParams).toBe(34_522);
+    const summary = await sandbox.cli(['show', id, '--summary']);
+    expect(summary.stdout).toMatch(/^LAYER +KIND +OUTPUT SHAPE +PARAMS +TRAINS$/m);
+    expect(summary.stdout).toMatch(/^total params: +34,522$/m);
     trainedRunId = id;
   });
 

@@ -62,6 +62,7 @@ export {
   runProgressSchema,
   runResultsSchema,
   saveReport,
+  saveModelSummary,
   saveRunResults,
   updateRunProgress,
   type EpochMetricInput,

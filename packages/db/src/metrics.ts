@@ -8,8 +8,10 @@ import {
   epochMetricsSchema,
   epochPhaseSchema,
   formatZodIssue,
+  modelSummarySchema,
   parseRunReport,
   runTimingSchema,
+  type ModelSummary,
   type RunReport,
 } from '@convlab/core/schema';
 import { z } from 'zod';
@@ -185,6 +187,19 @@ export async function saveRunResults(
   results: RunResultsInput,
 ): Promise<void> {
   await db.run.update({ where: { id: runId }, data: runResultColumns(results) });
+}
+
+/** Records a running run's model architecture (core's ModelSummary), as its training starts. */
+export async function saveModelSummary(
+  db: PrismaClient,
+  runId: string,
+  summary: ModelSummary,
+): Promise<void> {
+  const parsed = parseOrThrow(modelSummarySchema, summary, 'model summary');
+  await db.run.updateMany({
+    where: { id: runId, status: 'running' },
+    data: { modelSummary: JSON.stringify(parsed) },
+  });
 }
 
 /** How many epochs of a run are stored (0 after a manual retry, which deletes them). */

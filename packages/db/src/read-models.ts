@@ -4,12 +4,14 @@ import {
   formatZodIssue,
   misclassifiedExampleSchema,
   perClassScoresSchema,
+  modelSummarySchema,
   runConfigSchema,
   runTimingSchema,
   runVerdicts,
   plannedRunEpochs,
   skippedFilesSchema,
   type EpochPhase,
+  type ModelSummary,
   type RunConfig,
   type RunTiming,
   type RunVerdict,
@@ -54,7 +56,7 @@ const ORDER_BY: Record<RunSort, Prisma.RunOrderByWithRelationInput[]> = {
  * A run as listings show it: tags and timing parsed from the stored JSON, and what is wrong with its
  * learning (core's runVerdicts: diverged, near chance, still improving), if anything.
  */
-export type RunListItem = Omit<Run, 'tags' | 'timing'> & {
+export type RunListItem = Omit<Run, 'tags' | 'timing' | 'modelSummary'> & {
   tags: string[];
   timing: RunTiming | null;
   verdicts: RunVerdict[];
@@ -154,6 +156,8 @@ export async function listRuns(
     },
     orderBy: ORDER_BY[sort],
     take: limit,
+    // Hundreds of layers per run: only a run's own page needs its architecture.
+    omit: { modelSummary: true },
   });
   const verdicts = await verdictsOf(db, runs);
   return runs.map((run) => ({
@@ -180,7 +184,12 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
   return counts;
 }
 
-export type RunDetail = Omit<Run, 'config' | 'skippedReport' | 'tags' | 'timing'> & {
+export type RunDetail = Omit<
+  Run,
+  'config' | 'skippedReport' | 'tags' | 'timing' | 'modelSummary'
+> & {
+  /** The model's layers and parameter totals, recorded as training started; null before. */
+  modelSummary: ModelSummary | null;
   tags: string[];
   /** Where the run's time went and its training images/s; null before it completes. */
   timing: RunTiming | null;
@@ -219,7 +228,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     include: { epochs: { orderBy: { epoch: 'asc' } }, report: true },
   });
   if (!run) return null;
-  const { epochs, report, config, skippedReport, timing, ...fields } = run;
+  const { epochs, report, config, skippedReport, timing, modelSummary, ...fields } = run;
   // A run whose stored config is invalid must still be shown, with the reason it failed.
   let parsedConfig: RunConfig | null = null;
   let configError: string | null = null;
@@ -238,6 +247,9 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     ...fields,
     tags: parseRunTags(fields.tags),
     timing: parseTiming(timing),
+    modelSummary: modelSummary
+      ? parseJsonColumn(modelSummarySchema, modelSummary, 'Run.modelSummary')
+      : null,
     verdicts: runVerdicts({
       status: fields.status,
       error: fields.error,

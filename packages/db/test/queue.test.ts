@@ -16,6 +16,7 @@ import {
   markRunCancelled,
   recentRunTimings,
   recordEpochMetric,
+  saveModelSummary,
   registerWorker,
   releaseRun,
   renewLease,
@@ -246,9 +247,34 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
           { phase: 'train' as const, epochs: 5, images: 5000, seconds: 8, imagesPerSecond: 625 },
         ],
       };
+      const summary = {
+        name: 'tiny_cnn',
+        layers: [
+          {
+            name: 'dense',
+            kind: 'Dense',
+            outputShape: [2],
+            params: 10,
+            trainable: true,
+            backbone: false,
+            fineTuned: false,
+          },
+        ],
+        totalParams: 10,
+        trainableParams: 10,
+        nonTrainableParams: 0,
+        fineTunedParams: 0,
+      };
+      await saveModelSummary(temp.db, run.id, summary);
+      await expect(
+        saveModelSummary(temp.db, run.id, { ...summary, totalParams: -1 }),
+      ).rejects.toThrow(/invalid model summary/);
       await completeRun(temp.db, run.id, { trainSeconds: 10.5, timing });
       const detail = await getRunDetail(temp.db, run.id);
       expect(detail?.timing).toEqual(timing);
+      expect(detail?.modelSummary).toEqual(summary);
+      // Listings leave the (large) architecture out.
+      expect((await listRuns(temp.db))[0]).not.toHaveProperty('modelSummary');
       expect(detail?.verdicts.map((v) => v.kind)).toEqual(['near-chance', 'still-improving']);
       expect((await listRuns(temp.db)).find((r) => r.id === run.id)).toMatchObject({
         timing,

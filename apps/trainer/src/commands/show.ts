@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
+import { TIMED_PARTS, type ModelSummary, type RunTiming } from '@convlab/core/schema';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -10,14 +10,25 @@ export async function showCommand(args: string[]): Promise<number> {
     args,
     strict: true,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      summary: { type: 'boolean', default: false },
+    },
   });
   const [id] = positionals;
-  if (!id) throw new CliError('usage: convlab show <id> [--json]');
+  if (!id) throw new CliError('usage: convlab show <id> [--summary] [--json]');
   const detail = await withDatabase((db) => getRunDetail(db, id));
   if (!detail) throw new CliError(`no run with id ${id}`);
   if (values.json) {
     console.log(JSON.stringify(detail));
+    return 0;
+  }
+  if (values.summary) {
+    if (!detail.modelSummary)
+      throw new CliError(
+        `run ${detail.id} has no model summary yet: it is recorded when training starts`,
+      );
+    printModelSummary(detail.modelSummary);
     return 0;
   }
   const { epochs, report } = detail;
@@ -81,6 +92,36 @@ export async function showCommand(args: string[]): Promise<number> {
     );
   }
   return 0;
+}
+
+/** The model as Keras prints it: one row per layer, then the totals. */
+function printModelSummary(summary: ModelSummary): void {
+  const number = (n: number) => n.toLocaleString('en-US');
+  console.log(`model: ${printable(summary.name)}`);
+  console.log(
+    formatTable(
+      ['LAYER', 'KIND', 'OUTPUT SHAPE', 'PARAMS', 'TRAINS'],
+      summary.layers.map((layer) => [
+        printable(layer.name),
+        layer.kind,
+        `(${layer.outputShape.map((d) => d ?? 'None').join(', ')})`,
+        number(layer.params),
+        // Nothing for a layer without parameters (pooling, flatten): it has nothing to train.
+        layer.params === 0
+          ? ''
+          : layer.trainable
+            ? 'yes'
+            : layer.fineTuned
+              ? 'fine-tune'
+              : 'frozen',
+      ]),
+    ),
+  );
+  console.log(`total params:         ${number(summary.totalParams)}`);
+  console.log(`trainable params:     ${number(summary.trainableParams)}`);
+  console.log(`non-trainable params: ${number(summary.nonTrainableParams)}`);
+  if (summary.fineTunedParams > 0)
+    console.log(`fine-tuning also trains: ${number(summary.fineTunedParams)}`);
 }
 
 /** "1,830 img/s · loading 2.1 s · caching 0 s · training 41.0 s · validation 3.2 s · evaluation 1.1 s". */

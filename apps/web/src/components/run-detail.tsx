@@ -3,6 +3,7 @@ import { Loading, QueryError } from './query-state.tsx';
 import { ConfigPanel } from './run-detail/config-panel.tsx';
 import { PredictPanel } from './run-detail/predict-panel.tsx';
 import { LearningCurvePanels } from './run-detail/learning-curve-panels.tsx';
+import { ModelSummaryPanel } from './run-detail/model-summary-panel.tsx';
 import { ReportSections } from './run-detail/report-sections.tsx';
 import { RunHeader } from './run-detail/run-header.tsx';
 import { RunNotes } from './run-detail/run-notes.tsx';
@@ -37,6 +38,7 @@ export function RunDetail({ id }: { id: string }) {
 
       {run.status === 'completed' && run.report && <PredictPanel runId={run.id} />}
 
+      {run.modelSummary && <ModelSummaryPanel summary={run.modelSummary} />}
       <div className="grid-2">
         <ConfigPanel run={run} />
         <TimingsPanel run={run} artifacts={artifacts} />

@@ -64,7 +64,9 @@ export const IDX_SOURCES: Record<IdxDatasetName, IdxSource> = {
   },
   'fashion-mnist': {
     // Its S3 website mirror serves plain http only, so it is not built in (a sources file may name it).
-    mirrors: ['https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/'],
+    mirrors: [
+      'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+    ],
     md5: {
       'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
       'train-labels-idx1-ubyte.gz': '25c81989df183df01b3e8a0aad5dffbe',

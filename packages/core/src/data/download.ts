@@ -44,7 +44,8 @@ async function fetchFollowingSafeRedirects(url: string, signal: AbortSignal): Pr
     if (response.status < 300 || response.status >= 400) return response;
     await response.body?.cancel();
     const location = response.headers.get('location');
-    if (!location) throw new Error(`HTTP ${response.status} from ${current.href} without a location`);
+    if (!location)
+      throw new Error(`HTTP ${response.status} from ${current.href} without a location`);
     const next = new URL(location, current);
     if (!redirectAllowed(current, next))
       throw new Error(
@@ -72,7 +73,9 @@ export async function downloadFile(
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), connectTimeoutMs);
   const tooLarge = (bytes: string) =>
-    new Error(`${label} is larger than expected (${bytes}, at most ${maxBytes} bytes); refusing it`);
+    new Error(
+      `${label} is larger than expected (${bytes}, at most ${maxBytes} bytes); refusing it`,
+    );
   try {
     const response = await fetchFollowingSafeRedirects(url, controller.signal);
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} from ${url}`);

@@ -81,6 +81,7 @@ export function verifyMd5s(
     dir,
     expected,
     md5OfFile,
-    (file, actual, md5) => new Error(`${file} is corrupt: md5 ${actual}, expected ${md5}. ${fixHint}`),
+    (file, actual, md5) =>
+      new Error(`${file} is corrupt: md5 ${actual}, expected ${md5}. ${fixHint}`),
   );
 }

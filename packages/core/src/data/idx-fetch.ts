@@ -31,7 +31,12 @@ export async function fetchIdxDataset(
   const dir = path.join(path.resolve(options.dataDir), name);
   await mkdir(dir, { recursive: true });
   // Already here and verified by contents (a re-compressed or gunzipped copy counts): nothing to do.
-  if (await verifyIdxFolder(name, dir, source).then(() => true, () => false))
+  if (
+    await verifyIdxFolder(name, dir, source).then(
+      () => true,
+      () => false,
+    )
+  )
     return { dir, downloaded: [] };
   const downloaded: string[] = [];
   for (const base of Object.values(IDX_FILES)) {

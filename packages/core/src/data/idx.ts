@@ -52,7 +52,8 @@ export function hasGzipMagic(bytes: Uint8Array): boolean {
 /** A file's bytes, gunzipped (off the event loop, bounded) when it is gzipped whatever its name. */
 export async function readIdxBytes(file: string, maxBytes = IDX_MAX_BYTES): Promise<Buffer> {
   // A gzipped file is smaller than what it holds, so nothing past the bound is read either way.
-  if ((await stat(file)).size > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
+  if ((await stat(file)).size > maxBytes)
+    throw new Error(`${file} is larger than ${maxBytes} bytes`);
   const bytes = await readFile(file);
   if (!hasGzipMagic(bytes)) return bytes;
   try {

@@ -85,7 +85,11 @@ export class ImageDecodePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error('the image decode pool closed'));
-    await Promise.all(this.slots.splice(0).map((slot) => this.retire(slot, new Error('the image decode pool closed'))));
+    await Promise.all(
+      this.slots
+        .splice(0)
+        .map((slot) => this.retire(slot, new Error('the image decode pool closed'))),
+    );
   }
 
   private dispatch(): void {
@@ -154,14 +158,18 @@ export class ImageDecodePool {
       slot.task = null;
       slot.worker.unref();
       if (reply.ok) task.resolve({ width: reply.width, height: reply.height, rgba: reply.rgba });
-      else task.reject(reply.kind ? new ImageRejected(reply.message, reply.kind) : new Error(reply.message));
+      else
+        task.reject(
+          reply.kind ? new ImageRejected(reply.message, reply.kind) : new Error(reply.message),
+        );
       this.dispatch();
     });
     const lost = (error: Error) => {
       if (!this.slots.includes(slot)) return;
-      void this.retire(slot, new ImageRejected(`the decoder failed: ${error.message}`, 'corrupt')).then(() =>
-        this.dispatch(),
-      );
+      void this.retire(
+        slot,
+        new ImageRejected(`the decoder failed: ${error.message}`, 'corrupt'),
+      ).then(() => this.dispatch());
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`its thread exited with code ${code}`)));

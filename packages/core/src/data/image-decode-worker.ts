@@ -26,7 +26,8 @@ parentPort?.on('message', ({ id, bytes, limits }: DecodeRequest) => {
     const image = decodeImage(bytes, limits);
     // A pooled Buffer shares its ArrayBuffer with others: copy it into one of its own to transfer it
     // (a Buffer's slice() would only be a view of the same memory).
-    const whole = image.rgba.byteOffset === 0 && image.rgba.byteLength === image.rgba.buffer.byteLength;
+    const whole =
+      image.rgba.byteOffset === 0 && image.rgba.byteLength === image.rgba.buffer.byteLength;
     const rgba = whole ? image.rgba : new Uint8Array(image.rgba);
     reply = { id, ok: true, width: image.width, height: image.height, rgba };
     parentPort?.postMessage(reply, [rgba.buffer as ArrayBuffer]);

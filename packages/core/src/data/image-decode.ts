@@ -21,12 +21,7 @@ export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
 
 /** Why a file was refused: past a limit, not an image, or an image that does not decode. */
 export type RejectionKind =
-  | 'too-many-pixels'
-  | 'too-costly'
-  | 'file-too-large'
-  | 'not-an-image'
-  | 'corrupt'
-  | 'unreadable';
+  'too-many-pixels' | 'too-costly' | 'file-too-large' | 'not-an-image' | 'corrupt' | 'unreadable';
 
 export class ImageRejected extends Error {
   override name = 'ImageRejected';
@@ -129,7 +124,8 @@ function jpegStructure(
         break;
       }
       const next = bytes[at + 1] ?? 0;
-      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff) at += next === 0xff ? 1 : 2;
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7) || next === 0xff)
+        at += next === 0xff ? 1 : 2;
       else break;
     }
   }

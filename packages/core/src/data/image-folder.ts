@@ -56,7 +56,10 @@ export async function readImageFile(
   } catch (error) {
     if (error instanceof ImageRejected) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ImageRejected(code === 'ENOENT' ? 'no such file' : 'the file cannot be read', 'unreadable');
+    throw new ImageRejected(
+      code === 'ENOENT' ? 'no such file' : 'the file cannot be read',
+      'unreadable',
+    );
   }
   try {
     const info = await handle.stat();

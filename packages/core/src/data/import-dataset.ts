@@ -91,8 +91,8 @@ async function place(
     await rename(path.join(staging, name), path.join(target, name));
   }
   // The staging folder's marker records exactly these files, verified (rename keeps mtimes).
-  await rename(path.join(staging, VERIFIED_MARKER), path.join(target, VERIFIED_MARKER)).catch(
-    () => rm(path.join(target, VERIFIED_MARKER), { force: true }),
+  await rename(path.join(staging, VERIFIED_MARKER), path.join(target, VERIFIED_MARKER)).catch(() =>
+    rm(path.join(target, VERIFIED_MARKER), { force: true }),
   );
 }
 
@@ -192,10 +192,7 @@ async function importCifar10(
     );
   progress('verifying md5s');
   await verifyCifar10Files(staging);
-  await writeFile(
-    path.join(staging, 'batches.meta.txt'),
-    CIFAR10_CLASS_NAMES.join('\n') + '\n\n',
-  );
+  await writeFile(path.join(staging, 'batches.meta.txt'), CIFAR10_CLASS_NAMES.join('\n') + '\n\n');
   const dir = path.join(path.resolve(options.dataDir), 'cifar10', CIFAR10_BATCHES_DIR);
   await place(staging, dir, [
     ...names.map((name) => ({ name, replaces: [name] })),

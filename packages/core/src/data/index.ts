@@ -12,7 +12,11 @@ export * from './image-folder.ts';
 export * from './load-dataset.ts';
 export { md5OfFile, VERIFIED_MARKER } from './file-checksums.ts';
 export * from './image-decode.ts';
-export { DecodePoolBusy, ImageDecodePool, type ImageDecodePoolOptions } from './image-decode-pool.ts';
+export {
+  DecodePoolBusy,
+  ImageDecodePool,
+  type ImageDecodePoolOptions,
+} from './image-decode-pool.ts';
 export * from './dataset-location.ts';
 export * from './image-encode.ts';
 export * from './dataset-status.ts';

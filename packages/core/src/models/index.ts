@@ -7,3 +7,4 @@ export * from './patch-whitening.ts';
 export * from './fast-layers.ts';
 export * from './split-model.ts';
 export * from './weights-location.ts';
+export * from './summarize-model.ts';

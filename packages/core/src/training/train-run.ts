@@ -12,6 +12,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
+import type { ModelSummary } from '../config/model-summary.ts';
 import type { RunReport } from '../config/run-report.ts';
 import type { RunTiming } from '../config/run-timing.ts';
 import type { RunConfig } from '../config/schema.ts';
@@ -26,6 +27,7 @@ import {
   type ConvlabModel,
 } from '../models/build.ts';
 import { initPatchWhitening } from '../models/patch-whitening.ts';
+import { summarizeModel } from '../models/summarize-model.ts';
 import { DEFAULT_CACHE_BUDGET_BYTES } from './activation-cache.ts';
 import { planTrunkCache, type TrunkPlan } from './caching.ts';
 import { Checkpointer } from './checkpointer.ts';
@@ -69,6 +71,8 @@ export interface TrainRunOptions {
   loadingSeconds?: number;
   /** Where checkpoint/, model/ and report.json go. */
   runDir: string;
+  /** Called (and awaited) once the model is built, before training: its architecture. */
+  onModelSummary?: (summary: ModelSummary) => void | Promise<void>;
   /** Called (and awaited) as each epoch ends. */
   onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
   /** Called (and awaited) once runDir/checkpoint holds that epoch (e.g. to copy it off the host). */
@@ -133,6 +137,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const earlyStopping = new EarlyStopping(config.earlyStoppingPatience);
   let trunk: TrunkPlan | null = null;
   try {
+    await options.onModelSummary?.(summarizeModel(built, config));
     const batchOptions: BatchOptions = {
       inputSize: built.inputSize,
       scaling: built.inputScaling,
