@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { TIMED_PARTS, type ModelSummary, type RunTiming } from '@convlab/core/schema';
+import {
+  layerTrainingRole,
+  TIMED_PARTS,
+  type ModelSummary,
+  type RunTiming,
+} from '@convlab/core/schema';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -106,14 +111,7 @@ function printModelSummary(summary: ModelSummary): void {
         layer.kind,
         `(${layer.outputShape.map((d) => d ?? 'None').join(', ')})`,
         number(layer.params),
-        // Nothing for a layer without parameters (pooling, flatten): it has nothing to train.
-        layer.params === 0
-          ? ''
-          : layer.trainable
-            ? 'yes'
-            : layer.fineTuned
-              ? 'fine-tune'
-              : 'frozen',
+        layerTrainingRole(layer) ?? '',
       ]),
     ),
   );

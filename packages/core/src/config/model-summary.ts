@@ -34,3 +34,13 @@ export const modelSummarySchema = z.object({
   fineTunedParams: count,
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
+/**
+ * What happens to a layer's parameters: trained from the start, unfrozen for fine-tuning, or frozen;
+ * null for a layer without parameters (pooling, flatten), which has nothing to train.
+ */
+export function layerTrainingRole(layer: LayerSummary): 'yes' | 'fine-tune' | 'frozen' | null {
+  if (layer.params === 0) return null;
+  if (layer.trainable) return 'yes';
+  return layer.fineTuned ? 'fine-tune' : 'frozen';
+}

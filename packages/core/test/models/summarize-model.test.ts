@@ -4,6 +4,7 @@ import {
   buildModel,
   disposeConvlabModel,
   initBackend,
+  layerTrainingRole,
   localMobileNetV2Dir,
   modelSummarySchema,
   resolveRunConfig,
@@ -26,6 +27,15 @@ describe('summarizeModel', () => {
       ['Flatten', [4096], 0],
       ['Dense', [512], 2_097_664],
       ['Dense', [10], 5_130],
+    ]);
+    expect(summary.layers.map(layerTrainingRole)).toEqual([
+      'yes',
+      null,
+      'yes',
+      null,
+      null,
+      'yes',
+      'yes',
     ]);
     expect(summary).toMatchObject({
       totalParams: 2_122_186,
@@ -52,6 +62,9 @@ describe('summarizeModel', () => {
       expect(backbone.length).toBeGreaterThan(50);
       expect(backbone.every((l) => !l.trainable)).toBe(true);
       expect(summary.layers.filter((l) => l.fineTuned)).toEqual(backbone.slice(-10));
+      expect(new Set(backbone.filter((l) => l.params > 0).map(layerTrainingRole))).toEqual(
+        new Set(['frozen', 'fine-tune']),
+      );
       // Only the head trains at first: the classifier on the 1280-channel features (0.35: 1280 too).
       const head = summary.layers.filter((l) => !l.backbone && l.params > 0);
       expect(head.map((l) => l.name)).toEqual(['predictions']);

@@ -3,20 +3,13 @@
  * parameters and whether the layer trains. A pretrained backbone (over 150 layers for MobileNetV2)
  * folds into one row that opens.
  */
-import type { LayerSummary, ModelSummary } from '@convlab/core/schema';
+import { layerTrainingRole, type LayerSummary, type ModelSummary } from '@convlab/core/schema';
 import type { ReactNode } from 'react';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
 function shapeText(shape: (number | null)[]): string {
   return `(${shape.map((d) => d ?? 'None').join(', ')})`;
-}
-
-/** Nothing for a layer without parameters (pooling, flatten): it has nothing to train. */
-function trainsText(layer: LayerSummary): string {
-  if (layer.params === 0) return '';
-  if (layer.trainable) return 'yes';
-  return layer.fineTuned ? 'fine-tune' : 'frozen';
 }
 
 function LayerRows({ layers }: { layers: LayerSummary[] }) {
@@ -26,7 +19,7 @@ function LayerRows({ layers }: { layers: LayerSummary[] }) {
       <td>{layer.kind}</td>
       <td className="mono">{shapeText(layer.outputShape)}</td>
       <td className="num">{count(layer.params)}</td>
-      <td>{trainsText(layer)}</td>
+      <td>{layerTrainingRole(layer)}</td>
     </tr>
   ));
 }
