@@ -64,31 +64,24 @@ export type RunListItem = Omit<Run, 'tags' | 'timing' | 'modelSummary'> & {
   plannedEpochs: number | null;
 };
 
-/** From the stored config; null when it no longer validates (such a run fails with the reason). */
-function plannedEpochsOf(run: Pick<Run, 'config' | 'epochLimit'>): number | null {
-  const config = configOf(run.config);
-  return config ? plannedRunEpochs(config, run.epochLimit) : null;
-}
-
-/** A stored timing that no longer parses is shown as none rather than failing the page. */
-function parseTiming(text: string | null): RunTiming | null {
+/**
+ * A JSON column's value, or null when it is empty or no longer parses: listings show such a value
+ * as missing rather than failing the page (parseJsonColumn is the strict twin).
+ */
+function parseJsonOrNull<T>(schema: z.ZodType<T>, text: string | null): T | null {
   if (text === null) return null;
   try {
-    const parsed = runTimingSchema.safeParse(JSON.parse(text));
+    const parsed = schema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 }
 
-/** A stored class list's length; null (no near-chance verdict) when it does not parse. */
-function classCount(text: string): number | null {
-  try {
-    const parsed = z.array(z.string()).safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.length : null;
-  } catch {
-    return null;
-  }
+/** From the stored config; null when it no longer validates (such a run fails with the reason). */
+function plannedEpochsOf(run: Pick<Run, 'config' | 'epochLimit'>): number | null {
+  const config = parseJsonOrNull(runConfigSchema, run.config);
+  return config ? plannedRunEpochs(config, run.epochLimit) : null;
 }
 
 /** Verdicts need a finished run's epochs and class count: one query each for all listed runs. */
@@ -96,6 +89,7 @@ async function verdictsOf(
   db: PrismaClient,
   runs: Pick<Run, 'id' | 'status' | 'error' | 'testAcc'>[],
 ): Promise<Map<string, RunVerdict[]>> {
+  // Only finished runs are judged, so only their epochs and reports are read.
   const ids = runs
     .filter((r) => r.status === 'completed' || r.status === 'failed')
     .map((r) => r.id);
@@ -112,15 +106,18 @@ async function verdictsOf(
       select: { runId: true, classNames: true },
     }),
   ]);
-  const classCounts = new Map(reports.map((r) => [r.runId, classCount(r.classNames)]));
+  // A class list that no longer parses gives no near-chance verdict.
+  const classCounts = new Map(
+    reports.map((r) => [r.runId, parseJsonOrNull(z.array(z.string()), r.classNames)?.length]),
+  );
   const epochsOf = new Map<string, VerdictInput['epochs']>();
   for (const { runId, ...epoch } of epochs) {
     const list = epochsOf.get(runId) ?? [];
     list.push({ ...epoch, phase: epoch.phase as EpochPhase });
     epochsOf.set(runId, list);
   }
+  // runVerdicts judges finished runs only: the others get none.
   for (const run of runs) {
-    if (run.status !== 'completed' && run.status !== 'failed') continue;
     verdicts.set(
       run.id,
       runVerdicts({
@@ -163,7 +160,7 @@ export async function listRuns(
   return runs.map((run) => ({
     ...run,
     tags: parseRunTags(run.tags),
-    timing: parseTiming(run.timing),
+    timing: parseJsonOrNull(runTimingSchema, run.timing),
     verdicts: verdicts.get(run.id) ?? [],
     plannedEpochs: plannedEpochsOf(run),
   }));
@@ -246,7 +243,7 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
   return {
     ...fields,
     tags: parseRunTags(fields.tags),
-    timing: parseTiming(timing),
+    timing: parseJsonOrNull(runTimingSchema, timing),
     modelSummary: modelSummary
       ? parseJsonColumn(modelSummarySchema, modelSummary, 'Run.modelSummary')
       : null,
@@ -370,17 +367,8 @@ export async function recentRunTimings(
     take: limit * 4,
   });
   return runs
-    .filter((run) => configOf(run.config)?.inputSize === like.inputSize)
-    .map((run) => parseTiming(run.timing))
+    .filter((run) => parseJsonOrNull(runConfigSchema, run.config)?.inputSize === like.inputSize)
+    .map((run) => parseJsonOrNull(runTimingSchema, run.timing))
     .filter((t): t is RunTiming => t !== null)
     .slice(0, limit);
-}
-
-function configOf(text: string): RunConfig | null {
-  try {
-    const parsed = runConfigSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
 }

@@ -20,6 +20,11 @@ export interface RunModelInfo {
 export interface RunModelFiles extends RunModelInfo {
   /** The model folder's files, paths relative to it (`model.json`, `weights.bin`). */
   files: ArtifactFile[];
+  /**
+   * report.json's bytes, for what only it holds (the input reference predictions are assessed
+   * against); null when it is missing or unreadable, and predictions then go unassessed.
+   */
+  reportFile: Uint8Array | null;
 }
 
 /**
@@ -40,11 +45,12 @@ export async function readRunModelInfo(db: PrismaClient, runId: string): Promise
   };
 }
 
-/** readRunModelInfo and the trained model's files; RunStateError when the files are gone. */
+/** readRunModelInfo, the trained model's files and report.json; RunStateError when the model is gone. */
 export async function readRunModelFiles(db: PrismaClient, runId: string): Promise<RunModelFiles> {
   const info = await readRunModelInfo(db, runId);
+  const store = createArtifactStore(db);
   const prefix = `${RUN_FOLDER.model}/`;
-  const files = (await createArtifactStore(db).readAll(runId, prefix)).map((file) => ({
+  const files = (await store.readAll(runId, prefix)).map((file) => ({
     path: file.path.slice(prefix.length),
     bytes: file.bytes,
   }));
@@ -54,5 +60,6 @@ export async function readRunModelFiles(db: PrismaClient, runId: string): Promis
       'without its trained model (the files are gone)',
       'predict with',
     );
-  return { ...info, files };
+  const reportFile = await store.read(runId, RUN_FOLDER.report).catch(() => null);
+  return { ...info, files, reportFile };
 }

@@ -21,8 +21,7 @@ import {
   type ClassProbability,
   type InputAssessment,
 } from '@convlab/core';
-import { RUN_FOLDER } from '@convlab/core/paths';
-import { createArtifactStore, readRunModelFiles } from '@convlab/db';
+import { readRunModelFiles } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -67,14 +66,12 @@ export async function predictCommand(args: string[]): Promise<number> {
   const top = z.coerce.number().int().min(1).max(1000).safeParse(values.top);
   if (!top.success) throw new CliError('invalid --top: expected an integer from 1 to 1000', 2);
   const env = readTrainerEnv();
-  const { source, reportFile } = await withDatabase(async (db) => ({
-    source: await readRunModelFiles(db, runId),
-    // The input reference is only in report.json; an unreadable one means predictions unassessed.
-    reportFile: await createArtifactStore(db)
-      .read(runId, RUN_FOLDER.report)
-      .catch(() => null),
-  }));
-  const inputReference = inputReferenceFromReportFile(reportFile, storedImageShape(source.config));
+  const source = await withDatabase((db) => readRunModelFiles(db, runId));
+  // Without a reference (older run, unreadable report.json) predictions go unassessed.
+  const inputReference = inputReferenceFromReportFile(
+    source.reportFile,
+    storedImageShape(source.config),
+  );
 
   // Decode every file first: unreadable ones are reported, never stop the rest.
   const decoded: (Uint8Array | string)[] = [];

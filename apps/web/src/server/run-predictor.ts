@@ -18,14 +18,8 @@ import {
   type ImageLimits,
   type ImagePrediction,
 } from '@convlab/core';
-import { RUN_FOLDER } from '@convlab/core/paths';
 import type { InputReference, RunConfig } from '@convlab/core/schema';
-import {
-  createArtifactStore,
-  readRunModelFiles,
-  readRunModelInfo,
-  type PrismaClient,
-} from '@convlab/db';
+import { readRunModelFiles, readRunModelInfo, type PrismaClient } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import type * as tf from '@tensorflow/tfjs';
 import { decodePool } from './decode-pool.ts';
@@ -106,13 +100,9 @@ async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel
         new Error(`${outputs ?? '?'} outputs for ${source.classNames.length} class names`),
       );
     }
-    // report.json, not the Report row, holds the reference; without one (older run, unreadable
-    // file) predictions still come, unassessed.
-    const reportFile = await createArtifactStore(db)
-      .read(runId, RUN_FOLDER.report)
-      .catch(() => null);
+    // Without a reference (older run, unreadable report.json) predictions still come, unassessed.
     const inputReference = inputReferenceFromReportFile(
-      reportFile,
+      source.reportFile,
       storedImageShape(source.config),
     );
     return { model, config: source.config, classNames: source.classNames, inputReference };

@@ -56,9 +56,7 @@ export function plannedEpochs(
 ): number {
   return (
     history.length +
-    phases
-      .filter((p) => !completedPhases.includes(p.phase))
-      .reduce((sum, p) => sum + p.epochs - history.filter((e) => e.phase === p.phase).length, 0)
+    remainingPhaseEpochs(phases, history, completedPhases).reduce((sum, p) => sum + p.epochs, 0)
   );
 }
 

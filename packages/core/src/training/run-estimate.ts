@@ -6,16 +6,14 @@
 import type { EpochPhase } from '../config/epoch-metrics.ts';
 import type { RunTiming } from '../config/run-timing.ts';
 import type { RunConfig } from '../config/schema.ts';
+import { percentiles } from '../evaluation/input-reference.ts';
 import { planPhases } from './phases.ts';
 
 /** Seconds per training image of each epoch phase, its share of validation included. */
 export type PhaseRates = Partial<Record<EpochPhase, number>>;
 
 function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  return values.length === 0 ? undefined : percentiles(values).p50;
 }
 
 /** The median rate per phase over earlier runs' timings (a run that was slow once does not skew it). */
