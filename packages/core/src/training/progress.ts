@@ -73,22 +73,23 @@ export class ProgressReporter {
 
   /** After a training batch (`batch` is 1-based); the first batch of an epoch always reports. */
   async onBatchEnd(batch: {
+    phase: EpochPhase;
     batch: number;
     totalBatches: number;
     ms: number;
     loss: number;
     acc: number;
   }): Promise<void> {
-    const { epoch, totalEpochs, remaining, trainImages, validationShare } = this.position();
-    const [current, ...later] = remaining;
-    if (current && current.phase !== this.phase) {
-      this.phase = current.phase;
+    if (batch.phase !== this.phase) {
+      this.phase = batch.phase;
       this.batches = 0;
       this.batchMs = 0;
     }
     this.batches++;
     this.batchMs += batch.ms;
     await this.send(() => {
+      const { epoch, totalEpochs, remaining, trainImages, validationShare } = this.position();
+      const [current, ...later] = remaining;
       const remainingBatches =
         batch.totalBatches - batch.batch + ((current?.epochs ?? 1) - 1) * batch.totalBatches;
       const rest = estimatePhasesSeconds(later, trainImages, this.rates);

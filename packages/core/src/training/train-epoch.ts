@@ -81,6 +81,7 @@ export async function trainEpoch(step: EpochStep): Promise<EpochTraining | null>
     seen += indices.length;
     batch++;
     await step.progress.onBatchEnd({
+      phase: step.plan.phase,
       batch,
       totalBatches,
       ms: performance.now() - batchStarted,
