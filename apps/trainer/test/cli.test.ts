@@ -125,6 +125,12 @@ describe('convlab CLI', () => {
     const shown = JSON.parse((await sandbox.cli(['show', second, '--json'])).stdout) as ShowJson;
     expect(shown.status).toBe('queued');
     expect(shown.config).toMatchObject({ preset: 'seed-cnn', dataset: 'synthetic', epochs: 10 });
+    // A queued run has no model yet: --summary says so in one line and fails.
+    const noSummary = await sandbox.cli(['show', second, '--summary']);
+    expect(noSummary.code).not.toBe(0);
+    expect(noSummary.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/has no model summary yet: it is recorded when training starts/),
+    ]);
 
     expect((await sandbox.cli(['cancel', first])).code).toBe(0);
     expect((await sandbox.cli(['cancel', second])).code).toBe(0);
