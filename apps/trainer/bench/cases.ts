@@ -33,6 +33,8 @@ import {
 import { benchEnv, pytorchProcessEnv } from './env.ts';
 import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
 import { trainingFlopsPerImage } from './flops.ts';
+import { gradCamCase } from './grad-cam-timing.ts';
+import { labReportCase } from './lab-report.ts';
 import { randomBatch } from './random-batch.ts';
 import { percentile, rate, rates, timeSteps } from './timing.ts';
 
@@ -620,6 +622,18 @@ export const CASES: BenchCase[] = [
     timeoutMs: 120_000,
     run: () => transferPlusFineTune(false),
   },
+  {
+    name: 'grad-cam-seed-cnn-20',
+    timeoutMs: 60_000,
+    run: () => gradCamCase({ preset: 'seed-cnn' }, 2),
+  },
+  {
+    name: 'grad-cam-transfer-plus-96-20',
+    timeoutMs: 120_000,
+    run: () =>
+      gradCamCase({ preset: 'transfer-plus', backbone: 'mobilenet_v2_1.0', inputSize: 96 }, 5),
+  },
+  { name: 'lab-report-html-4-runs', timeoutMs: 120_000, run: labReportCase },
   { name: 'queue-claim-latency', timeoutMs: 120_000, run: queueClaimLatency },
   { name: 'queue-claim-latency-postgresql', timeoutMs: 180_000, run: queueClaimLatencyPostgres },
   { name: 'pytorch-twins', timeoutMs: 320_000, run: pytorchTwins },

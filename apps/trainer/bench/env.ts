@@ -35,3 +35,8 @@ export function pytorchProcessEnv(): NodeJS.ProcessEnv {
   delete env.OPENBLAS_L2_SIZE;
   return env;
 }
+
+/** Points this (case) process's run folders at a scratch folder, for cases that store runs. */
+export function useRunsDir(dir: string): void {
+  process.env.CONVLAB_RUNS_DIR = dir;
+}

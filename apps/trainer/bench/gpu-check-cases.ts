@@ -17,6 +17,7 @@ import {
   epochBatchIndices,
   fineTunePlan,
   gatherRows,
+  gradCam,
   initBackend,
   isSoftwareAdapter,
   labelTargets,
@@ -118,29 +119,38 @@ export async function tinyCnnCase(options: CheckOptions): Promise<CaseDetails> {
   return details;
 }
 
+type ModelWeights = { values: Float32Array; shape: number[] }[];
+
+/** Gives the model `weights` (when set) and returns the weights it holds, to give another backend's. */
+async function sameWeights(
+  model: tf.LayersModel,
+  weights: ModelWeights | null,
+): Promise<ModelWeights> {
+  if (weights) {
+    const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+  }
+  return Promise.all(
+    model
+      .getWeights()
+      .map(async (w) => ({ values: (await w.data()) as Float32Array, shape: w.shape })),
+  );
+}
+
 /** The first `steps` training losses of `config`'s model from `weights`, on `backend`. */
 async function firstLosses(
   backend: 'wasm' | 'webgpu',
   config: RunConfig,
   set: ImageSet,
-  weights: { values: Float32Array; shape: number[] }[] | null,
+  weights: ModelWeights | null,
   steps: number,
-): Promise<{ losses: number[]; weights: { values: Float32Array; shape: number[] }[] }> {
+): Promise<{ losses: number[]; weights: ModelWeights }> {
   await activateBackend(backend);
   const built = await buildModel(config, set.numClasses);
   try {
     const model = built.model;
-    if (weights) {
-      const tensors = weights.map((w) => tf.tensor(w.values, w.shape));
-      model.setWeights(tensors);
-      tf.dispose(tensors);
-    }
-    const initial = await Promise.all(
-      model.getWeights().map(async (w) => ({
-        values: (await w.data()) as Float32Array,
-        shape: w.shape,
-      })),
-    );
+    const initial = await sameWeights(model, weights);
     const losses: number[] = [];
     for (let step = 0; step < steps; step++) {
       const indices = Int32Array.from(
@@ -193,6 +203,94 @@ export async function seedCnnMatchesWasmCase(): Promise<CaseDetails> {
     );
     check(liveTensors() === before, `${liveTensors() - before} tensors leaked`);
     return details;
+  } finally {
+    await activateBackend('webgpu');
+  }
+}
+
+/** How far webgpu's Grad-CAM maps (0–1) may be from wasm's. */
+export const GRAD_CAM_TOLERANCE = 1e-4;
+
+/** Grad-CAM maps of `count` test images for `config`'s model from `weights`, on `backend`. */
+async function gradCamMaps(
+  backend: 'wasm' | 'webgpu',
+  config: RunConfig,
+  set: ImageSet,
+  weights: ModelWeights | null,
+  weightsUrl: string | undefined,
+): Promise<{ maps: Float32Array[]; weights: ModelWeights }> {
+  await activateBackend(backend);
+  const built = await buildModel(config, set.numClasses, { weightsUrl });
+  try {
+    const model = built.model;
+    const initial = await sameWeights(model, weights);
+    const count = Math.min(8, set.count);
+    const { xs, ys } = makeBatch(
+      set,
+      Int32Array.from({ length: count }, (_, i) => i),
+      {
+        inputSize: built.inputSize,
+        scaling: built.inputScaling,
+        channels: 3,
+      },
+    );
+    ys.dispose();
+    const classes = Array.from({ length: count }, (_, i) => set.labels[i] ?? 0);
+    const { maps } = await gradCam(model, xs, classes);
+    xs.dispose();
+    return { maps, weights: initial };
+  } finally {
+    disposeConvlabModel(built);
+  }
+}
+
+/**
+ * Grad-CAM gives the same maps on webgpu as on wasm, from the same weights: seed-cnn, and transfer-plus
+ * on the shared MobileNetV2 (or the fixture) at 96 px.
+ */
+export async function gradCamMatchesWasmCase(options: CheckOptions): Promise<CaseDetails> {
+  const backbone = await testBackbone(options.workDir);
+  const { test } = await loadDataset('synthetic', {
+    seed: 4,
+    validationSplit: 0.25,
+    trainLimit: 40,
+    testLimit: 8,
+  });
+  const before = liveTensors();
+  const details: Record<string, number> = {};
+  try {
+    for (const input of [
+      { preset: 'seed-cnn', dataset: 'synthetic' },
+      {
+        preset: 'transfer-plus',
+        dataset: 'synthetic',
+        backbone: 'mobilenet_v2_0.35',
+        // 96 px gives a 3×3 map (at 32 px it is 1×1: a constant map agrees trivially).
+        inputSize: 96,
+      },
+    ] satisfies RunConfigInput[]) {
+      const config = resolveRunConfig(input);
+      const url = config.backbone ? backbone.url : undefined;
+      const wasm = await gradCamMaps('wasm', config, test, null, url);
+      const webgpu = await gradCamMaps('webgpu', config, test, wasm.weights, url);
+      let maxDifference = 0;
+      wasm.maps.forEach((map, i) =>
+        map.forEach((value, p) => {
+          maxDifference = Math.max(maxDifference, Math.abs(value - (webgpu.maps[i]?.[p] ?? NaN)));
+        }),
+      );
+      details[`${config.preset}MaxDifference`] = Number(maxDifference.toExponential(2));
+      // Maps that are all 0 would agree trivially.
+      const withEvidence = wasm.maps.filter((map) => map.some((v) => v > 0)).length;
+      details[`${config.preset}MapsWithEvidence`] = withEvidence;
+      check(withEvidence > 0, `${config.preset}: every Grad-CAM map is empty`);
+      check(
+        maxDifference <= GRAD_CAM_TOLERANCE,
+        `${config.preset}: webgpu's Grad-CAM maps differ from wasm's by ${maxDifference}`,
+      );
+    }
+    check(liveTensors() === before, `${liveTensors() - before} tensors leaked`);
+    return { ...details, tolerance: GRAD_CAM_TOLERANCE, backbone: backbone.kind };
   } finally {
     await activateBackend('webgpu');
   }

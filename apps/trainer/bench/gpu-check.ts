@@ -16,6 +16,7 @@ import {
   againstWasm,
   backendCase,
   cnnThroughputCase,
+  gradCamMatchesWasmCase,
   makeWorkDir,
   seedCnnMatchesWasmCase,
   tinyCnnCase,
@@ -35,6 +36,7 @@ const CORRECTNESS: CheckCase[] = [
   { name: 'tiny-cnn-learns', run: tinyCnnCase },
   { name: 'seed-cnn-matches-wasm', run: seedCnnMatchesWasmCase },
   { name: 'transfer-plus-fine-tune-step', run: transferPlusFineTuneCase },
+  { name: 'grad-cam-matches-wasm', run: gradCamMatchesWasmCase },
 ];
 
 const THROUGHPUT: CheckCase[] = [

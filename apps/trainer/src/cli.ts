@@ -1,7 +1,7 @@
 /**
  * The `convlab` command line. Scripts outside the repo call these verbs and their `--json` outputs, so
  * they are a contract: queue, runs, show, cancel, retry, trainer, migrate, sweep (plus data, workers,
- * annotate, predict).
+ * annotate, predict, report).
  */
 import { debugFromEnv } from './env.ts';
 import { CliError } from './cli-error.ts';
@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>
   sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
   annotate: async () => (await import('./commands/run-actions.ts')).annotateCommand,
   predict: async () => (await import('./commands/predict.ts')).predictCommand,
+  report: async () => (await import('./commands/lab-report.ts')).reportCommand,
 };
 
 const USAGE = `Usage: convlab <command> [options]
@@ -41,8 +42,14 @@ Commands:
   retry <id>                   queue a failed or cancelled run again
   annotate <id> [--tag T]... [--no-tags] [--note S] [--json]
                                replace a run's tags and/or note
-  predict <id> <image>... [--top N] [--json]
+  predict <id> <image>... [--top N] [--explain <dir> [--class <label>]...] [--json]
                                a completed run's top classes and probabilities for PNG/JPEG files
+                               (--explain: Grad-CAM overlay PNGs per image, predicted class and
+                               each --class, written to <dir>; --json adds where each map peaks)
+  report <run id>... | --group <id> --out <file> [--format html|md|pdf] [--title S] [--force] [--json]
+                               the lab report of completed runs (at most 20): analysis, curves,
+                               reports, confusion matrices, model summaries, Grad-CAM examples;
+                               html: one offline file; md: plus assets/ of PNG figures; pdf: Chromium
   sweep create --preset <p> [--dataset <d>] --method grid|random|asha --param <field>=<values>...
         [--trials N] [--max-epochs N] [--eta N] [--min-epochs N] [--seed N] [--max-concurrent N]
         [--name S] [run flags as for queue] [--json]

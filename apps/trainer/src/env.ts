@@ -66,3 +66,17 @@ export function envWith(overrides: Record<string, string | undefined>): NodeJS.P
   for (const [name, value] of Object.entries(overrides)) if (value !== undefined) env[name] = value;
   return env;
 }
+
+/**
+ * Where `convlab report --format pdf` looks for Chromium: CONVLAB_CHROMIUM (as the browser tests use
+ * it), else /usr/bin/chromium, then `chromium` in each PATH folder.
+ */
+export function chromiumSearchFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  override: string | undefined;
+  pathDirs: string[];
+} {
+  return {
+    override: env.CONVLAB_CHROMIUM?.trim() || undefined,
+    pathDirs: (env.PATH ?? '').split(':').filter(Boolean),
+  };
+}

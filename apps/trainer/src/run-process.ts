@@ -230,6 +230,7 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
   if (store.kind === 'database') {
     // Outputs first, so a dashboard that sees the run completed can serve them.
     await durable(db, 'storing the model', () => storeFolder(store, id, dir, 'model/'));
+    await durable(db, 'storing the heatmaps', () => storeFolder(store, id, dir, 'grad-cam.json'));
     await durable(db, 'storing report.json', () => storeFolder(store, id, dir, 'report.json'));
   }
   await durable(db, 'saving the report', () => saveReport(db, id, report));
@@ -313,7 +314,7 @@ async function fetchStoredCheckpoint(store: ArtifactStore, id: string, dir: stri
   );
 }
 
-/** Copies a local file or folder of the run (`model/`, `checkpoint/`, `report.json`) into the store. */
+/** Copies a local file or folder of the run (`model/`, `checkpoint/`, `report.json`, …) into the store. */
 async function storeFolder(
   store: ArtifactStore,
   id: string,

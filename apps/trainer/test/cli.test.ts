@@ -1,7 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { datasetOptionsFromConfig, encodeImagePng, loadDataset } from '@convlab/core';
-import type { ModelSummary, RunConfig, RunTiming, RunVerdict } from '@convlab/core/schema';
+import { datasetOptionsFromConfig, decodePngRgb, encodeImagePng, loadDataset } from '@convlab/core';
+import {
+  gradCamFileSchema,
+  type ModelSummary,
+  type RunConfig,
+  type RunTiming,
+  type RunVerdict,
+} from '@convlab/core/schema';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +59,7 @@ describe('convlab CLI', () => {
       'retry',
       'annotate',
       'predict',
+      'report',
       'sweep',
     ].concat(['trainer', 'workers', 'migrate', 'data']);
     for (const verb of verbs) {
@@ -65,6 +72,8 @@ describe('convlab CLI', () => {
     const queue = await sandbox.cli(['queue', '-h']);
     for (const flag of ['--group', '--weights-url', '--dropout', '--validation-split'])
       expect(queue.stdout).toContain(flag);
+    const predict = await sandbox.cli(['predict', '--help']);
+    for (const flag of ['--explain', '--class']) expect(predict.stdout).toContain(flag);
     expect((await sandbox.cli(['--help'])).stdout).toMatch(
       /data fetch cifar10\|mnist\|fashion-mnist/,
     );
@@ -322,6 +331,71 @@ describe('convlab CLI', () => {
     const usage = await sandbox.cli(['predict', id]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: convlab predict/);
+  });
+
+  it('explains images with Grad-CAM: an overlay PNG per image and class, the peaks in --json', async () => {
+    const id = trainedRunId;
+    if (!id) throw new Error('the training test must run first');
+    // The heatmaps stored when the run was evaluated: its most confident mistakes.
+    const stored = gradCamFileSchema.parse(
+      JSON.parse(readFileSync(path.join(sandbox.dir, 'runs', id, 'grad-cam.json'), 'utf8')),
+    );
+    const entry = stored.entries[0];
+    if (!entry) throw new Error('expected stored heatmaps');
+    const image = path.join(sandbox.dir, 'mistake.png');
+    writeFileSync(image, Buffer.from(entry.image, 'base64'));
+    const out = path.join(sandbox.dir, 'explained');
+    const result = await sandbox.cli([
+      'predict',
+      id,
+      image,
+      '--explain',
+      out,
+      '--class',
+      entry.trueLabel,
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout) as {
+      predictions: {
+        top: { label: string }[];
+        explanations: {
+          label: string;
+          file: string;
+          probability: number;
+          peak: { x: number; y: number };
+        }[];
+      }[];
+    };
+    const [prediction] = output.predictions;
+    expect(prediction?.top[0]?.label).toBe(entry.predictedLabel);
+    // The predicted class first, then the asked one; the same maps the run stored for this image.
+    expect(prediction?.explanations.map((e) => e.label)).toEqual([
+      entry.predictedLabel,
+      entry.trueLabel,
+    ]);
+    prediction?.explanations.forEach((explained, i) => {
+      expect(explained.peak.x).toBeCloseTo(entry.maps[i]?.peak.x ?? NaN, 1);
+      expect(explained.peak.y).toBeCloseTo(entry.maps[i]?.peak.y ?? NaN, 1);
+      expect(explained.probability).toBeCloseTo(entry.maps[i]?.probability ?? NaN, 5);
+      expect(explained.file).toBe(path.join(out, `mistake.${explained.label}.png`));
+      const png = decodePngRgb(readFileSync(explained.file));
+      expect(png).toMatchObject({ width: stored.width, height: stored.height });
+    });
+
+    const text = await sandbox.cli(['predict', id, image, '--explain', out]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/heatmap for \S+: .*mistake\.\S+\.png \(peak at 0\.\d\d, 0\.\d\d/);
+    const unknown = await sandbox.cli(['predict', id, image, '--explain', out, '--class', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^convlab: --class nope: run \S+ has no such class/);
+    const without = await sandbox.cli(['predict', id, image, '--class', entry.trueLabel]);
+    expect(without.code).toBe(2);
+    expect(without.stderr).toMatch(/--class names a class to explain: it needs --explain <dir>/);
+    const blocked = await sandbox.cli(['predict', id, image, '--explain', path.join(image, 'x')]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr.trim().split('\n')).toHaveLength(1);
+    expect(blocked.stderr).toMatch(/cannot create the folder/);
   });
 
   it('refuses a device or folder given as an image at once, reading nothing of it', async () => {

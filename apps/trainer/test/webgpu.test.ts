@@ -54,6 +54,7 @@ describe('the webgpu backend (Dawn)', () => {
       'tiny-cnn-learns',
       'seed-cnn-matches-wasm',
       'transfer-plus-fine-tune-step',
+      'grad-cam-matches-wasm',
     ]) {
       const line = byCase.get(name);
       expect(line, `no line for ${name}: ${stderr.slice(-2000)}`).toBeDefined();

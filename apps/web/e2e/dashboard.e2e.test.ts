@@ -26,7 +26,7 @@ import {
   releaseRun,
   updateRunProgress,
 } from '@convlab/db';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixture, writeIdxFixture, writeSourcesFile } from '../test/idx-fixture.ts';
@@ -341,6 +341,23 @@ describe('dashboard in a browser', () => {
     expect(differing.sort()).toEqual(['learningRate', 'seed']);
     await screenshot(page, 'compare', true);
 
+    // "Download report": one HTML file that opens offline, asking for nothing beyond itself.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download report' }).click(),
+    ]);
+    const reportFile = path.join(tempDir, 'compare-report.html');
+    await download.saveAs(reportFile);
+    const reportPage = await browser.newPage();
+    const requested: string[] = [];
+    reportPage.on('request', (request) => requested.push(request.url()));
+    await reportPage.goto(`file://${reportFile}`);
+    await expect(reportPage.locator('body').textContent()).resolves.toContain('e2e second run');
+    expect(
+      requested.filter((url) => url !== `file://${reportFile}` && !url.startsWith('data:')),
+    ).toEqual([]);
+    await reportPage.close();
+
     // 6. Workers: a live daemon with its backend and heartbeat.
     const daemon = spawn(process.execPath, [CONVLAB_BIN, 'trainer'], {
       cwd: REPO_ROOT,
@@ -433,6 +450,57 @@ describe('dashboard in a browser', () => {
     await panel.getByRole('button', { name: /random test images/ }).click();
     await expect.poll(() => panel.getByTestId('prediction-card').count()).toBe(4);
     await expect.poll(() => panel.getByText(/^true: /).count()).toBe(4);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('overlays Grad-CAM heatmaps on the mistakes, a confusion cell and predictions', async () => {
+    if (!browser) throw new Error('no browser');
+    const id = completedRunId;
+    if (!id) throw new Error('the first test must train a run');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const loadedWidth = (image: Locator) =>
+      image.evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    await page.goto(`${baseUrl}/runs/${id}`);
+    const gallery = page.getByTestId('misclassified-gallery');
+    await gallery.locator('figure').first().waitFor();
+
+    // The stored maps of the most confident mistakes: the predicted and the true class, side by side.
+    await page.getByTestId('heatmap-toggle-gallery').check();
+    const first = gallery.locator('figure').first();
+    const overlays = first.getByTestId('heatmap-overlay');
+    await expect.poll(() => overlays.count()).toBe(2);
+    await expect.poll(() => loadedWidth(overlays.first())).toBe(32);
+    await expect.poll(() => loadedWidth(overlays.last())).toBe(32);
+    await expect(first.textContent()).resolves.toContain(
+      `predicted: ${await first.getAttribute('data-predicted-label')}`,
+    );
+
+    // A confusion-matrix cell's images, explained on demand.
+    const cell =
+      `rect.cell[data-actual-label="${await first.getAttribute('data-actual-label')}"]` +
+      `[data-predicted-label="${await first.getAttribute('data-predicted-label')}"]`;
+    await page.locator(`[data-testid="confusion-matrix"] ${cell}`).click();
+    const cellImages = page.getByTestId('cell-images');
+    await cellImages.locator('img').first().waitFor();
+    await page.getByTestId('heatmap-toggle-cell').check();
+    const cellOverlay = cellImages.getByTestId('heatmap-overlay').first();
+    await expect.poll(() => loadedWidth(cellOverlay), { timeout: 30_000 }).toBe(32);
+    await gallery.scrollIntoViewIfNeeded();
+    await screenshot(page, 'heatmaps', true);
+
+    // Predictions carry their maps: a test image's card swaps its picture for the overlays.
+    const panel = page.getByTestId('predict-panel');
+    await panel.getByRole('button', { name: /random test images/ }).click();
+    await expect.poll(() => panel.getByTestId('prediction-card').count()).toBe(4);
+    const card = panel.getByTestId('prediction-card').first();
+    await card.getByTestId('heatmap-toggle-predict').check();
+    const predicted = card.getByTestId('heatmap-overlay').first();
+    await expect.poll(() => loadedWidth(predicted)).toBe(32);
+    await expect(predicted.getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'predict-heatmaps');
     expect(pageErrors).toEqual([]);
   });
 

@@ -16,3 +16,4 @@ export {
   webGpuAdapter,
   type GpuAdapterReport,
 } from './backend/webgpu.ts';
+export * from './explain/index.ts';

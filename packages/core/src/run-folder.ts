@@ -11,6 +11,8 @@ export const RUN_FOLDER = {
   /** The model's topology and weights manifest, inside `model`. */
   modelJson: 'model.json',
   report: 'report.json',
+  /** Grad-CAM heatmaps of the most confident mistakes (gradCamFileSchema). */
+  gradCam: 'grad-cam.json',
 } as const;
 
 export interface RunArtifactPaths {
@@ -19,6 +21,7 @@ export interface RunArtifactPaths {
   model: string;
   modelJson: string;
   report: string;
+  gradCam: string;
 }
 
 export function runArtifactPaths(runDir: string): RunArtifactPaths {
@@ -29,5 +32,6 @@ export function runArtifactPaths(runDir: string): RunArtifactPaths {
     model,
     modelJson: path.join(model, RUN_FOLDER.modelJson),
     report: path.join(runDir, RUN_FOLDER.report),
+    gradCam: path.join(runDir, RUN_FOLDER.gradCam),
   };
 }

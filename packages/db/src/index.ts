@@ -151,3 +151,9 @@ export {
   removeFolderDataset,
   type RegisteredFolder,
 } from './folder-datasets.ts';
+export {
+  LabReportSelectionError,
+  labReportSelectionSchema,
+  loadLabReportInput,
+  type LabReportSelection,
+} from './load-lab-report.ts';

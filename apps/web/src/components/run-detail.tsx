@@ -1,5 +1,6 @@
 'use client';
 import { Loading, QueryError } from './query-state.tsx';
+import { DownloadReportLink } from './download-report-link.tsx';
 import { ConfigPanel } from './run-detail/config-panel.tsx';
 import { PredictPanel } from './run-detail/predict-panel.tsx';
 import { LearningCurvePanels } from './run-detail/learning-curve-panels.tsx';
@@ -24,6 +25,7 @@ export function RunDetail({ id }: { id: string }) {
   return (
     <>
       <RunHeader run={run} />
+      {run.status === 'completed' && run.report && <DownloadReportLink runIds={[run.id]} />}
       <RunStatusNotices run={run} />
       <RunStats run={run} now={now} />
       <LearningCurvePanels run={run} />

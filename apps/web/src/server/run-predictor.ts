@@ -10,10 +10,14 @@
  */
 import {
   decodeForPrediction,
+  explainSetImages,
+  explainStoredImages,
   initBackend,
+  overlayPng,
   inputReferenceFromReportFile,
   loadLayersModelFromFiles,
   predictImages,
+  storedImageSet,
   storedImageShape,
   type ImageLimits,
   type ImagePrediction,
@@ -112,35 +116,89 @@ async function runModel(db: PrismaClient, runId: string): Promise<LoadedRunModel
   return loading;
 }
 
+/** A Grad-CAM overlay of one class on one image. */
+export interface HeatmapOverlay {
+  classIndex: number;
+  label: string;
+  probability: number;
+  /** Where the map peaks, as fractions of the width and height. */
+  peak: { x: number; y: number };
+  /** The image with the heatmap over it, a PNG (base64). */
+  png: string;
+}
+
 export interface PredictionResult {
   backend: string;
   classNames: string[];
-  predictions: ImagePrediction[];
+  /** With `heatmaps` (null for a refused image) when explanations were asked for. */
+  predictions: (ImagePrediction & { heatmaps?: HeatmapOverlay[] | null })[];
+}
+
+/**
+ * Grad-CAM overlays for the images that were predicted: the predicted class, then the true class
+ * where it is known and differs.
+ */
+async function heatmapOverlays(
+  loaded: LoadedRunModel,
+  inputs: (Uint8Array | string)[],
+  trueClasses: readonly (number | null)[],
+): Promise<(HeatmapOverlay[] | null)[]> {
+  const positions = inputs.flatMap((input, i) => (typeof input === 'string' ? [] : [i]));
+  if (positions.length === 0) return inputs.map(() => null);
+  const images = positions.map((i) => inputs[i] as Uint8Array);
+  const explained = await explainStoredImages(
+    loaded.model,
+    loaded.config,
+    loaded.classNames,
+    images,
+    positions.map((i) => trueClasses[i] ?? null),
+  );
+  const { size, channels } = storedImageShape(loaded.config);
+  const result: (HeatmapOverlay[] | null)[] = inputs.map(() => null);
+  positions.forEach((position, k) => {
+    const image = { pixels: images[k]!, width: size, height: size, channels };
+    result[position] = (explained.images[k] ?? []).map((heat) => ({
+      classIndex: heat.classIndex,
+      label: heat.label,
+      probability: heat.probability,
+      peak: heat.peak,
+      png: overlayPng(image, heat.map, explained.width, explained.height).toString('base64'),
+    }));
+  });
+  return result;
 }
 
 /**
  * The run's model on `images(config)`: stored-shape images, or for each image refused on the way the
- * reason (which comes back as its error). Queued behind other predictions.
+ * reason (which comes back as its error). With `explain`, each prediction also gets its Grad-CAM
+ * overlays (`explain` holds each image's true class, or null where it is unknown). Queued behind other
+ * predictions.
  */
 function predictWithRunModel(
   db: PrismaClient,
   runId: string,
   images: (config: RunConfig) => Promise<(Uint8Array | string)[]>,
+  explain: readonly (number | null)[] | null,
 ): Promise<PredictionResult> {
   return oneAtATime(async () => {
-    const { model, config, classNames, inputReference } = await runModel(db, runId);
+    const loaded = await runModel(db, runId);
+    const { model, config, classNames, inputReference } = loaded;
     const inputs = await images(config);
+    const predictions = await predictImages(
+      model,
+      config,
+      classNames,
+      inputs,
+      PREDICT_TOP_K,
+      inputReference,
+    );
+    const heatmaps = explain ? await heatmapOverlays(loaded, inputs, explain) : null;
     return {
       backend: (await initBackend()).backend,
       classNames,
-      predictions: await predictImages(
-        model,
-        config,
-        classNames,
-        inputs,
-        PREDICT_TOP_K,
-        inputReference,
-      ),
+      predictions: heatmaps
+        ? predictions.map((prediction, i) => ({ ...prediction, heatmaps: heatmaps[i] ?? null }))
+        : predictions,
     };
   });
 }
@@ -151,11 +209,16 @@ export function predictImageFiles(
   runId: string,
   files: Uint8Array[],
   limits: ImageLimits,
+  explain = false,
 ): Promise<PredictionResult> {
-  return predictWithRunModel(db, runId, (config) =>
-    Promise.all(
-      files.map((bytes) => decodeForPrediction(bytes, config, limits, decodePool.decode)),
-    ),
+  return predictWithRunModel(
+    db,
+    runId,
+    (config) =>
+      Promise.all(
+        files.map((bytes) => decodeForPrediction(bytes, config, limits, decodePool.decode)),
+      ),
+    explain ? files.map(() => null) : null,
   );
 }
 
@@ -164,8 +227,45 @@ export function predictStoredTestImages(
   db: PrismaClient,
   runId: string,
   images: Uint8Array[],
+  explain: readonly (number | null)[] | null = null,
 ): Promise<PredictionResult> {
-  return predictWithRunModel(db, runId, () => Promise.resolve(images));
+  return predictWithRunModel(db, runId, () => Promise.resolve(images), explain);
+}
+
+/**
+ * Grad-CAM overlays of one stored-shape test image for the given classes (the dashboard's confusion-
+ * cell images, whose maps are not stored with the run), queued like predictions.
+ */
+export function explainStoredTestImage(
+  db: PrismaClient,
+  runId: string,
+  image: Uint8Array,
+  classIndex: number,
+): Promise<HeatmapOverlay> {
+  return oneAtATime(async () => {
+    const loaded = await runModel(db, runId);
+    if (classIndex >= loaded.classNames.length)
+      throw new TRPCError({ code: 'BAD_REQUEST', message: `no class ${classIndex} in this run` });
+    const explained = await explainSetImages(
+      loaded.model,
+      storedImageSet(loaded.config, [image], loaded.classNames.length),
+      [0],
+      loaded.config,
+      loaded.classNames,
+      () => [classIndex],
+    );
+    const heat = explained.images[0]?.[0];
+    if (!heat) throw new Error('no heatmap for the class');
+    const { size, channels } = storedImageShape(loaded.config);
+    const png = overlayPng(
+      { pixels: image, width: size, height: size, channels },
+      heat.map,
+      explained.width,
+      explained.height,
+    );
+    const { label, probability, peak } = heat;
+    return { classIndex, label, probability, peak, png: png.toString('base64') };
+  });
 }
 
 /** Disposes every cached model (tests; a server never needs to). */

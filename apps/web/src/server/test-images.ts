@@ -77,7 +77,7 @@ const imageCache = new LruCache<string, Buffer>(MAX_CACHED_IMAGES);
  * Test image `index` of a run on an image folder, as training saw it (inputSize² RGB bytes): its one
  * file, resolved inside the dataset root, never through a symlink, decoded within the image limits.
  */
-async function folderTestImagePixels(
+export async function folderTestImagePixels(
   runId: string,
   config: RunConfig,
   index: number,

@@ -8,3 +8,4 @@ export * from './run-verdict.ts';
 // How many epochs a config trains, per phase: pure config logic the dashboard shows too.
 export { planPhases, plannedRunEpochs, totalEpochs, type PhasePlan } from '../training/phases.ts';
 export * from './model-summary.ts';
+export * from './grad-cam-file.ts';

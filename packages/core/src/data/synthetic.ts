@@ -4,7 +4,7 @@
  * need no download, and learnable: a small CNN gets well above chance within an epoch or two.
  */
 import { mulberry32, randomUniform, type Rng } from './random.ts';
-import type { ImageSet } from './types.ts';
+import type { ImageSet, PixelBox } from './types.ts';
 
 export const SYNTHETIC_SHAPES = ['circle', 'square', 'triangle', 'cross', 'ring'] as const;
 export const SYNTHETIC_COLOURS = ['warm', 'cool'] as const;
@@ -59,7 +59,21 @@ function clampByte(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
 }
 
-function drawImage(target: Uint8Array, offset: number, label: number, rng: Rng): void {
+export interface SyntheticOptions {
+  /**
+   * Small shapes (radius 4–6 px) placed anywhere in the frame instead of large centred ones: a test of
+   * whether a model (and its Grad-CAM) finds the object rather than the middle of the picture.
+   */
+  smallShapes?: boolean;
+}
+
+function drawImage(
+  target: Uint8Array,
+  offset: number,
+  label: number,
+  rng: Rng,
+  options: SyntheticOptions,
+): PixelBox {
   const size = SYNTHETIC_SIZE;
   const shape = SYNTHETIC_SHAPES[Math.floor(label / 2)] ?? 'circle';
   const colour = SYNTHETIC_COLOURS[label % 2] ?? 'warm';
@@ -76,9 +90,12 @@ function drawImage(target: Uint8Array, offset: number, label: number, rng: Rng):
     grey + randomUniform(rng, -12, 12),
     grey + randomUniform(rng, -12, 12),
   ];
-  const r = randomUniform(rng, 8, 13);
-  const cx = randomUniform(rng, 12, 20);
-  const cy = randomUniform(rng, 12, 20);
+  const r = options.smallShapes ? randomUniform(rng, 4, 6) : randomUniform(rng, 8, 13);
+  // Small shapes lie wholly inside the frame, anywhere; large ones near the centre.
+  const low = options.smallShapes ? r + 1 : 12;
+  const high = options.smallShapes ? size - r - 1 : 20;
+  const cx = randomUniform(rng, low, high);
+  const cy = randomUniform(rng, low, high);
   const noise = randomUniform(rng, 4, 12);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
@@ -91,10 +108,30 @@ function drawImage(target: Uint8Array, offset: number, label: number, rng: Rng):
       target[p + 2] = clampByte(base[2] + (((bits >>> 20) & 0x3ff) / 511.5 - 1) * noise);
     }
   }
+  const clip = (v: number) => Math.min(size, Math.max(0, v));
+  return {
+    x0: clip(Math.floor(cx - r)),
+    y0: clip(Math.floor(cy - r)),
+    x1: clip(Math.ceil(cx + r)),
+    y1: clip(Math.ceil(cy + r)),
+  };
 }
 
 /** `count` images, classes balanced (image i has class i mod 10), deterministic from `seed`. */
-export function generateSynthetic(count: number, seed: number): ImageSet {
+export function generateSynthetic(
+  count: number,
+  seed: number,
+  options: SyntheticOptions = {},
+): ImageSet {
+  return generateSyntheticWithBoxes(count, seed, options).set;
+}
+
+/** generateSynthetic, with each image's shape box. */
+export function generateSyntheticWithBoxes(
+  count: number,
+  seed: number,
+  options: SyntheticOptions = {},
+): { set: ImageSet; boxes: PixelBox[] } {
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`synthetic: count must be a positive integer, got ${count}`);
   const size = SYNTHETIC_SIZE;
@@ -102,9 +139,13 @@ export function generateSynthetic(count: number, seed: number): ImageSet {
   const images = new Uint8Array(count * size * size * 3);
   const labels = new Uint8Array(count);
   const rng = mulberry32(seed);
+  const boxes: PixelBox[] = [];
   for (let i = 0; i < count; i++) {
     labels[i] = i % numClasses;
-    drawImage(images, i * size * size * 3, i % numClasses, rng);
+    boxes.push(drawImage(images, i * size * size * 3, i % numClasses, rng, options));
   }
-  return { images, labels, count, height: size, width: size, channels: 3, numClasses };
+  return {
+    set: { images, labels, count, height: size, width: size, channels: 3, numClasses },
+    boxes,
+  };
 }

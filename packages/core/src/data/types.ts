@@ -1,6 +1,14 @@
 import type { SkippedFiles } from '../config/report-file.ts';
 
 /** Images kept as bytes (HWC, row-major, uint8) and normalised per batch, never stored as float32. */
+/** A rectangle of an image in pixels: columns x0 ≤ x < x1, rows y0 ≤ y < y1. */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 export interface ImageSet {
   /** count × height × width × channels bytes. */
   images: Uint8Array;

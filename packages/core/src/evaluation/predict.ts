@@ -79,13 +79,12 @@ export function imageForPrediction(
   return storedImageFromDecoded(decodeImage(bytes, limits), config);
 }
 
-/** Class probabilities, one row per stored-shape image (row-major [images × classes]). */
-export async function predictStoredImages(
-  model: tf.LayersModel,
-  config: PredictionConfig,
-  images: Uint8Array[],
-  batchSize = 32,
-): Promise<Float32Array> {
+/** Stored-shape images (as decodeForPrediction makes them) as an ImageSet with placeholder labels. */
+export function storedImageSet(
+  config: Pick<PredictionConfig, 'dataset' | 'inputSize'>,
+  images: readonly Uint8Array[],
+  numClasses: number,
+): ImageSet {
   const { size, channels } = storedImageShape(config);
   const imageBytes = size * size * channels;
   const all = new Uint8Array(images.length * imageBytes);
@@ -94,8 +93,7 @@ export async function predictStoredImages(
       throw new Error(`image ${i} has ${image.length} bytes, expected ${size}×${size}×${channels}`);
     all.set(image, i * imageBytes);
   });
-  const numClasses = model.outputs[0]?.shape[1] ?? 0;
-  const set: ImageSet = {
+  return {
     images: all,
     labels: new Uint8Array(images.length),
     count: images.length,
@@ -104,6 +102,16 @@ export async function predictStoredImages(
     channels,
     numClasses,
   };
+}
+
+/** Class probabilities, one row per stored-shape image (row-major [images × classes]). */
+export async function predictStoredImages(
+  model: tf.LayersModel,
+  config: PredictionConfig,
+  images: Uint8Array[],
+  batchSize = 32,
+): Promise<Float32Array> {
+  const set = storedImageSet(config, images, model.outputs[0]?.shape[1] ?? 0);
   return predictInBatches(
     model,
     set.count,

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics } from '../config/epoch-metrics.ts';
+import type { GradCamFile } from '../config/grad-cam-file.ts';
 import type { ReportFile } from '../config/report-file.ts';
 import type { RunReport } from '../config/run-report.ts';
 import type { LoadedDataset } from '../data/types.ts';
@@ -61,14 +62,16 @@ export function bestEpochOfLastPhase(history: EpochMetrics[]): number {
   return best?.epoch ?? 0;
 }
 
-/** Writes the trained model into model/ and the report file into report.json. */
+/** Writes the trained model into model/, the report file into report.json and the heatmaps into grad-cam.json. */
 export async function writeRunOutputs(
   runDir: string,
   model: tf.LayersModel,
   file: ReportFile,
+  gradCam: GradCamFile,
 ): Promise<void> {
   const paths = runArtifactPaths(runDir);
   await mkdir(runDir, { recursive: true });
   await saveModelToDir(model, paths.model);
+  await writeFile(paths.gradCam, JSON.stringify(gradCam));
   await writeFile(paths.report, JSON.stringify(file));
 }

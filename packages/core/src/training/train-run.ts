@@ -19,6 +19,7 @@ import type { RunConfig } from '../config/schema.ts';
 import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluateModel, PredictionStopped } from '../evaluation/evaluate.ts';
+import { galleryGradCam } from '../explain/explain-images.ts';
 import {
   buildModel,
   disposeConvlabModel,
@@ -400,13 +401,22 @@ async function finishRun(
 ): Promise<TrainResult> {
   const { dataset } = options;
   const { history } = state;
-  const { test, report } = await state.clock.time('evaluation', async () => {
+  const { test, report, gradCam } = await state.clock.time('evaluation', async () => {
     const test = await evaluateModel(built.model, dataset.test, {
       inputSize: built.inputSize,
       scaling: built.inputScaling,
       batchSize: EVAL_BATCH_SIZE,
     });
-    return { test, report: buildReport(dataset, history, test, options.misclassifiedCount ?? 20) };
+    const report = buildReport(dataset, history, test, options.misclassifiedCount ?? 20);
+    // The gallery's heatmaps, stored with the run so any dashboard shows them without the model.
+    const gradCam = await galleryGradCam(
+      built.model,
+      dataset.test,
+      report.misclassified,
+      { inputSize: built.inputSize, inputScaling: built.inputScaling },
+      dataset.classNames,
+    );
+    return { test, report, gradCam };
   });
   const result = {
     stopped: false as const,
@@ -418,13 +428,18 @@ async function finishRun(
     trainSeconds: state.elapsedSeconds(),
     timing: state.clock.snapshot(),
   };
-  await writeRunOutputs(options.runDir, built.model, {
-    config,
-    ...result,
-    predictions: Array.from(test.predicted),
-    testLabels: Array.from(dataset.test.labels.subarray(0, dataset.test.count)),
-    ...(dataset.test.sources ? { testSources: dataset.test.sources } : {}),
-    skipped: dataset.skipped,
-  });
+  await writeRunOutputs(
+    options.runDir,
+    built.model,
+    {
+      config,
+      ...result,
+      predictions: Array.from(test.predicted),
+      testLabels: Array.from(dataset.test.labels.subarray(0, dataset.test.count)),
+      ...(dataset.test.sources ? { testSources: dataset.test.sources } : {}),
+      skipped: dataset.skipped,
+    },
+    gradCam,
+  );
   return result;
 }

@@ -1,10 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodePngRgb,
+  GRAD_CAM_GALLERY_SIZE,
+  gradCamFileSchema,
   buildModel,
   disposeConvlabModel,
   evaluateModel,
@@ -113,6 +116,23 @@ describe('trainRun', { timeout: 120_000 }, () => {
     );
     expect(existsSync(path.join(runDir, 'report.json'))).toBe(true);
     expect(await readCheckpointEpoch(runDir)).toBe(3);
+
+    // The gallery's heatmaps, stored beside the report: the predicted and the true class of each of
+    // the most confident mistakes, at the input's resolution, with the image as the dataset stores it.
+    const gradCam = gradCamFileSchema.parse(
+      JSON.parse(await readFile(path.join(runDir, 'grad-cam.json'), 'utf8')),
+    );
+    const shown = report?.misclassified.slice(0, GRAD_CAM_GALLERY_SIZE) ?? [];
+    expect(gradCam).toMatchObject({ layer: 'conv2', width: 32, height: 32 });
+    expect(gradCam.entries.map((e) => e.index)).toEqual(shown.map((m) => m.index));
+    for (const entry of gradCam.entries) {
+      expect(entry.maps.map((m) => m.label)).toEqual([entry.predictedLabel, entry.trueLabel]);
+      expect(Buffer.from(entry.maps[0]!.heatmap, 'base64')).toHaveLength(32 * 32);
+      expect(decodePngRgb(Buffer.from(entry.image, 'base64'))).toMatchObject({
+        width: 32,
+        height: 32,
+      });
+    }
 
     // The saved model is a plain tfjs model that scores the same on the test set.
     const saved = await loadLayersModelFrom(path.join(runDir, 'model'));

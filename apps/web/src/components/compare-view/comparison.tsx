@@ -1,5 +1,6 @@
 'use client';
 /** The comparison of 2–4 runs: the runs table, overlaid charts, per-run curves and the config diff. */
+import { DownloadReportLink } from '../download-report-link.tsx';
 import { Loading, QueryError } from '../query-state.tsx';
 import { CompareRunsTable } from './compare-runs-table.tsx';
 import { FinalAccuracyBars, PerClassF1Bars, ValAccuracyOverlay } from './comparison-charts.tsx';
@@ -23,6 +24,7 @@ export function Comparison({ ids }: { ids: string[] }) {
   return (
     <>
       <CompareRunsTable runs={runs} />
+      <DownloadReportLink runIds={ids} />
 
       <div className="grid-2">
         <section className="panel">

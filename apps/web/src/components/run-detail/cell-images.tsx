@@ -1,9 +1,15 @@
 'use client';
 /** The test images in one confusion-matrix cell (true class × predicted class). */
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { formatConfidence } from '~/lib/format.ts';
 import { useTRPC } from '~/trpc/client.tsx';
-import { ImageGallery } from '../image-gallery.tsx';
+import {
+  HEATMAP_EXPLANATION,
+  HeatmapToggle,
+  ImageGallery,
+  type GalleryHeatmap,
+} from '../image-gallery.tsx';
 import { Loading, QueryError } from '../query-state.tsx';
 import type { ConfusionCell } from './detail-types.ts';
 
@@ -12,6 +18,8 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
   const examples = useQuery(
     trpc.reports.cellExamples.queryOptions({ runId: props.runId, ...props.cell }),
   );
+  const [showHeatmaps, setShowHeatmaps] = useState(false);
+  const { actual, predicted } = props.cell;
   return (
     <section className="panel" data-testid="cell-images" aria-live="polite">
       <div className="page-head" style={{ marginBottom: 8 }}>
@@ -20,10 +28,18 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
             ? `True ${examples.data.actualLabel}, predicted ${examples.data.predictedLabel}: ${examples.data.count} image${examples.data.count === 1 ? '' : 's'}`
             : 'Images in this cell'}
         </h2>
-        <button type="button" className="small" onClick={props.onClose}>
-          Close
-        </button>
+        <div className="panel-actions">
+          <HeatmapToggle
+            checked={showHeatmaps}
+            onChange={setShowHeatmaps}
+            testId="heatmap-toggle-cell"
+          />
+          <button type="button" className="small" onClick={props.onClose}>
+            Close
+          </button>
+        </div>
       </div>
+      {showHeatmaps && <p className="muted small">{HEATMAP_EXPLANATION}</p>}
       {examples.isPending ? (
         <Loading what="the images" />
       ) : examples.isError ? (
@@ -46,6 +62,7 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
           )}
           <ImageGallery
             runId={props.runId}
+            showHeatmaps={showHeatmaps}
             items={examples.data.examples.map((example) => ({
               index: example.index,
               caption: `#${example.index}`,
@@ -53,7 +70,13 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
                 example.confidence === null
                   ? undefined
                   : `${formatConfidence(example.confidence)} sure`,
-              wrong: props.cell.actual !== props.cell.predicted,
+              wrong: actual !== predicted,
+              heatmaps: cellHeatmaps(
+                actual,
+                predicted,
+                examples.data.actualLabel,
+                examples.data.predictedLabel,
+              ),
             }))}
           />
           {examples.data.examples.length < examples.data.count && examples.data.complete && (
@@ -65,4 +88,18 @@ export function CellImages(props: { runId: string; cell: ConfusionCell; onClose:
       )}
     </section>
   );
+}
+
+/** The cell's predicted class, then its true class when the two differ. */
+function cellHeatmaps(
+  actual: number,
+  predicted: number,
+  actualLabel: string,
+  predictedLabel: string,
+): GalleryHeatmap[] {
+  const heatmaps: GalleryHeatmap[] = [
+    { classIndex: predicted, role: 'predicted', label: predictedLabel },
+  ];
+  if (actual !== predicted) heatmaps.push({ classIndex: actual, role: 'true', label: actualLabel });
+  return heatmaps;
 }

@@ -5,7 +5,8 @@
  * the run's test images were (predict.images / predict.testImages), so a test image gets the
  * probabilities evaluation gave it. A picture unlike the run's test images (inverted, of unusual
  * brightness or contrast, one the model is unusually unsure of) gets a warning with the reasons,
- * beside its prediction.
+ * beside its prediction. Each card can swap its image for Grad-CAM overlays of the predicted class and,
+ * for a test image the model got wrong, the true class (asked for with `explain`, drawn by the server).
  */
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type DragEvent } from 'react';
@@ -16,6 +17,7 @@ import {
   uploadProblem,
 } from '~/lib/predict-limits.ts';
 import { useTRPC } from '~/trpc/client.tsx';
+import { HeatmapOverlays, HeatmapToggle, type OverlayImage } from '../image-gallery.tsx';
 import { errorMessage } from '../query-state.tsx';
 
 const TEST_IMAGE_COUNT = 4;
@@ -35,6 +37,24 @@ interface PredictionCard {
   error: string | null;
   /** Why the image looks unlike the run's test images; empty when it does not (or is not assessed). */
   unusual: string[];
+  /** Grad-CAM overlays (predicted class first, then the true one); empty when there are none. */
+  heatmaps: OverlayImage[];
+}
+
+interface Heatmap {
+  classIndex: number;
+  label: string;
+  png: string;
+}
+
+/** The server's overlays as pictures, captioned by their role (the first is the predicted class). */
+function overlayImages(title: string, heatmaps: Heatmap[] | null | undefined): OverlayImage[] {
+  return (heatmaps ?? []).map((heat, i) => ({
+    src: `data:image/png;base64,${heat.png}`,
+    classIndex: heat.classIndex,
+    alt: `Grad-CAM for ${heat.label} on ${title}`,
+    caption: `${i === 0 ? 'predicted' : 'true'}: ${heat.label}`,
+  }));
 }
 
 /** The file's bytes as base64 (what predict.images takes). */
@@ -85,7 +105,9 @@ export function PredictPanel({ runId }: { runId: string }) {
       return;
     }
     predictTestImages.reset();
-    const result = await predictImages.mutateAsync({ runId, images }).catch(() => null);
+    const result = await predictImages
+      .mutateAsync({ runId, images, explain: true })
+      .catch(() => null);
     if (!result) return;
     setBackend(result.backend);
     // The previous uploads' previews are replaced: free them.
@@ -101,6 +123,7 @@ export function PredictPanel({ runId }: { runId: string }) {
         top: p.ok ? p.top : null,
         error: p.ok ? null : p.error,
         unusual: p.ok ? (p.outOfDistribution?.reasons ?? []) : [],
+        heatmaps: overlayImages(p.name, p.heatmaps),
       })),
     );
   }
@@ -109,7 +132,7 @@ export function PredictPanel({ runId }: { runId: string }) {
     setProblems([]);
     predictImages.reset();
     const result = await predictTestImages
-      .mutateAsync({ runId, count: TEST_IMAGE_COUNT })
+      .mutateAsync({ runId, count: TEST_IMAGE_COUNT, explain: true })
       .catch(() => null);
     if (!result) return;
     setBackend(result.backend);
@@ -122,6 +145,7 @@ export function PredictPanel({ runId }: { runId: string }) {
         top: p.ok ? p.top : null,
         error: p.ok ? null : p.error,
         unusual: p.ok ? (p.outOfDistribution?.reasons ?? []) : [],
+        heatmaps: overlayImages(`test image ${p.index}`, p.heatmaps),
       })),
     );
   }
@@ -204,6 +228,8 @@ export function PredictPanel({ runId }: { runId: string }) {
 }
 
 function PredictionCardView({ card }: { card: PredictionCard }) {
+  const [showHeatmap, setShowHeatmap] = useState(false);
+  const showing = showHeatmap && card.heatmaps.length > 0;
   const predicted = card.top?.[0]?.label ?? null;
   const verdict =
     card.trueLabel === null || predicted === null
@@ -212,8 +238,25 @@ function PredictionCardView({ card }: { card: PredictionCard }) {
         ? 'right'
         : 'wrong';
   return (
-    <figure className="prediction-card" data-testid="prediction-card">
-      <img src={card.imageUrl} alt={card.title} />
+    <figure
+      className={`prediction-card${showing ? ' showing-heatmaps' : ''}`}
+      data-testid="prediction-card"
+    >
+      <div className="prediction-media">
+        {showing ? (
+          <HeatmapOverlays overlays={card.heatmaps} />
+        ) : (
+          <img src={card.imageUrl} alt={card.title} />
+        )}
+        {card.heatmaps.length > 0 && (
+          <HeatmapToggle
+            checked={showHeatmap}
+            onChange={setShowHeatmap}
+            testId="heatmap-toggle-predict"
+            label="Heatmap"
+          />
+        )}
+      </div>
       <figcaption>
         <div className="prediction-title" title={card.title}>
           {card.title}

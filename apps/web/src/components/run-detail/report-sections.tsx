@@ -4,7 +4,12 @@ import { useState } from 'react';
 import { formatConfidence, formatPercent } from '~/lib/format.ts';
 import { ClassificationReport } from '../classification-report.tsx';
 import { ConfusionMatrix } from '../confusion-matrix.tsx';
-import { ImageGallery } from '../image-gallery.tsx';
+import {
+  HEATMAP_EXPLANATION,
+  HeatmapToggle,
+  ImageGallery,
+  type GalleryHeatmap,
+} from '../image-gallery.tsx';
 import { CellImages } from './cell-images.tsx';
 import type { ConfusionCell, RunReport } from './detail-types.ts';
 
@@ -43,15 +48,28 @@ export function ReportSections({ runId, report }: { runId: string; report: RunRe
 }
 
 function MisclassifiedGallery({ runId, report }: { runId: string; report: RunReport }) {
+  const [showHeatmaps, setShowHeatmaps] = useState(false);
+  const hasMistakes = report.misclassified.length > 0;
   return (
     <section className="panel">
-      <h2>Most confidently misclassified</h2>
-      {report.misclassified.length === 0 ? (
+      <div className="page-head" style={{ marginBottom: 8 }}>
+        <h2 style={{ margin: 0 }}>Most confidently misclassified</h2>
+        {hasMistakes && (
+          <HeatmapToggle
+            checked={showHeatmaps}
+            onChange={setShowHeatmaps}
+            testId="heatmap-toggle-gallery"
+          />
+        )}
+      </div>
+      {hasMistakes && <p className="muted small">{HEATMAP_EXPLANATION}</p>}
+      {!hasMistakes ? (
         <p className="muted">No test image was misclassified.</p>
       ) : (
         <ImageGallery
           runId={runId}
           testId="misclassified-gallery"
+          showHeatmaps={showHeatmaps}
           items={report.misclassified.slice(0, GALLERY_SIZE).map((example) => ({
             index: example.index,
             actualLabel: example.trueLabel,
@@ -59,9 +77,23 @@ function MisclassifiedGallery({ runId, report }: { runId: string; report: RunRep
             caption: `${example.trueLabel} → ${example.predictedLabel}`,
             detail: `${formatConfidence(example.confidence)} sure · #${example.index}`,
             wrong: true,
+            heatmaps: mistakeHeatmaps(report.classNames, example.predictedLabel, example.trueLabel),
           }))}
         />
       )}
     </section>
   );
+}
+
+/** The predicted and the true class of a mistake (a label the report does not list is left out). */
+function mistakeHeatmaps(
+  classNames: readonly string[],
+  predictedLabel: string,
+  trueLabel: string,
+): GalleryHeatmap[] {
+  const heatmaps: GalleryHeatmap[] = [
+    { classIndex: classNames.indexOf(predictedLabel), role: 'predicted', label: predictedLabel },
+    { classIndex: classNames.indexOf(trueLabel), role: 'true', label: trueLabel },
+  ];
+  return heatmaps.filter((heat) => heat.classIndex >= 0);
 }

@@ -3,6 +3,7 @@
  * the run's own test set (with their true labels, so a reader sees right and wrong answers side by
  * side). Mutations: they compute, and carry the images in the request body. Read access is enough:
  * trying a model is viewing it; the size limits and the one-at-a-time queue bound what a request costs.
+ * With `explain`, each prediction carries Grad-CAM overlays (core's explain/), computed in the same turn.
  */
 import { readRunModelInfo } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
@@ -29,8 +30,12 @@ const uploadSchema = z.object({
     ),
 });
 
+/** Grad-CAM overlays with each prediction (the predicted class, and the true one where known). */
+const explainSchema = z.boolean().default(false);
+
 export const predictImagesInputSchema = z.object({
   runId: runIdSchema,
+  explain: explainSchema,
   images: z
     .array(uploadSchema)
     .min(1, 'pick at least one image')
@@ -54,7 +59,7 @@ export const predictRouter = {
       maxPixels: ctx.dataPolicy.images.maxPixels,
       maxBytes: Math.min(ctx.dataPolicy.images.maxBytes, MAX_PREDICT_BYTES),
     };
-    const result = await predictImageFiles(ctx.db, input.runId, files, limits);
+    const result = await predictImageFiles(ctx.db, input.runId, files, limits, input.explain);
     return {
       ...result,
       predictions: result.predictions.map((p, i) => ({ name: input.images[i]?.name ?? '', ...p })),
@@ -63,7 +68,13 @@ export const predictRouter = {
 
   /** `count` random test images of the run, with their true label and the model's prediction. */
   testImages: readProcedure
-    .input(z.object({ runId: runIdSchema, count: z.number().int().min(1).max(MAX_PREDICT_IMAGES) }))
+    .input(
+      z.object({
+        runId: runIdSchema,
+        count: z.number().int().min(1).max(MAX_PREDICT_IMAGES),
+        explain: explainSchema,
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       const { config, classNames } = await readRunModelInfo(ctx.db, input.runId);
       const extras = await readReportExtras(input.runId);
@@ -87,6 +98,7 @@ export const predictRouter = {
         ctx.db,
         input.runId,
         picked.map((p) => p.pixels),
+        input.explain ? picked.map((p) => p.label) : null,
       );
       return {
         ...result,
