@@ -17,7 +17,7 @@ import type {
   ModelSummary,
   PresetName,
   RunReport,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import type * as DbModule from '@convlab/db';
 import type { PrismaClient } from '@convlab/db';
 import type { BenchResult } from './cases.ts';

@@ -1,6 +1,6 @@
 /** Trainer settings from the environment, validated once. */
 import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
-import { backendPreferenceSchema, formatZodIssue } from '@convlab/core/schema';
+import { backendPreferenceSchema, formatZodIssue } from '@convlab/core/contracts';
 import { z } from 'zod';
 
 const envSchema = dataPolicyEnvSchema.extend({

@@ -7,7 +7,7 @@ import {
   type RunConfig,
   type RunTiming,
   type RunVerdict,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

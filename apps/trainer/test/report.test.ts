@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { formatPercent } from '@convlab/core/report';
-import type { GradCamFile } from '@convlab/core/schema';
+import type { GradCamFile } from '@convlab/core/contracts';
 import { enqueueRun } from '@convlab/db';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
  * loopback but the server listens on every interface (instrumentation.ts).
  */
 import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
-import { formatZodIssue } from '@convlab/core/schema';
+import { formatZodIssue } from '@convlab/core/contracts';
 import { z } from 'zod';
 
 /** Empty strings in the environment mean "not set". */

@@ -12,7 +12,7 @@ import {
   saveModelToDir,
 } from '@convlab/core';
 import { runDir } from '@convlab/core/paths';
-import type { RunReport } from '@convlab/core/schema';
+import type { RunReport } from '@convlab/core/contracts';
 import { saveReport } from '@convlab/db';
 import { loadTestSet } from '~/server/test-images.ts';
 import type { TestDatabase } from './harness.ts';

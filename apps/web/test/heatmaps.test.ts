@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { galleryGradCam, loadLayersModelFrom } from '@convlab/core';
 import { RUN_FOLDER, runDir } from '@convlab/core/paths';
-import { gradCamFileSchema, type GradCamFile } from '@convlab/core/schema';
+import { gradCamFileSchema, type GradCamFile } from '@convlab/core/contracts';
 import { saveReport } from '@convlab/db';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

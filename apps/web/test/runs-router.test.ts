@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { PRESET_NAMES } from '@convlab/core/schema';
+import { PRESET_NAMES } from '@convlab/core/contracts';
 import { claimNextRun, completeRun, registerWorker } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { prioritySchema, runConfigInputSchema, runConfigSchema } from '@convlab/core/schema';
+import { prioritySchema, runConfigInputSchema, runConfigSchema } from '@convlab/core/contracts';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatBounds, numberBounds } from '~/lib/schema-bounds.ts';

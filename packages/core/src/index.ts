@@ -1,8 +1,8 @@
 // Public API of @convlab/core. Each area adds its own export lines here.
-export * from './config/index.ts';
+export * from './contracts/index.ts';
 export * from './paths.ts';
-export * from './data-policy.ts';
-export * from './config/check-locations.ts';
+export * from './policy/data-policy.ts';
+export * from './policy/check-locations.ts';
 export * from './data/index.ts';
 export * from './backend/select.ts';
 export * from './models/index.ts';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isRunId } from './config/run-contract.ts';
+import { isRunId } from './contracts/run-contract.ts';
 import { coreEnv } from './env.ts';
 
 let cachedRoot: string | undefined;

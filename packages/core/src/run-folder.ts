@@ -1,7 +1,7 @@
 /**
  * A run's folder (`<runs dir>/<id>/`), as the trainer writes it and the dashboard reads it: the
  * checkpoint of the last finished epoch, the trained model in TensorFlow.js format, and report.json
- * (its contents: reportFileSchema in @convlab/core/schema).
+ * (its contents: reportFileSchema in @convlab/core/contracts).
  */
 import path from 'node:path';
 

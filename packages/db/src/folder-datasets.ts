@@ -3,7 +3,7 @@
  * dataset roots) happens before; this keeps what it found so the Datasets page and the queue form can
  * offer the folder without scanning it again.
  */
-import { folderScanSchema, type FolderScan } from '@convlab/core/schema';
+import { folderScanSchema, type FolderScan } from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 

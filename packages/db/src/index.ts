@@ -71,7 +71,7 @@ export {
   type RunResultsInput,
 } from './metrics.ts';
 export type { StoredRunReport } from './report.ts';
-export { parseRunReport, runReportSchema, type RunReport } from '@convlab/core/schema';
+export { parseRunReport, runReportSchema, type RunReport } from '@convlab/core/contracts';
 export {
   heartbeatWorker,
   listLostWorkers,

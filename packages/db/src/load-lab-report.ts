@@ -11,7 +11,7 @@ import {
   runIdSchema,
   type GradCamFile,
   type InputReference,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import {
   MAX_REPORT_RUNS,
   parseLabReportInput,

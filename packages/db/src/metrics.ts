@@ -3,7 +3,7 @@
  * final report. Epoch writes are idempotent per (runId, epoch), so a run resumed from a checkpoint
  * never duplicates an epoch.
  */
-import type { skippedFilesSchema } from '@convlab/core/schema';
+import type { skippedFilesSchema } from '@convlab/core/contracts';
 import {
   epochMetricsSchema,
   epochPhaseSchema,
@@ -13,13 +13,13 @@ import {
   runTimingSchema,
   type ModelSummary,
   type RunReport,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-export { EPOCH_PHASES, type EpochPhase } from '@convlab/core/schema';
+export { EPOCH_PHASES, type EpochPhase } from '@convlab/core/contracts';
 
 /** Core's epoch metrics, stricter: every number finite (a diverged run is failed, not stored). */
 export const epochMetricInputSchema = epochMetricsSchema.extend({

@@ -15,7 +15,7 @@ import {
   prioritySchema,
   skippedFilesSchema,
   type RunConfig,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import { providerOf } from './client.ts';
 import { notifyRunQueued } from './queue-notify.ts';

@@ -16,7 +16,7 @@ import {
   type RunTiming,
   type RunVerdict,
   type VerdictInput,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
 import type { StoredRunReport } from './report.ts';

@@ -2,7 +2,7 @@
  * What users write on runs: tags (filterable on the leaderboard) and a free-text note. Tags are
  * stored as a JSON array; their characters exclude quotes, so `tags LIKE '%"name"%'` matches exactly.
  */
-import { formatZodIssue } from '@convlab/core/schema';
+import { formatZodIssue } from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { RunNotFoundError } from './errors.ts';

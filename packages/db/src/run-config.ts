@@ -1,5 +1,5 @@
 /** Run configs enter the database only through core's resolveRunConfig; bad input gets one line. */
-import { describeConfigError, resolveRunConfig, type RunConfig } from '@convlab/core/schema';
+import { describeConfigError, resolveRunConfig, type RunConfig } from '@convlab/core/contracts';
 import { ZodError } from 'zod';
 
 /** Thrown for an invalid run config; `message` is one line naming the field (e.g. "epochs: ..."). */

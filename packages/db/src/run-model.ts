@@ -3,7 +3,7 @@
  * names and its trained model's files, from whichever store holds them (run folder or database).
  */
 import { RUN_FOLDER } from '@convlab/core/paths';
-import type { RunConfig } from '@convlab/core/schema';
+import type { RunConfig } from '@convlab/core/contracts';
 import { createArtifactStore, type ArtifactFile } from './artifact-store.ts';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';

@@ -4,4 +4,4 @@ export {
   isRunStatus,
   RUN_STATUSES,
   type RunStatus,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';

@@ -6,7 +6,7 @@
  * That decision runs in one transaction that first writes the sweep's row, so deciders are serialized
  * (SQLite: the write lock; PostgreSQL: the row lock) and each sees the others' promotions.
  */
-import { formatZodIssue } from '@convlab/core/schema';
+import { formatZodIssue } from '@convlab/core/contracts';
 import {
   ashaDecide,
   InvalidSweepError,
@@ -18,7 +18,7 @@ import {
   type SweepDefinition,
   type SweepMethod,
 } from '@convlab/core/sweep';
-import { runConfigSchema, type RunConfig } from '@convlab/core/schema';
+import { runConfigSchema, type RunConfig } from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient, Run, Sweep } from './generated/prisma/client.ts';
 import { SweepNotFoundError } from './errors.ts';

@@ -1,6 +1,6 @@
 /** Trainer processes announce themselves so the dashboard can show who is working. */
 import { randomBytes } from 'node:crypto';
-import { formatZodIssue } from '@convlab/core/schema';
+import { formatZodIssue } from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient, Worker } from './generated/prisma/client.ts';
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { builtinDatasetStatus, importDataset, type DatasetStatus } from '@convlab/core';
 import { FETCHABLE_DATASETS, fetchDataset, isFetchableDataset } from '@convlab/core/fetch';
 import { datasetsDir } from '@convlab/core/paths';
-import { BUILTIN_DATASETS } from '@convlab/core/schema';
+import { BUILTIN_DATASETS } from '@convlab/core/contracts';
 import { CliError } from '../cli-error.ts';
 import { formatTable, printable } from '../text-table.ts';
 

@@ -28,7 +28,7 @@ import {
   type Explanations,
   type InputAssessment,
 } from '@convlab/core';
-import type { RunConfig } from '@convlab/core/schema';
+import type { RunConfig } from '@convlab/core/contracts';
 import { readRunModelFiles } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';

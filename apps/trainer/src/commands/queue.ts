@@ -5,7 +5,7 @@ import {
   prioritySchema,
   resolveRunConfig,
   type RunConfig,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { enqueueRun, runNoteSchema, runTagsSchema } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';

@@ -7,7 +7,7 @@ import {
   firstIssuePath,
   runConfigInputSchema,
   type RunConfigInput,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { CliError } from '../cli-error.ts';
 
 /** CLI flag → run config field. */

@@ -4,7 +4,7 @@ import {
   TIMED_PARTS,
   type ModelSummary,
   type RunTiming,
-} from '@convlab/core/schema';
+} from '@convlab/core/contracts';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';

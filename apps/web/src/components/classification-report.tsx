@@ -1,4 +1,4 @@
-import type { ClassScores, PerClassScores } from '@convlab/core/schema';
+import type { ClassScores, PerClassScores } from '@convlab/core/contracts';
 
 function Row({
   label,

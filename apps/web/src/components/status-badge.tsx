@@ -1,4 +1,4 @@
-import type { RunVerdict } from '@convlab/core/schema';
+import type { RunVerdict } from '@convlab/core/contracts';
 import { formatDuration } from '~/lib/format.ts';
 import { progressView, type ProgressColumns } from '~/lib/run-progress.ts';
 

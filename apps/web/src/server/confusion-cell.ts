@@ -3,7 +3,7 @@
  * run's report.json lists every prediction; otherwise mistakes come from the report's misclassified
  * list and, when that list is complete, correct predictions are the remaining images of the class.
  */
-import type { MisclassifiedExample } from '@convlab/core/schema';
+import type { MisclassifiedExample } from '@convlab/core/contracts';
 
 export interface CellExample {
   index: number;

@@ -13,7 +13,7 @@ import {
 } from '@convlab/core';
 import { fetchDataset, type FetchableDataset } from '@convlab/core/fetch';
 import { datasetsDir } from '@convlab/core/paths';
-import { BUILTIN_DATASETS, isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
+import { BUILTIN_DATASETS, isFetchableDataset, type BuiltinDataset } from '@convlab/core/contracts';
 
 /** A status is re-checked after this long (files may be copied in by hand). */
 const STATUS_TTL_MS = 30_000;

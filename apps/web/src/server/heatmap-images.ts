@@ -6,7 +6,7 @@
  */
 import { decodePngRgb, heatmapFromBytes, overlayPng, type ImageSet } from '@convlab/core';
 import { RUN_FOLDER } from '@convlab/core/paths';
-import { gradCamFileSchema, type GradCamFile, type RunConfig } from '@convlab/core/schema';
+import { gradCamFileSchema, type GradCamFile, type RunConfig } from '@convlab/core/contracts';
 import { createArtifactStore } from '@convlab/db';
 import { webEnv } from '~/env.ts';
 import { getDb } from './db.ts';

@@ -22,7 +22,7 @@ import {
   type ImageLimits,
   type ImagePrediction,
 } from '@convlab/core';
-import type { InputReference, RunConfig } from '@convlab/core/schema';
+import type { InputReference, RunConfig } from '@convlab/core/contracts';
 import { readRunModelFiles, readRunModelInfo, type PrismaClient } from '@convlab/db';
 import { TRPCError } from '@trpc/server';
 import type * as tf from '@tensorflow/tfjs';

@@ -3,7 +3,7 @@
  * /api/runs/:id/heatmaps/:index): read access, a valid run id and image index, the run and its config,
  * and the PNG response.
  */
-import { isRunId, type RunConfig } from '@convlab/core/schema';
+import { isRunId, type RunConfig } from '@convlab/core/contracts';
 import { getRunDetail, type RunDetail } from '@convlab/db';
 import { getDb } from './db.ts';
 import { refuseUnlessAllowed, textResponse } from './route-access.ts';

@@ -19,10 +19,10 @@ import {
   type ImageSet,
 } from '@convlab/core';
 import type { DataPolicy } from '@convlab/core/policy';
-import type { RunConfig } from '@convlab/core/schema';
+import type { RunConfig } from '@convlab/core/contracts';
 import { decodePool } from './decode-pool.ts';
 import { LruCache } from './lru-cache.ts';
-import { readStoredTestSources } from './report-file.ts';
+import { readStoredTestSources } from './report-extras.ts';
 
 export interface TestSet {
   classNames: string[];

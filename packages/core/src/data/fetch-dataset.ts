@@ -1,9 +1,9 @@
 /** One entry point for every fetchable dataset: the CLI's `data fetch` and the dashboard's Fetch button. */
-import type { FetchableDataset } from '../config/schema.ts';
+import type { FetchableDataset } from '../contracts/run-config.ts';
 import { fetchCifar10 } from './cifar10-fetch.ts';
 import { fetchIdxDataset } from './idx-fetch.ts';
 
-export { FETCHABLE_DATASETS, isFetchableDataset, type FetchableDataset } from '../config/schema.ts';
+export { FETCHABLE_DATASETS, isFetchableDataset, type FetchableDataset } from '../contracts/run-config.ts';
 
 export interface FetchDatasetResult {
   dir: string;

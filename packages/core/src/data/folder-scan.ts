@@ -7,7 +7,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FolderClass, FolderScan } from '../config/folder-scan.ts';
+import type { FolderClass, FolderScan } from '../contracts/folder-scan-result.ts';
 import {
   checkImageFileSize,
   checkImageHeader,

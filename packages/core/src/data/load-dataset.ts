@@ -11,10 +11,10 @@ import {
   describeConfigError,
   type DatasetName,
   type RunConfig,
-} from '../config/schema.ts';
+} from '../contracts/run-config.ts';
 import { datasetsDir } from '../paths.ts';
 import { loadCifar10 } from './cifar10.ts';
-import { defaultDataPolicy, type DataPolicy } from '../data-policy.ts';
+import { defaultDataPolicy, type DataPolicy } from '../policy/data-policy.ts';
 import { resolveFolderDataset } from './dataset-location.ts';
 import { loadImageFolder } from './image-folder.ts';
 import { idxSources } from './dataset-sources.ts';

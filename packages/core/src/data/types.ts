@@ -1,4 +1,4 @@
-import type { SkippedFiles } from '../config/report-file.ts';
+import type { SkippedFiles } from '../contracts/report-file.ts';
 
 /** Images kept as bytes (HWC, row-major, uint8) and normalised per batch, never stored as float32. */
 /** A rectangle of an image in pixels: columns x0 ≤ x < x1, rows y0 ≤ y < y1. */
@@ -24,7 +24,7 @@ export interface ImageSet {
   sources?: string[];
 }
 
-export type { SkippedFiles } from '../config/report-file.ts';
+export type { SkippedFiles } from '../contracts/report-file.ts';
 
 export const NO_SKIPPED_FILES: SkippedFiles = { count: 0, byKind: {}, examples: [] };
 

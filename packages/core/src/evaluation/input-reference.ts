@@ -12,7 +12,7 @@ import {
   inputReferenceSchema,
   type InputReference,
   type Percentiles,
-} from '../config/run-report.ts';
+} from '../contracts/run-report.ts';
 import type { ImageSet } from '../data/types.ts';
 import type { StoredImageShape } from './predict.ts';
 

@@ -3,7 +3,7 @@
  * (`confusion_matrix`, `classification_report(..., zero_division=0)`), so numbers compare with the lab's.
  */
 
-import type { ClassScores, PerClassScores } from '../config/run-report.ts';
+import type { ClassScores, PerClassScores } from '../contracts/run-report.ts';
 
 export interface ClassificationReport {
   perClass: PerClassScores[];

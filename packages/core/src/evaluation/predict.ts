@@ -6,8 +6,8 @@
  * saved as PNG gets the probabilities evaluation gave it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { InputReference } from '../config/run-report.ts';
-import type { RunConfig } from '../config/schema.ts';
+import type { InputReference } from '../contracts/run-report.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import {
   DEFAULT_IMAGE_LIMITS,
   decodeImage,

@@ -4,8 +4,8 @@
  * Images go through exactly what prediction and evaluation feed the model (testBatchInput).
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { GradCamFile } from '../config/grad-cam-file.ts';
-import type { MisclassifiedExample } from '../config/run-report.ts';
+import type { GradCamFile } from '../contracts/grad-cam-file.ts';
+import type { MisclassifiedExample } from '../contracts/run-report.ts';
 import { encodeImagePng } from '../data/image-encode.ts';
 import type { ImageSet } from '../data/types.ts';
 import { testBatchInput } from '../evaluation/evaluate.ts';

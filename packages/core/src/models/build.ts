@@ -6,7 +6,7 @@
  * trains and evaluation runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputScaling, PresetName, RunConfig } from '../config/schema.ts';
+import type { InputScaling, PresetName, RunConfig } from '../contracts/run-config.ts';
 import { FastAdamOptimizer } from '../backend/wasm-kernels/adam.ts';
 import { deriveSeed } from '../data/random.ts';
 import {
@@ -16,7 +16,7 @@ import {
   buildTinyCnn,
   WHITENING_LAYER,
 } from './cnn.ts';
-import { defaultDataPolicy } from '../data-policy.ts';
+import { defaultDataPolicy } from '../policy/data-policy.ts';
 import { fuseBackbone, loadMobileNetV2, PretrainedWeightsError } from './mobilenet.ts';
 import { checkWeightsUrl, type WeightsPolicy } from './weights-location.ts';
 
@@ -50,7 +50,7 @@ export interface BuildModelOptions {
   fuseBackbone?: boolean;
 }
 
-export { isTransferPreset } from '../config/schema.ts';
+export { isTransferPreset } from '../contracts/run-config.ts';
 
 /**
  * adam: tf.train.adam's defaults (one fused SIMD pass per variable on wasm). sgd: Nesterov momentum 0.9.

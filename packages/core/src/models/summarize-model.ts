@@ -3,8 +3,8 @@
  * parameters, which layers the first phase trains, and which backbone layers fine-tuning unfreezes.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ModelSummary } from '../config/model-summary.ts';
-import type { RunConfig } from '../config/schema.ts';
+import type { ModelSummary } from '../contracts/model-summary.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import type { ConvlabModel } from './build.ts';
 
 /** The first output's shape without its batch dimension. */

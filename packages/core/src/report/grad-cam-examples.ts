@@ -1,5 +1,5 @@
 /** Which Grad-CAM examples the report shows for a most-confused class pair. */
-import type { GradCamEntry } from '../config/grad-cam-file.ts';
+import type { GradCamEntry } from '../contracts/grad-cam-file.ts';
 import type { ReportRun } from './lab-report-input.ts';
 import type { ConfusedPair } from './run-facts.ts';
 

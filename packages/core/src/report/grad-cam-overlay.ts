@@ -2,7 +2,7 @@
  * A Grad-CAM example as pictures for the report: the stored test image, and the image with its heatmap
  * over it (explain/'s overlay, the same the dashboard and `predict --explain` draw), both enlarged.
  */
-import type { GradCamFile, GradCamMap } from '../config/grad-cam-file.ts';
+import type { GradCamFile, GradCamMap } from '../contracts/grad-cam-file.ts';
 import {
   decodePngRgb,
   encodePng,

@@ -5,14 +5,14 @@
  * everything from these numbers, so a report says only what the runs' stored values say.
  */
 import { z } from 'zod';
-import { epochMetricsSchema } from '../config/epoch-metrics.ts';
-import { gradCamFileSchema } from '../config/grad-cam-file.ts';
-import { modelSummarySchema } from '../config/model-summary.ts';
-import { inputReferenceSchema, runReportSchema } from '../config/run-report.ts';
-import { runTimingSchema } from '../config/run-timing.ts';
-import { runIdSchema } from '../config/run-contract.ts';
-import { runConfigSchema } from '../config/schema.ts';
-import { formatZodIssue } from '../config/zod-issue.ts';
+import { epochMetricsSchema } from '../contracts/epoch-metrics.ts';
+import { gradCamFileSchema } from '../contracts/grad-cam-file.ts';
+import { modelSummarySchema } from '../contracts/model-summary.ts';
+import { inputReferenceSchema, runReportSchema } from '../contracts/run-report.ts';
+import { runTimingSchema } from '../contracts/run-timing.ts';
+import { runIdSchema } from '../contracts/run-contract.ts';
+import { runConfigSchema } from '../contracts/run-config.ts';
+import { formatZodIssue } from '../contracts/zod-issue.ts';
 
 /** A report compares at most this many runs: beyond it the tables and figures stop being readable. */
 export const MAX_REPORT_RUNS = 20;

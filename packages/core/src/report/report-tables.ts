@@ -2,8 +2,8 @@
  * The report's tables as rows of text, shared by the HTML and Markdown renderers so both show the
  * same values, formatted the same way.
  */
-import { layerTrainingRole, type ModelSummary } from '../config/model-summary.ts';
-import { TIMED_PARTS } from '../config/run-timing.ts';
+import { layerTrainingRole, type ModelSummary } from '../contracts/model-summary.ts';
+import { TIMED_PARTS } from '../contracts/run-timing.ts';
 import type { ReportRun } from './lab-report-input.ts';
 import {
   formatCount,

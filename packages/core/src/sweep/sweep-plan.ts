@@ -4,14 +4,14 @@
  * rejected with one line naming the param before anything is queued.
  */
 import { z } from 'zod';
-import { firstIssuePath, formatZodIssue } from '../config/zod-issue.ts';
+import { firstIssuePath, formatZodIssue } from '../contracts/zod-issue.ts';
 import {
   MAX_SEED,
   resolveRunConfig,
   runConfigInputSchema,
   type RunConfig,
   type RunConfigInput,
-} from '../config/schema.ts';
+} from '../contracts/run-config.ts';
 import { mulberry32, shuffleInPlace } from '../data/random.ts';
 import { ashaRungEpochs } from './asha.ts';
 import {

@@ -3,7 +3,7 @@
  * every epoch ends (see checkpoint.ts for what a checkpoint holds).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpochPhase } from '../config/epoch-metrics.ts';
+import type { EpochPhase } from '../contracts/epoch-metrics.ts';
 import {
   loadCheckpoint,
   restoreOptimizer,
@@ -11,7 +11,7 @@ import {
   type CheckpointContents,
   type CheckpointState,
   type LoadedCheckpoint,
-} from './checkpoint.ts';
+} from './checkpoint-files.ts';
 
 export class Checkpointer {
   /** A loaded checkpoint whose optimizer state waits for its phase to begin. */

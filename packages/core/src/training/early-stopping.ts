@@ -4,7 +4,7 @@
  * epochs without improvement, and loads the best weights back when the phase ends.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics } from '../config/epoch-metrics.ts';
+import type { EpochMetrics } from '../contracts/epoch-metrics.ts';
 
 export interface EarlyStoppingState {
   epoch: number;

@@ -4,10 +4,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics } from '../config/epoch-metrics.ts';
-import type { GradCamFile } from '../config/grad-cam-file.ts';
-import type { ReportFile } from '../config/report-file.ts';
-import type { RunReport } from '../config/run-report.ts';
+import type { EpochMetrics } from '../contracts/epoch-metrics.ts';
+import type { GradCamFile } from '../contracts/grad-cam-file.ts';
+import type { ReportFile } from '../contracts/report-file.ts';
+import type { RunReport } from '../contracts/run-report.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
 import { computeInputReference } from '../evaluation/input-reference.ts';

@@ -1,8 +1,8 @@
 // Public API of training (re-exported from @convlab/core).
 export * from './train-run.ts';
-export * from './checkpoint.ts';
+export * from './checkpoint-files.ts';
 export * from './schedule.ts';
-export * from './caching.ts';
+export * from './fill-caches.ts';
 export * from './activation-cache.ts';
 export * from './phases.ts';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';

@@ -3,10 +3,10 @@
  * presets in a 'frozen' phase (head only) and, with fineTuneEpochs and fineTuneLayers, a 'fine-tune'
  * phase at learningRate × fineTuneLearningRateFactor. The trainer, the bench and trainRun share this.
  */
-import type { EpochPhase } from '../config/epoch-metrics.ts';
-import { isTransferPreset, type RunConfig } from '../config/schema.ts';
+import type { EpochPhase } from '../contracts/epoch-metrics.ts';
+import { isTransferPreset, type RunConfig } from '../contracts/run-config.ts';
 
-export type { EpochPhase } from '../config/epoch-metrics.ts';
+export type { EpochPhase } from '../contracts/epoch-metrics.ts';
 
 export interface PhasePlan {
   phase: EpochPhase;

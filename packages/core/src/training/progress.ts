@@ -3,8 +3,8 @@
  * about once a second, with an ETA for the whole run: the phase now training at its own mean batch
  * time, the phases still to come at the speed earlier runs of the preset had here (run-estimate.ts).
  */
-import type { EpochPhase } from '../config/epoch-metrics.ts';
-import type { CacheKind } from './caching.ts';
+import type { EpochPhase } from '../contracts/epoch-metrics.ts';
+import type { CacheKind } from './fill-caches.ts';
 import { estimatePhasesSeconds, type PhaseRates } from './run-estimate.ts';
 
 /** Until the run ends; a lower bound when a phase still to come has no known speed. */

@@ -2,14 +2,14 @@
  * Adds up where a run's time goes (loading, caching, training, validation, evaluation) and the
  * training images per epoch phase, starting from what earlier attempts measured (the checkpoint's).
  */
-import type { EpochPhase } from '../config/epoch-metrics.ts';
+import type { EpochPhase } from '../contracts/epoch-metrics.ts';
 import {
   imagesPerSecond,
   TIMED_PARTS,
   type PhaseThroughput,
   type RunTiming,
   type TimedPart,
-} from '../config/run-timing.ts';
+} from '../contracts/run-timing.ts';
 
 export class RunClock {
   private readonly seconds: Record<TimedPart, number>;

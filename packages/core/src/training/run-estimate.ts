@@ -3,9 +3,9 @@
  * has its own speed (frozen epochs on cached features are many times faster than fine-tuning), so an
  * estimate covers every phase the run will train, and says which phases no earlier run has timed.
  */
-import type { EpochPhase } from '../config/epoch-metrics.ts';
-import type { RunTiming } from '../config/run-timing.ts';
-import type { RunConfig } from '../config/schema.ts';
+import type { EpochPhase } from '../contracts/epoch-metrics.ts';
+import type { RunTiming } from '../contracts/run-timing.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import { percentiles } from '../evaluation/input-reference.ts';
 import { planPhases } from './phases.ts';
 

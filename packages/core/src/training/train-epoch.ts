@@ -3,8 +3,8 @@
  * schedule per step, a stop check between batches) and the validation that follows it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { trainingDivergedMessage } from '../config/run-verdict.ts';
-import type { RunConfig } from '../config/schema.ts';
+import { trainingDivergedMessage } from '../contracts/run-verdict.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
 import { deriveSeed, mulberry32 } from '../data/random.ts';
@@ -12,7 +12,7 @@ import type { ImageSet, LoadedDataset } from '../data/types.ts';
 import { evaluateModel, predictInBatches, scoreProbabilities } from '../evaluation/evaluate.ts';
 import { setLearningRate } from '../models/build.ts';
 import { gatherRows, type ActivationCache } from './activation-cache.ts';
-import type { PhaseInputs } from './phase-inputs.ts';
+import type { PhaseInputs } from './phase-input-cache.ts';
 import type { PhasePlan } from './phases.ts';
 import type { ProgressReporter } from './progress.ts';
 import { learningRateAt } from './schedule.ts';

@@ -11,11 +11,11 @@
  * (the last backbone layers unfrozen, a fresh optimizer at the lower rate).
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
-import type { ModelSummary } from '../config/model-summary.ts';
-import type { RunReport } from '../config/run-report.ts';
-import type { RunTiming } from '../config/run-timing.ts';
-import type { RunConfig } from '../config/schema.ts';
+import type { EpochMetrics, EpochPhase } from '../contracts/epoch-metrics.ts';
+import type { ModelSummary } from '../contracts/model-summary.ts';
+import type { RunReport } from '../contracts/run-report.ts';
+import type { RunTiming } from '../contracts/run-timing.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluateModel, PredictionStopped } from '../evaluation/evaluate.ts';
@@ -30,21 +30,21 @@ import {
 import { initPatchWhitening } from '../models/patch-whitening.ts';
 import { summarizeModel } from '../models/summarize-model.ts';
 import { DEFAULT_CACHE_BUDGET_BYTES } from './activation-cache.ts';
-import { planTrunkCache, type TrunkPlan } from './caching.ts';
+import { planTrunkCache, type TrunkPlan } from './fill-caches.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { bestEpochOfLastPhase, buildReport, writeRunOutputs } from './final-report.ts';
-import { PhaseInputCache } from './phase-inputs.ts';
+import { PhaseInputCache } from './phase-input-cache.ts';
 import { plannedEpochs, planPhases, remainingPhaseEpochs, type PhasePlan } from './phases.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
 import { RunClock } from './run-clock.ts';
 import type { PhaseRates } from './run-estimate.ts';
 import { EVAL_BATCH_SIZE, trainEpoch, validateEpoch, type EpochStep } from './train-epoch.ts';
 
-export type { EpochMetrics, EpochPhase } from '../config/epoch-metrics.ts';
+export type { EpochMetrics, EpochPhase } from '../contracts/epoch-metrics.ts';
 export type { TrainProgress } from './progress.ts';
 
-/** A finished run's report (the schema-checked RunReport of @convlab/core/schema). */
+/** A finished run's report (the schema-checked RunReport of @convlab/core/contracts). */
 export type TrainReport = RunReport;
 
 export interface TrainResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runReportSchema, type InputReference } from '../../src/config/run-report.ts';
+import { runReportSchema, type InputReference } from '../../src/contracts/run-report.ts';
 import { mulberry32 } from '../../src/data/random.ts';
 import { generateSynthetic } from '../../src/data/synthetic.ts';
 import type { ImageSet } from '../../src/data/types.ts';

@@ -1,6 +1,6 @@
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import type { GradCamFile } from '../../src/config/grad-cam-file.ts';
+import type { GradCamFile } from '../../src/contracts/grad-cam-file.ts';
 import {
   analyseRuns,
   MAX_REPORT_RUNS,

@@ -1,6 +1,6 @@
 'use client';
 /** The Datasets page: built-in datasets (state, size, images, classes, location, Fetch) and folders. */
-import { isFetchableDataset } from '@convlab/core/schema';
+import { isFetchableDataset } from '@convlab/core/contracts';
 import { formatBytes } from '~/lib/format.ts';
 import { errorMessage, Loading, QueryError } from '../query-state.tsx';
 import { DatasetPath } from './dataset-path.tsx';

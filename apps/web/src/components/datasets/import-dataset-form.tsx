@@ -4,7 +4,7 @@
  * Debian's dataset-fashion-mnist, CIFAR-10's tarball): checked by its contents, then placed where the
  * trainer looks. The way to get data with no network at all.
  */
-import { FETCHABLE_DATASETS, type FetchableDataset } from '@convlab/core/schema';
+import { FETCHABLE_DATASETS, type FetchableDataset } from '@convlab/core/contracts';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../query-state.tsx';
 import { useImportDataset } from './use-datasets.ts';

@@ -1,5 +1,5 @@
 /** The run form's range hints, read from the schemas the server validates with. */
-import { prioritySchema, runConfigSchema } from '@convlab/core/schema';
+import { prioritySchema, runConfigSchema } from '@convlab/core/contracts';
 import { formatBounds, numberBounds } from '~/lib/schema-bounds.ts';
 
 /** "1–500" */

@@ -1,6 +1,6 @@
 'use client';
 /** The queue forms' labelled inputs: a field with its error or hint, numbers, and the dataset picker. */
-import { isFetchableDataset, type BuiltinDataset } from '@convlab/core/schema';
+import { isFetchableDataset, type BuiltinDataset } from '@convlab/core/contracts';
 import type { ReactNode } from 'react';
 import { useDatasets, useFetchDataset } from '../datasets/use-datasets.ts';
 import {

@@ -1,5 +1,5 @@
 /** The queue forms' values as typed, and how they become the server's input. */
-import type { RunConfig, RunConfigInput } from '@convlab/core/schema';
+import type { RunConfig, RunConfigInput } from '@convlab/core/contracts';
 import { TRPCClientError } from '@trpc/client';
 import type { AppRouter, RouterInputs, RouterOutputs } from '~/server/root.ts';
 

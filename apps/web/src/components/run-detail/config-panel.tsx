@@ -1,5 +1,5 @@
 /** The run's resolved configuration, key by key (and why it failed to parse, if it did). */
-import { planPhases, totalEpochs, type RunConfig } from '@convlab/core/schema';
+import { planPhases, totalEpochs, type RunConfig } from '@convlab/core/contracts';
 import type { DetailRun } from './detail-types.ts';
 
 /**

@@ -3,7 +3,7 @@
  * parameters and whether the layer trains. A pretrained backbone (over 150 layers for MobileNetV2)
  * folds into one row that opens.
  */
-import { layerTrainingRole, type LayerSummary, type ModelSummary } from '@convlab/core/schema';
+import { layerTrainingRole, type LayerSummary, type ModelSummary } from '@convlab/core/contracts';
 import type { ReactNode } from 'react';
 
 const count = (n: number) => n.toLocaleString('en-US');

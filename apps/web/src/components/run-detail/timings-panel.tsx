@@ -2,7 +2,7 @@
  * When the run was queued, started and finished, where its time went and how fast it trained, its
  * attempts, and its files to download.
  */
-import { TIMED_PARTS, type RunTiming } from '@convlab/core/schema';
+import { TIMED_PARTS, type RunTiming } from '@convlab/core/contracts';
 import {
   formatBytes,
   formatDateTime,

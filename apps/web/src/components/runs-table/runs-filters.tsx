@@ -3,7 +3,7 @@
  * The bar above the leaderboard: status, preset, dataset, group and tag filters, the CSV download of what
  * they show, and "Compare selected".
  */
-import { RUN_STATUSES } from '@convlab/core/schema';
+import { RUN_STATUSES } from '@convlab/core/contracts';
 import type { RouterOutputs } from '~/server/root.ts';
 import { CompareSelected } from './compare-selected.tsx';
 import { FilterSelect } from './filter-select.tsx';

@@ -1,4 +1,4 @@
-import { BUILTIN_DATASETS, PRESET_NAMES, PRESETS } from '@convlab/core/schema';
+import { BUILTIN_DATASETS, PRESET_NAMES, PRESETS } from '@convlab/core/contracts';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { readProcedure } from '../trpc.ts';
 

@@ -13,7 +13,7 @@ import {
   renderMarkdownReport,
   type LabReportInput,
 } from '@convlab/core/report';
-import { formatZodIssue, runIdSchema } from '@convlab/core/schema';
+import { formatZodIssue, runIdSchema } from '@convlab/core/contracts';
 import { LabReportSelectionError, loadLabReportInput } from '@convlab/db';
 import * as tar from 'tar';
 import { z } from 'zod';

@@ -2,7 +2,7 @@
  * GET /api/runs.csv?status=&preset=&dataset=&groupId=&tag=&sweepId=&sort= → the leaderboard as CSV (the filters
  * the dashboard shows, up to 1000 runs), as `convlab runs --csv` prints it.
  */
-import { formatZodIssue } from '@convlab/core/schema';
+import { formatZodIssue } from '@convlab/core/contracts';
 import { listRuns, runsToCsv } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';

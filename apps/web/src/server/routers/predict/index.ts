@@ -13,7 +13,7 @@ import {
   MAX_PREDICT_IMAGES,
   MAX_PREDICT_REQUEST_BYTES,
 } from '~/lib/predict-limits.ts';
-import { readReportExtras } from '../../report-file.ts';
+import { readReportExtras } from '../../report-extras.ts';
 import { predictImageFiles, predictStoredTestImages } from '../../run-predictor.ts';
 import { testImagesForPrediction } from '../../test-images.ts';
 import { readProcedure } from '../../trpc.ts';

@@ -2,7 +2,7 @@ import { getRunDetail, RunNotFoundError } from '@convlab/db';
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { cellExamples } from '../../confusion-cell.ts';
-import { readReportExtras } from '../../report-file.ts';
+import { readReportExtras } from '../../report-extras.ts';
 import { loadTestSet } from '../../test-images.ts';
 import { readProcedure } from '../../trpc.ts';
 import { runIdSchema } from '../runs/run-id.ts';

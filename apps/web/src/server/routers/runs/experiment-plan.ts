@@ -12,7 +12,7 @@ import {
   totalEpochs,
   type RunConfig,
 } from '@convlab/core';
-import { PRESETS } from '@convlab/core/schema';
+import { PRESETS } from '@convlab/core/contracts';
 import { listFolderDatasets, recentRunTimings, resolveRunConfigOrThrow } from '@convlab/db';
 import { listDatasetStatuses } from '../../dataset-service.ts';
 import { readProcedure } from '../../trpc.ts';

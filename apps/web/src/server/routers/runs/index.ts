@@ -1,4 +1,4 @@
-import { PRESET_NAMES } from '@convlab/core/schema';
+import { PRESET_NAMES } from '@convlab/core/contracts';
 import {
   annotateRun,
   cancelRun,

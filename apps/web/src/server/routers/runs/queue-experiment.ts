@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { checkRunLocations } from '@convlab/core/policy';
-import { datasetNameSchema, MAX_SEED, prioritySchema, type PresetName } from '@convlab/core/schema';
+import {
+  datasetNameSchema,
+  MAX_SEED,
+  prioritySchema,
+  type PresetName,
+} from '@convlab/core/contracts';
 import { enqueueRun, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';

@@ -1,5 +1,5 @@
 import { checkRunLocations } from '@convlab/core/policy';
-import { prioritySchema, runConfigInputSchema } from '@convlab/core/schema';
+import { prioritySchema, runConfigInputSchema } from '@convlab/core/contracts';
 import { enqueueRun, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';

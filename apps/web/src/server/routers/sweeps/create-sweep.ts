@@ -1,5 +1,5 @@
 import { checkRunLocationsOfAll } from '@convlab/core/policy';
-import { runConfigInputSchema } from '@convlab/core/schema';
+import { runConfigInputSchema } from '@convlab/core/contracts';
 import { parseSearchSpace, planSweep, SWEEP_METHODS } from '@convlab/core/sweep';
 import { createSweep } from '@convlab/db';
 import { z } from 'zod';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { RUN_FOLDER, runDir } from '@convlab/core/paths';
-import { isRunId } from '@convlab/core/schema';
+import { isRunId } from '@convlab/core/contracts';
 import * as tar from 'tar';
 import { runExists, writeArtifactsToFolder } from '@convlab/db';
 import { getDb } from '~/server/db.ts';

@@ -2,7 +2,7 @@
  * GET /api/runs/:id/files/report.json and /api/runs/:id/files/model/<file> → a run's artifacts, as
  * downloads (the trained model is TensorFlow.js's layers format: model.json + weight shards).
  */
-import { isRunId } from '@convlab/core/schema';
+import { isRunId } from '@convlab/core/contracts';
 import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { artifactFilePath, openArtifact } from '~/server/run-artifacts.ts';

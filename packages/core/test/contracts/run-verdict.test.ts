@@ -4,7 +4,7 @@ import {
   trainingDivergedMessage,
   type EpochPhase,
   type VerdictInput,
-} from '../../src/config/index.ts';
+} from '../../src/contracts/index.ts';
 
 /** Epochs of one phase with these validation accuracies and losses. */
 function epochs(

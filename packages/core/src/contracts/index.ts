@@ -1,8 +1,8 @@
-// @convlab/core/schema: every shared contract, zod-only so client components may import it.
-export * from './schema.ts';
+// @convlab/core/contracts: every shared contract, zod-only so client components may import it.
+export * from './run-config.ts';
 export * from './report-file.ts';
 export * from './run-report.ts';
-export * from './folder-scan.ts';
+export * from './folder-scan-result.ts';
 export * from './run-timing.ts';
 export * from './run-verdict.ts';
 // How many epochs a config trains, per phase: pure config logic the dashboard shows too.

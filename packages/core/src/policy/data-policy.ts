@@ -7,9 +7,9 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './data/image-decode.ts';
-import type { WeightsPolicy } from './models/weights-location.ts';
-import { dataRoot, datasetsDir, sharedAssetsDir } from './paths.ts';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../data/image-decode.ts';
+import type { WeightsPolicy } from '../models/weights-location.ts';
+import { dataRoot, datasetsDir, sharedAssetsDir } from '../paths.ts';
 
 export interface DataPolicy {
   /** Folder datasets must resolve inside one of these. */

@@ -8,8 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { epochMetricsSchema, epochPhaseSchema } from '../config/epoch-metrics.ts';
-import { runTimingSchema } from '../config/run-timing.ts';
+import { epochMetricsSchema, epochPhaseSchema } from '../contracts/epoch-metrics.ts';
+import { runTimingSchema } from '../contracts/run-timing.ts';
 import { fileSaveHandler, writeDirAtomically } from '../models/file-io.ts';
 import { RUN_FOLDER } from '../run-folder.ts';
 

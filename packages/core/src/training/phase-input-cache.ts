@@ -6,12 +6,12 @@
  * batches are made. Null rows mean "from the images".
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../config/schema.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 import { makeBatch, type BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { ConvlabModel } from '../models/build.ts';
 import { cachePrecision, gatherRows, type ActivationCache } from './activation-cache.ts';
-import { cacheActivations, type CacheKind, type TrunkPlan } from './caching.ts';
+import { cacheActivations, type CacheKind, type TrunkPlan } from './fill-caches.ts';
 import type { PhasePlan } from './phases.ts';
 import type { ProgressReporter } from './progress.ts';
 

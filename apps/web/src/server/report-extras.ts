@@ -1,6 +1,6 @@
 /** Reads what only the run's report.json holds (beyond the database's Report row). */
 import { RUN_FOLDER } from '@convlab/core/paths';
-import { reportFileListsSchema } from '@convlab/core/schema';
+import { reportFileListsSchema } from '@convlab/core/contracts';
 import { createArtifactStore } from '@convlab/db';
 import { getDb } from './db.ts';
 

@@ -6,7 +6,7 @@ import {
   isRunId,
   prioritySchema,
   runIdSchema,
-} from '../../src/config/schema.ts';
+} from '../../src/contracts/run-config.ts';
 
 function errorOf(schema: z.ZodType, value: unknown): z.ZodError {
   const result = schema.safeParse(value);

@@ -3,10 +3,10 @@
  * field before anything is queued: a folder dataset must lie in a dataset root and have ≥ 2 classes; a
  * weightsUrl must satisfy the weights policy. The trainer checks again when it loads them.
  */
-import type { DataPolicy } from '../data-policy.ts';
+import type { DataPolicy } from './data-policy.ts';
 import { checkFolderDataset } from '../data/dataset-location.ts';
 import { checkWeightsUrl } from '../models/weights-location.ts';
-import type { RunConfig } from './schema.ts';
+import type { RunConfig } from '../contracts/run-config.ts';
 
 export class RunLocationError extends Error {
   override name = 'RunLocationError';
