@@ -15,6 +15,8 @@ import {
   prioritySchema,
   skippedFilesSchema,
   type RunConfig,
+  runNameSchema,
+  groupIdSchema,
 } from '@convlab/core/contracts';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import { providerOf } from './client.ts';
@@ -27,12 +29,9 @@ import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts'
 import { runFromRow } from './run-row.ts';
 
 const enqueueOptionsSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: runNameSchema.optional(),
   priority: prioritySchema.optional(),
-  groupId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
-    .optional(),
+  groupId: groupIdSchema.optional(),
   maxAttempts: z.number().int().min(1).max(100).optional(),
   tags: runTagsSchema.optional(),
   note: runNoteSchema.optional(),

@@ -6,7 +6,7 @@
  * That decision runs in one transaction that first writes the sweep's row, so deciders are serialized
  * (SQLite: the write lock; PostgreSQL: the row lock) and each sees the others' promotions.
  */
-import { formatZodIssue } from '@convlab/core/contracts';
+import { formatZodIssue, runNameSchema } from '@convlab/core/contracts';
 import {
   ashaDecide,
   InvalidSweepError,
@@ -29,7 +29,7 @@ import { newRunId, newSweepId } from './run-id.ts';
 export { InvalidSweepError } from '@convlab/core/sweep';
 
 const createSweepOptionsSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: runNameSchema.optional(),
 });
 
 export interface CreatedSweep {

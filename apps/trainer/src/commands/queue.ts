@@ -5,6 +5,8 @@ import {
   prioritySchema,
   resolveRunConfig,
   type RunConfig,
+  runNameSchema,
+  groupIdSchema,
 } from '@convlab/core/contracts';
 import { enqueueRun, runNoteSchema, runTagsSchema } from '@convlab/db';
 import { z } from 'zod';
@@ -19,11 +21,8 @@ import {
 
 const queueExtrasSchema = z.object({
   priority: prioritySchema.optional(),
-  name: z.string().trim().min(1).max(200).optional(),
-  group: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)')
-    .optional(),
+  name: runNameSchema.optional(),
+  group: groupIdSchema.optional(),
   tag: runTagsSchema.optional(),
   note: runNoteSchema.optional(),
 });

@@ -21,6 +21,7 @@ export {
 } from '../backend/backend-preference.ts';
 export {
   FINISHED_RUN_STATUSES,
+  groupIdSchema,
   isRunId,
   isRunStatus,
   PRIORITY_MAX,
@@ -28,6 +29,7 @@ export {
   prioritySchema,
   RUN_STATUSES,
   runIdSchema,
+  runNameSchema,
   runStatusSchema,
   type RunStatus,
 } from './run-contract.ts';

@@ -40,6 +40,14 @@ export function isRunId(value: string): boolean {
   return RUN_ID_PATTERN.test(value);
 }
 
+/** A run's or a sweep's name, as people type it. */
+export const runNameSchema = z.string().trim().min(1).max(200);
+
+/** A comparison group's id: it appears in URLs and CLI arguments. */
+export const groupIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - (at most 100)');
+
 /** Higher runs first; the range keeps ordering meaningful and the column small. */
 export const PRIORITY_MIN = -1000;
 export const PRIORITY_MAX = 1000;

@@ -1,5 +1,5 @@
 import { checkRunLocations } from '@convlab/core/policy';
-import { prioritySchema, runConfigInputSchema } from '@convlab/core/contracts';
+import { prioritySchema, runConfigInputSchema, runNameSchema } from '@convlab/core/contracts';
 import { enqueueRun, resolveRunConfigOrThrow } from '@convlab/db';
 import { z } from 'zod';
 import { writeProcedure } from '../../trpc.ts';
@@ -7,7 +7,7 @@ import { writeProcedure } from '../../trpc.ts';
 export const queueRunInputSchema = z.object({
   /** Preset + overrides, exactly what `convlab queue` accepts (core's schema). */
   config: runConfigInputSchema,
-  name: z.string().trim().min(1).max(200).optional(),
+  name: runNameSchema.optional(),
   priority: prioritySchema.optional(),
 });
 export type QueueRunInput = z.infer<typeof queueRunInputSchema>;

@@ -1,5 +1,5 @@
 import { checkRunLocationsOfAll } from '@convlab/core/policy';
-import { runConfigInputSchema } from '@convlab/core/contracts';
+import { runConfigInputSchema, runNameSchema } from '@convlab/core/contracts';
 import { parseSearchSpace, planSweep, SWEEP_METHODS } from '@convlab/core/sweep';
 import { createSweep } from '@convlab/db';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { writeProcedure } from '../../trpc.ts';
  * naming the option), so the numbers here are only typed.
  */
 export const createSweepInputSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
+  name: runNameSchema.optional(),
   method: z.enum(SWEEP_METHODS),
   base: runConfigInputSchema,
   /** `learningRate=log:1e-4:1e-2`, `batchSize=64,128`, … (one param each; blank lines ignored). */
