@@ -43,6 +43,20 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
       ],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // A package is used through its exports map (`@convlab/core/testing`, `@convlab/db/testing`, …),
+      // never by a path into its folders, so what it offers stays written in one place.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+packages/',
+              message:
+                "Import the package by name through its exports map (e.g. '@convlab/core/testing').",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -23,18 +23,15 @@ import {
 import { datasetsDir, sharedAssetsDir } from '@convlab/core/paths';
 import {
   fastKernelsSimdVariant,
+  makeConv2DBackpropFilter,
   registerFastWasmKernels,
-} from '../../../packages/core/src/backend/wasm-kernels/index.ts';
-import { makeConv2DBackpropFilter } from '../../../packages/core/src/backend/wasm-kernels/conv2d-backprop.ts';
-import {
-  findPostgresBin,
-  startThrowawayPostgres,
-} from '../../../packages/db/scripts/throwaway-postgres.mjs';
+} from '@convlab/core/testing';
+import { findPostgresBin, startThrowawayPostgres } from '@convlab/db/testing';
 import { benchEnv, pytorchProcessEnv } from './env.ts';
-import { loadMobileNet, mobileNetDir, runFused } from './mobilenet.ts';
+import { loadMobileNet, mobileNetDir, runFused } from './mobilenet-reference.ts';
 import { trainingFlopsPerImage } from './flops.ts';
 import { gradCamCase } from './grad-cam-timing.ts';
-import { labReportCase } from './lab-report.ts';
+import { labReportCase } from './lab-report-timing.ts';
 import { randomBatch } from './random-batch.ts';
 import { percentile, rate, rates, timeSteps } from './timing.ts';
 

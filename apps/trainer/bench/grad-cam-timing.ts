@@ -17,7 +17,7 @@ import {
 } from '@convlab/core';
 import { sharedAssetsDir } from '@convlab/core/paths';
 import type { BenchResult } from './cases.ts';
-import { mobileNetDir } from './mobilenet.ts';
+import { mobileNetDir } from './mobilenet-reference.ts';
 
 const IMAGES = 20;
 const ROUNDS = 5;

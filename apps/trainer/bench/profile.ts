@@ -16,7 +16,7 @@ import {
   resolveRunConfig,
 } from '@convlab/core';
 import { sharedAssetsDir } from '@convlab/core/paths';
-import { mobileNetDir } from './mobilenet.ts';
+import { mobileNetDir } from './mobilenet-reference.ts';
 
 const TARGETS = ['seed-cnn', 'cnn-plus', 'transfer-plus', 'transfer-plus-cached'] as const;
 const target = TARGETS.find((t) => process.argv.includes(t)) ?? 'seed-cnn';

@@ -9,18 +9,18 @@ import { printable } from './text-table.ts';
 
 // Each verb loads only what it needs: `queue` and `runs` must not pay for loading TensorFlow.js.
 const COMMANDS: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
-  queue: async () => (await import('./commands/queue.ts')).queueCommand,
+  queue: async () => (await import('./commands/queue-command.ts')).queueCommand,
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
   show: async () => (await import('./commands/show.ts')).showCommand,
   cancel: async () => (await import('./commands/run-actions.ts')).cancelCommand,
   retry: async () => (await import('./commands/run-actions.ts')).retryCommand,
   trainer: async () => (await import('./commands/trainer.ts')).trainerCommand,
-  workers: async () => (await import('./commands/workers.ts')).workersCommand,
-  migrate: async () => (await import('./commands/migrate.ts')).migrateCommand,
+  workers: async () => (await import('./commands/workers-command.ts')).workersCommand,
+  migrate: async () => (await import('./commands/migrate-command.ts')).migrateCommand,
   data: async () => (await import('./commands/data.ts')).dataCommand,
   sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
   annotate: async () => (await import('./commands/run-actions.ts')).annotateCommand,
-  predict: async () => (await import('./commands/predict.ts')).predictCommand,
+  predict: async () => (await import('./commands/predict-command.ts')).predictCommand,
   report: async () => (await import('./commands/lab-report.ts')).reportCommand,
 };
 

@@ -28,8 +28,8 @@ import {
 import { isTransientDatabaseError, nextBackoffMs, withDatabaseRetry } from './database-retry.ts';
 import { envWith, logLevelFromEnv } from './env.ts';
 import type { Logger } from './logger.ts';
-import type { StopMessage } from './run-process.ts';
-import { isProgressMessage, type TerminalLog } from './terminal-log.ts';
+import { parseProgressMessage, type StopMessage } from './ipc-messages.ts';
+import type { TerminalLog } from './terminal-log.ts';
 
 export interface DaemonOptions {
   databaseUrl: string;
@@ -250,7 +250,8 @@ export class TrainerDaemon {
       let exited = false;
       child.on('message', (message) => {
         // Messages can still arrive after 'exit': never draw a line for a run that has ended.
-        if (!exited && isProgressMessage(message)) terminal.updateProgress(runId, message);
+        const progress = parseProgressMessage(message);
+        if (!exited && progress) terminal.updateProgress(runId, progress);
       });
       child.once('exit', () => {
         exited = true;

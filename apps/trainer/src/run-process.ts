@@ -3,8 +3,6 @@
  * as the epoch ends, and finishes the run itself: completed, cancelled, handed back (shutdown) or failed.
  * If this process dies instead, the daemon sees the exit and decides (retry from the last checkpoint).
  */
-import { readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
 import {
   datasetOptionsFromConfig,
   describeConfigError,
@@ -13,17 +11,15 @@ import {
   loadDataset,
   phaseRatesFrom,
   readCheckpointEpoch,
-  runArtifactPaths,
   runConfigSchema,
   plannedRunEpochs,
   runDir,
   trainRun,
   type RunConfig,
 } from '@convlab/core';
+import { RUN_FOLDER } from '@convlab/core/paths';
 import {
   createArtifactStore,
-  readFolderAsArtifacts,
-  writeArtifactsToFolder,
   type ArtifactStore,
   completeRun,
   countEpochMetrics,
@@ -45,26 +41,25 @@ import {
 } from '@convlab/db';
 import { ZodError } from 'zod';
 import { isTransientDatabaseError, withDatabaseRetry } from './database-retry.ts';
-import { readTrainerEnv } from './env.ts';
+import { readTrainerEnv, type TrainerEnv } from './env.ts';
 import { createLogger } from './logger.ts';
-import type { ProgressMessage } from './terminal-log.ts';
-import { progressColumns } from './progress.ts';
-
-export interface StopMessage {
-  type: 'stop';
-  reason: 'cancel' | 'shutdown';
-}
+import { parseStopMessage, type ProgressMessage, type StopMessage } from './ipc-messages.ts';
+import { progressColumns } from './progress-columns.ts';
 
 let stopReason: StopMessage['reason'] | null = null;
 
-process.on('message', (message: StopMessage) => {
-  if (message.type === 'stop') stopReason ??= message.reason;
-});
-// Without its daemon nobody renews the lease: stop now rather than train on as an orphan.
-process.on('disconnect', () => process.exit(70));
-// Ctrl-C reaches the whole process group; the daemon coordinates the shutdown, so treat it as one.
-process.on('SIGINT', () => (stopReason ??= 'shutdown'));
-process.on('SIGTERM', () => (stopReason ??= 'shutdown'));
+/** How the daemon (and a person's Ctrl-C) reach this process; main() sets it up before anything else. */
+function listenForStop(): void {
+  process.on('message', (message: unknown) => {
+    const stop = parseStopMessage(message);
+    if (stop) stopReason ??= stop.reason;
+  });
+  // Without its daemon nobody renews the lease: stop now rather than train on as an orphan.
+  process.on('disconnect', () => process.exit(70));
+  // Ctrl-C reaches the whole process group; the daemon coordinates the shutdown, so treat it as one.
+  process.on('SIGINT', () => (stopReason ??= 'shutdown'));
+  process.on('SIGTERM', () => (stopReason ??= 'shutdown'));
+}
 
 const [runId, workerId] = process.argv.slice(2);
 const logger = createLogger({ name: 'convlab-run' }).child({ runId });
@@ -114,17 +109,65 @@ async function permanent<T>(what: string, action: () => Promise<T> | T): Promise
   }
 }
 
-async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
+const CHECKPOINT = `${RUN_FOLDER.checkpoint}/`;
+
+type TrainResult = Awaited<ReturnType<typeof trainRun>>;
+
+/** What training a claimed run needs, worked out before its first batch. */
+interface PreparedRun {
+  config: RunConfig;
+  env: TrainerEnv;
+  backend: string;
+  dataset: Awaited<ReturnType<typeof loadDataset>>;
+  loadingSeconds: number;
+  /** The epoch its checkpoint holds, or null to train from scratch. */
+  checkpointEpoch: number | null;
+  /** A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on. */
+  epochLimit: number | undefined;
+}
+
+async function trainClaimedRun(db: PrismaClient, store: ArtifactStore, id: string): Promise<void> {
+  const prepared = await prepareRun(db, store, id);
+  if (!prepared) return;
+  const result = await train(db, store, id, prepared);
+  await recordOutcome(db, store, id, result);
+}
+
+/** Loads what the run trains on and where it resumes, and records its start; null when not ours. */
+async function prepareRun(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+): Promise<PreparedRun | null> {
   const run = await findRun(db, id);
   if (!run || !isRunningFor(run, workerId ?? '')) {
     logger.warn(
       { event: 'run.not_ours', status: run?.status },
       'run is no longer ours; nothing to do',
     );
-    return;
+    return null;
   }
+  const { config, env, backend, device, dataset, loadingSeconds } = await loadInputs(run.config);
+  const checkpointEpoch = await resumePoint(db, store, id);
+  const epochLimit = run.epochLimit ?? undefined;
+  await durable(db, 'recording the start', () =>
+    setRunStarted(db, id, {
+      backend,
+      backendDevice: device,
+      totalEpochs: plannedRunEpochs(config, epochLimit ?? null),
+      resumedFromEpoch: checkpointEpoch,
+      skipped: dataset.skipped,
+    }),
+  );
+  if (checkpointEpoch !== null)
+    logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
+  return { config, env, backend, dataset, loadingSeconds, checkpointEpoch, epochLimit };
+}
+
+/** The run's config, its backend and its dataset, loaded; errors here are the run's own. */
+async function loadInputs(storedConfig: string) {
   const config: RunConfig = await permanent('invalid run config', () =>
-    runConfigSchema.parse(JSON.parse(run.config)),
+    runConfigSchema.parse(JSON.parse(storedConfig)),
   );
   const env = readTrainerEnv();
   const { backend, kernels, simd, device } = await initBackend(env.CONVLAB_BACKEND);
@@ -147,38 +190,71 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     );
   }
   const loadingSeconds = (performance.now() - loadStarted) / 1000;
-  const dir = runDir(id);
-  const store = createArtifactStore(db);
-  // With the database store the checkpoint may come from another host: the stored one is the truth.
-  if (store.kind === 'database')
-    await durable(db, 'fetching the checkpoint', () => fetchStoredCheckpoint(store, id, dir));
-  const checkpointEpoch = await resumableCheckpointEpoch(db, store, id, dir);
-  // Epoch rows past the checkpoint belong to work that is about to be redone.
-  await deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0);
-  const epochLimit = run.epochLimit ?? undefined;
-  await setRunStarted(db, id, {
-    backend,
-    backendDevice: device,
-    totalEpochs: plannedRunEpochs(config, epochLimit ?? null),
-    resumedFromEpoch: checkpointEpoch,
-    skipped: dataset.skipped,
-  });
-  if (checkpointEpoch !== null)
-    logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
+  return { config, env, backend, device, dataset, loadingSeconds };
+}
 
+/**
+ * The epoch to resume from, or null to start fresh. The store's checkpoint is the run's: it may come
+ * from another host, and it replaces whatever this host's run folder holds (an older attempt's, from
+ * before a manual retry, or one another host has moved on from).
+ */
+async function resumePoint(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+): Promise<number | null> {
+  const fetched = await durable(db, 'fetching the checkpoint', () => store.pull(id, CHECKPOINT));
+  if (fetched > 0) {
+    const epoch = await readCheckpointEpoch(runDir(id));
+    logger.info(
+      { event: 'run.checkpoint_fetched', epoch },
+      `fetched the checkpoint of epoch ${epoch} from the artifact store`,
+    );
+  }
+  const checkpointEpoch = await resumableCheckpointEpoch(db, store, id);
+  // Epoch rows past the checkpoint belong to work that is about to be redone.
+  await durable(db, 'dropping the epochs to redo', () =>
+    deleteEpochMetricsAfter(db, id, checkpointEpoch ?? 0),
+  );
+  return checkpointEpoch;
+}
+
+/**
+ * The checkpoint's epoch, or null when there is none to resume from. A manual retry deletes a run's
+ * epoch rows, so a checkpoint with no stored epochs belongs to an abandoned attempt and is dropped.
+ */
+async function resumableCheckpointEpoch(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+): Promise<number | null> {
+  const epoch = await readCheckpointEpoch(runDir(id));
+  if (epoch === null) return null;
+  if ((await countEpochMetrics(db, id)) > 0) return epoch;
+  await store.discard(id, CHECKPOINT);
+  return null;
+}
+
+/** Trains the run in this host's run folder, recording each epoch and storing each checkpoint. */
+async function train(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+  prepared: PreparedRun,
+): Promise<TrainResult> {
+  const { config, env, backend } = prepared;
   // How fast this preset trained in earlier runs, so the ETA covers the phases still to come.
   const earlier = await durable(db, 'reading earlier timings', () =>
     recentRunTimings(db, { preset: config.preset, inputSize: config.inputSize, backend }),
   );
-  const result = await trainRun(config, {
-    dataset,
-    loadingSeconds,
+  return trainRun(config, {
+    dataset: prepared.dataset,
+    loadingSeconds: prepared.loadingSeconds,
     phaseRates: phaseRatesFrom(earlier),
     evaluationSeconds: evaluationSecondsFrom(earlier),
-    runDir: dir,
-    resume: checkpointEpoch !== null,
-    // A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on.
-    stopAfterEpoch: epochLimit,
+    runDir: runDir(id),
+    resume: prepared.checkpointEpoch !== null,
+    stopAfterEpoch: prepared.epochLimit,
     cacheBudgetBytes: env.CONVLAB_CACHE_BUDGET_MB * 1024 * 1024,
     model: { weightsPolicy: env.policy.weights },
     shouldStop: () => stopReason !== null,
@@ -202,37 +278,43 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
         logger.warn({ event: 'run.progress_unsaved', err: error }, 'progress not saved'),
       );
     },
-    // Every host sees the checkpoint: a run whose host dies resumes from it elsewhere.
-    onCheckpoint: async (epoch) => {
-      if (store.kind === 'database')
-        await durable(db, `storing the checkpoint of epoch ${epoch}`, () =>
-          storeFolder(store, id, dir, 'checkpoint/'),
-        );
-    },
+    // Into the store: with the database store a run whose host dies resumes from it elsewhere.
+    onCheckpoint: (epoch) =>
+      durable(db, `storing the checkpoint of epoch ${epoch}`, () => store.push(id, CHECKPOINT)),
   });
+}
 
-  if (result.stopped) {
-    if (result.reachedEpochLimit && stopReason === null) {
-      await finishRung(db, store, id);
-      return;
-    }
-    if (stopReason === 'cancel') {
-      await durable(db, 'marking the run cancelled', () => markRunCancelled(db, id));
-      logger.info({ event: 'run.cancelled' }, 'run cancelled');
-    } else {
-      await durable(db, 'handing the run back', () => releaseRun(db, id));
-      logger.info({ event: 'run.released' }, 'run handed back to the queue');
-    }
-    return;
+/** Ends the run as training left it: at its rung, cancelled, handed back, or completed. */
+async function recordOutcome(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+  result: TrainResult,
+): Promise<void> {
+  if (!result.stopped) return recordCompletion(db, store, id, result);
+  if (result.reachedEpochLimit && stopReason === null) return finishRung(db, store, id);
+  if (stopReason === 'cancel') {
+    await durable(db, 'marking the run cancelled', () => markRunCancelled(db, id));
+    logger.info({ event: 'run.cancelled' }, 'run cancelled');
+  } else {
+    await durable(db, 'handing the run back', () => releaseRun(db, id));
+    logger.info({ event: 'run.released' }, 'run handed back to the queue');
   }
+}
+
+/** Stores the run's outputs, then its report, and completes it. */
+async function recordCompletion(
+  db: PrismaClient,
+  store: ArtifactStore,
+  id: string,
+  result: TrainResult,
+): Promise<void> {
   if (!result.report) throw new Error('training finished without a report');
   const report = result.report;
-  if (store.kind === 'database') {
-    // Outputs first, so a dashboard that sees the run completed can serve them.
-    await durable(db, 'storing the model', () => storeFolder(store, id, dir, 'model/'));
-    await durable(db, 'storing the heatmaps', () => storeFolder(store, id, dir, 'grad-cam.json'));
-    await durable(db, 'storing report.json', () => storeFolder(store, id, dir, 'report.json'));
-  }
+  // Outputs first, so a dashboard that sees the run completed can serve them.
+  await durable(db, 'storing the model', () => store.push(id, `${RUN_FOLDER.model}/`));
+  await durable(db, 'storing the heatmaps', () => store.push(id, RUN_FOLDER.gradCam));
+  await durable(db, 'storing report.json', () => store.push(id, RUN_FOLDER.report));
   await durable(db, 'saving the report', () => saveReport(db, id, report));
   await durable(db, 'completing the run', () =>
     completeRun(db, id, {
@@ -243,9 +325,9 @@ async function trainClaimedRun(db: PrismaClient, id: string): Promise<void> {
     }),
   );
   // A finished run never resumes: its checkpoints are only disk space now.
-  await dropCheckpoint(store, id, dir);
+  await store.discard(id, CHECKPOINT);
   logger.info(
-    { event: 'run.completed', testAcc: result.report.testAcc, macroF1: result.report.macroAvg.f1 },
+    { event: 'run.completed', testAcc: report.testAcc, macroF1: report.macroAvg.f1 },
     'run completed',
   );
 }
@@ -267,74 +349,26 @@ async function finishRung(db: PrismaClient, store: ArtifactStore, id: string): P
       : `rung finished; ${outcome.status}${outcome.promoted.length > 0 ? `, promoted ${outcome.promoted.map((p) => p.id).join(', ')}` : ''}`,
   );
   for (const finalId of outcome.final) {
-    await dropCheckpoint(store, finalId, runDir(finalId)).catch((error: unknown) =>
-      logger.warn({ event: 'run.checkpoint_kept', runId: finalId, err: error }, 'checkpoint kept'),
-    );
+    await store
+      .discard(finalId, CHECKPOINT)
+      .catch((error: unknown) =>
+        logger.warn(
+          { event: 'run.checkpoint_kept', runId: finalId, err: error },
+          'checkpoint kept',
+        ),
+      );
   }
-}
-
-/**
- * The epoch to resume from, or null to start fresh. A manual retry deletes a run's epoch rows, so a
- * checkpoint with no stored epochs belongs to an abandoned attempt and is removed.
- */
-async function resumableCheckpointEpoch(
-  db: PrismaClient,
-  store: ArtifactStore,
-  id: string,
-  dir: string,
-): Promise<number | null> {
-  const epoch = await readCheckpointEpoch(dir);
-  if (epoch === null) return null;
-  if ((await countEpochMetrics(db, id)) > 0) return epoch;
-  await dropCheckpoint(store, id, dir);
-  return null;
-}
-
-/** Removes the run's checkpoint here and, with the database store, there too. */
-async function dropCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
-  await rm(runArtifactPaths(dir).checkpoint, { recursive: true, force: true });
-  if (store.kind === 'database') await store.remove(id, 'checkpoint/');
-}
-
-/**
- * With the database store, the stored checkpoint is the run's: it replaces whatever this host's run
- * folder holds (that may be an older attempt's, from before a manual retry, or another host's run may
- * have moved on). No stored checkpoint means none to resume from, so a local one is dropped.
- */
-async function fetchStoredCheckpoint(store: ArtifactStore, id: string, dir: string): Promise<void> {
-  const local = runArtifactPaths(dir).checkpoint;
-  if ((await writeArtifactsToFolder(store, id, 'checkpoint/', local)) === 0) {
-    await rm(local, { recursive: true, force: true });
-    return;
-  }
-  const epoch = await readCheckpointEpoch(dir);
-  logger.info(
-    { event: 'run.checkpoint_fetched', epoch },
-    `fetched the checkpoint of epoch ${epoch} from the artifact store`,
-  );
-}
-
-/** Copies a local file or folder of the run (`model/`, `checkpoint/`, `report.json`, …) into the store. */
-async function storeFolder(
-  store: ArtifactStore,
-  id: string,
-  dir: string,
-  prefix: string,
-): Promise<void> {
-  const files = prefix.endsWith('/')
-    ? await readFolderAsArtifacts(path.join(dir, prefix), prefix)
-    : [{ path: prefix, bytes: await readFile(path.join(dir, prefix)) }];
-  await store.replace(id, prefix, files);
 }
 
 async function main(): Promise<number> {
+  listenForStop();
   if (!runId || !workerId) {
     logger.error('usage: run-process <runId> <workerId>');
     return 2;
   }
   const db = createDb();
   try {
-    await trainClaimedRun(db, runId);
+    await trainClaimedRun(db, createArtifactStore(db), runId);
     return 0;
   } catch (error) {
     if (error instanceof RunNoLongerOurs) {

@@ -5,24 +5,9 @@
  * Only used when the log stream is a TTY and --json-logs is not given; otherwise logs stay JSON.
  */
 import pinoPretty from 'pino-pretty';
-import type { TrainProgress } from '@convlab/core';
+import { etaText } from '@convlab/core/contracts';
+import type { ProgressMessage } from './ipc-messages.ts';
 import { formatPercent } from './text-table.ts';
-
-/** What a run process sends its daemon over IPC about once a second. */
-export interface ProgressMessage {
-  type: 'progress';
-  progress: TrainProgress;
-  batchSize: number;
-}
-
-export function isProgressMessage(message: unknown): message is ProgressMessage {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    (message as { type?: unknown }).type === 'progress' &&
-    typeof (message as { progress?: unknown }).progress === 'object'
-  );
-}
 
 const RED = '\u001b[31m';
 const RESET = '\u001b[0m';
@@ -73,14 +58,6 @@ function readable(record: Record<string, unknown>): Record<string, unknown> {
   const reason = text((err as { message?: unknown } | undefined)?.message, '');
   const full = reason && !message.includes(reason) ? `${message}: ${reason}` : message;
   return { ...rest, msg: `${about}${full}` };
-}
-
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
 /** Images per second between two progress reports (null for the first, or across epochs/stages). */
@@ -161,9 +138,9 @@ export class TerminalLog {
     const text =
       p.stage === 'train'
         ? `run ${runId} epoch ${p.epoch}/${p.totalEpochs} · batch ${p.batch}/${p.totalBatches}` +
-          ` · loss ${p.loss.toFixed(4)} acc ${formatPercent(p.acc)}${speed} · ETA ${p.etaLowerBound ? '≥ ' : ''}${formatEta(p.etaSeconds)}`
+          ` · loss ${p.loss.toFixed(4)} acc ${formatPercent(p.acc)}${speed} · ${etaText(p.etaSeconds, p.etaLowerBound)}`
         : `run ${runId} caching ${p.cache} (${p.set}) ${p.imagesDone.toLocaleString('en-US')}` +
-          `/${p.imagesTotal.toLocaleString('en-US')} images${speed} · ETA ${p.etaLowerBound ? '≥ ' : ''}${formatEta(p.etaSeconds)}` +
+          `/${p.imagesTotal.toLocaleString('en-US')} images${speed} · ${etaText(p.etaSeconds, p.etaLowerBound)}` +
           ` · then epoch ${p.epoch}/${p.totalEpochs}`;
     this.setProgress(runId, text);
   }

@@ -1,36 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { datasetOptionsFromConfig, decodePngRgb, encodeImagePng, loadDataset } from '@convlab/core';
-import {
-  gradCamFileSchema,
-  type ModelSummary,
-  type RunConfig,
-  type RunTiming,
-  type RunVerdict,
-} from '@convlab/core/contracts';
+import { gradCamFileSchema, type RunConfig } from '@convlab/core/contracts';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from './harness.ts';
-
-interface ShowJson {
-  id: string;
-  status: string;
-  timing: RunTiming | null;
-  verdicts: RunVerdict[];
-  modelSummary: ModelSummary | null;
-  backend: string | null;
-  config: { preset: string; epochs: number; dataset: string };
-  epochs: {
-    epoch: number;
-    loss: number;
-    acc: number;
-    valLoss: number;
-    valAcc: number;
-    seconds: number;
-  }[];
-  report: { testAcc: number; perClass: unknown[]; confusionMatrix: number[][] } | null;
-}
+import { createSandbox, type Sandbox, type ShowJson } from './harness.ts';
 
 describe('convlab CLI', () => {
   let sandbox: Sandbox;
@@ -188,19 +163,25 @@ describe('convlab CLI', () => {
     for (const run of [id, named]) await sandbox.cli(['cancel', run]);
   });
 
+  it('shows an invalid stored config once, as invalid, and a queued run without a progress line', async () => {
+    const id = await sandbox.queueTinyRun({ epochs: 1 });
+    const db = sandbox.db();
+    const stored = await db.run.findUniqueOrThrow({ where: { id } });
+    await db.run.update({
+      where: { id },
+      data: { config: JSON.stringify({ ...JSON.parse(stored.config), epochs: -3 }) },
+    });
+    const shown = await sandbox.cli(['show', id]);
+    expect(shown.code, shown.stderr).toBe(0);
+    const configLines = shown.stdout.split('\n').filter((line) => line.startsWith('config:'));
+    expect(configLines).toHaveLength(1);
+    expect(configLines[0]).toMatch(/^config: +invalid \(.*epochs/);
+    expect(shown.stdout).not.toMatch(/^progress:/m);
+    await sandbox.cli(['cancel', id]);
+  });
+
   it('trains a queued run end to end with trainer --once', async () => {
-    const id = await sandbox.queue([
-      '--preset',
-      'tiny-cnn',
-      '--dataset',
-      'synthetic',
-      '--epochs',
-      '2',
-      '--train-limit',
-      '400',
-      '--test-limit',
-      '200',
-    ]);
+    const id = await sandbox.queueTinyRun({ epochs: 2, trainLimit: 400 });
     const trainer = sandbox.startTrainer(['--once', '--concurrency', '1']);
     const { code } = await trainer.exited;
     expect(code, trainer.output()).toBe(0);
@@ -455,5 +436,7 @@ describe('convlab CLI', () => {
     ]);
     const text = await sandbox.cli(['show', id]);
     expect(text.stdout).toMatch(/skipped: +2 dataset files/);
+    // A run with skipped files still prints its config (once).
+    expect(text.stdout.match(/^config: +\{"preset":"tiny-cnn"/gm)).toHaveLength(1);
   });
 });

@@ -7,11 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  idxContents,
-  writeGzippedIdx,
-  writeSources,
-} from '../../../packages/core/test/data/idx-fixture.ts';
+import { idxContents, writeGzippedIdx, writeSources } from '@convlab/core/testing';
 import { createSandbox, type Sandbox } from './harness.ts';
 
 const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';

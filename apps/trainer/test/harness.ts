@@ -4,19 +4,40 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDb, type PrismaClient } from '@convlab/db';
+import { createDb, type PrismaClient, type RunDetail } from '@convlab/db';
 
 /** A small, quick run that is still slow enough per epoch to interrupt mid-run. */
-export const TINY_RUN = [
-  '--preset',
-  'tiny-cnn',
-  '--dataset',
-  'synthetic',
-  '--train-limit',
-  '600',
-  '--test-limit',
-  '200',
-];
+/** The queue arguments of a small tiny-cnn run on synthetic data: what most tests train. */
+export function tinyRunArgs(
+  options: { epochs?: number; trainLimit?: number; testLimit?: number } = {},
+): string[] {
+  const { epochs, trainLimit = 600, testLimit = 200 } = options;
+  return [
+    '--preset',
+    'tiny-cnn',
+    '--dataset',
+    'synthetic',
+    ...(epochs === undefined ? [] : ['--epochs', String(epochs)]),
+    '--train-limit',
+    String(trainLimit),
+    '--test-limit',
+    String(testLimit),
+  ];
+}
+
+export const TINY_RUN = tinyRunArgs();
+
+/** A value as JSON.stringify writes it and JSON.parse gives it back: dates become strings. */
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Jsonified<U>[]
+    : T extends object
+      ? { [K in keyof T]: Jsonified<T[K]> }
+      : T;
+
+/** What `convlab show <id> --json` prints: the database's RunDetail, as JSON. */
+export type ShowJson = Jsonified<RunDetail>;
 
 export const CONVLAB_BIN = fileURLToPath(new URL('../bin/convlab.mjs', import.meta.url));
 
@@ -34,6 +55,8 @@ export interface Sandbox {
   /** Starts `convlab trainer …` in the background. */
   startTrainer(args: string[], extraEnv?: NodeJS.ProcessEnv): TrainerProcess;
   queue(args: string[]): Promise<string>;
+  /** Queues a tiny-cnn run on synthetic data (tinyRunArgs) and returns its id. */
+  queueTinyRun(options?: Parameters<typeof tinyRunArgs>[0]): Promise<string>;
   db(): PrismaClient;
   cleanup(): Promise<void>;
 }
@@ -103,6 +126,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       const result = await cli(['queue', ...args, '--json']);
       if (result.code !== 0) throw new Error(`queue failed: ${result.stderr}`);
       return (JSON.parse(result.stdout) as { id: string }).id;
+    },
+    queueTinyRun(options) {
+      return this.queue(tinyRunArgs(options));
     },
     db() {
       const client = createDb({ url: databaseUrl });

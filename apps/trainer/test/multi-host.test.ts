@@ -9,11 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, enqueueRun, newRunId, type PrismaClient } from '@convlab/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startThrowawayPostgres,
-  type RunningPostgres,
-} from '../../../packages/db/scripts/throwaway-postgres.mjs';
-import { lastJsonLine, runTogether } from '../../../packages/db/test/helpers.ts';
+import { startThrowawayPostgres, type RunningPostgres } from '@convlab/db/testing';
+import { lastJsonLine, runTogether } from '@convlab/db/testing';
 import { killOnHostAResumeOnHostB } from './cross-host.ts';
 import { createSandbox, type Sandbox } from './harness.ts';
 

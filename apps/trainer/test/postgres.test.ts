@@ -8,18 +8,11 @@
 import { createDb } from '@convlab/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startThrowawayPostgres } from '../../../packages/db/scripts/throwaway-postgres.mjs';
+import { startThrowawayPostgres } from '@convlab/db/testing';
 import { killOnHostAResumeOnHostB } from './cross-host.ts';
-import { createSandbox, TINY_RUN, waitFor, type Sandbox } from './harness.ts';
+import { createSandbox, TINY_RUN, waitFor, type Sandbox, type ShowJson } from './harness.ts';
 
 const SERVER_ENV = 'CONVLAB_TEST_POSTGRES_URL';
-
-interface ShowJson {
-  status: string;
-  attempts: number;
-  epochs: { epoch: number }[];
-  report: { testAcc: number; perClass: unknown[] } | null;
-}
 
 describe('convlab CLI on PostgreSQL', () => {
   let sandbox: Sandbox;
@@ -54,18 +47,7 @@ describe('convlab CLI on PostgreSQL', () => {
     );
     expect((await sandbox.cli(['migrate'])).stdout).toMatch(/: up to date\n$/);
 
-    const id = await sandbox.queue([
-      '--preset',
-      'tiny-cnn',
-      '--dataset',
-      'synthetic',
-      '--epochs',
-      '2',
-      '--train-limit',
-      '400',
-      '--test-limit',
-      '200',
-    ]);
+    const id = await sandbox.queueTinyRun({ epochs: 2, trainLimit: 400 });
     const trainer = sandbox.startTrainer(['--once', '--concurrency', '1']);
     const { code } = await trainer.exited;
     expect(code, trainer.output()).toBe(0);

@@ -12,7 +12,7 @@ import type { GradCamFile } from '@convlab/core/contracts';
 import { enqueueRun } from '@convlab/db';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, type Sandbox } from './harness.ts';
+import { createSandbox, type Sandbox, type ShowJson } from './harness.ts';
 
 const CHROMIUM = process.env.CONVLAB_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -24,10 +24,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-interface ShowJson {
-  report: { testAcc: number; classNames: string[]; confusionMatrix: number[][] };
-}
 
 interface ReportJson {
   out: string;
@@ -98,6 +94,7 @@ describe('convlab report', () => {
     const shown = JSON.parse(
       (await sandbox.cli(['show', runIds[0] ?? '', '--json'])).stdout,
     ) as ShowJson;
+    if (!shown.report) throw new Error('expected a report');
     const { classNames, confusionMatrix } = shown.report;
     let pair = { t: 0, p: 1, count: -1 };
     confusionMatrix.forEach((row, t) =>
@@ -150,7 +147,7 @@ describe('convlab report', () => {
     // The analysis states the stored test accuracies.
     for (const id of runIds) {
       const shown = JSON.parse((await sandbox.cli(['show', id, '--json'])).stdout) as ShowJson;
-      expect(html).toContain(formatPercent(shown.report.testAcc));
+      expect(html).toContain(formatPercent(shown.report?.testAcc ?? NaN));
     }
     expect(html).toMatch(/McNemar&#39;s exact test|right on exactly the same test images/);
     expect(html).toContain('Grad-CAM (layer conv2d_2)');

@@ -37,18 +37,7 @@ describe('trainer output on a terminal', () => {
   });
 
   it('prints human lines, a progress line redrawn in place and errors in red', async () => {
-    const id = await sandbox.queue([
-      '--preset',
-      'tiny-cnn',
-      '--dataset',
-      'synthetic',
-      '--epochs',
-      '2',
-      '--train-limit',
-      '3000',
-      '--test-limit',
-      '200',
-    ]);
+    const id = await sandbox.queueTinyRun({ epochs: 2, trainLimit: 3000 });
     // A run on a dataset this host does not have fails: its error must stand out.
     const missing = await sandbox.queue(['--preset', 'tiny-cnn', '--dataset', 'mnist']);
     const { code, output } = await inTerminal(

@@ -29,7 +29,7 @@ import {
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFixture, writeIdxFixture, writeSourcesFile } from '../test/idx-fixture.ts';
+import { serveFixture, writeIdxFixture, writeSourcesFile } from '../test/idx-mirror-fixture.ts';
 import {
   hiddenByHorizontalScroll,
   overflowingElements,

@@ -4,7 +4,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settleDatasetStatuses } from '~/server/dataset-service.ts';
 import { createTestDatabase, type TestDatabase } from './harness.ts';
-import { serveFixture, writeIdxFixture, writeSourcesFile } from './idx-fixture.ts';
+import { serveFixture, writeIdxFixture, writeSourcesFile } from './idx-mirror-fixture.ts';
 
 let t: TestDatabase;
 let fixture: Awaited<ReturnType<typeof serveFixture>>;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultDataPolicy } from '@convlab/core/policy';
 import { applyMigrations, createDb, type PrismaClient } from '@convlab/db';
+import { expect } from 'vitest';
 import type { AccessPolicy } from '~/server/access.ts';
 import { createCaller } from '~/server/root.ts';
 import { createTRPCContext, type TRPCContext } from '~/server/trpc.ts';
@@ -62,4 +63,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For `rejects.toMatchObject({ cause: { issues: issuesNaming('epochs') } })`: the validation issues
+ * mention the field (in a path or a message).
+ */
+export function issuesNaming(field: string): unknown {
+  return expect.toSatisfy(
+    (issues: unknown) => (JSON.stringify(issues) ?? '').includes(field),
+    `issues naming ${field}`,
+  );
 }

@@ -18,7 +18,7 @@ import type { AccessPolicy } from '~/server/access.ts';
 import { MAX_LOGIN_BODY_BYTES } from '~/server/request-body.ts';
 import { clearModelCache, MAX_QUEUED_PREDICTIONS } from '~/server/run-predictor.ts';
 import { handleTRPCRequest } from '~/server/trpc-handler.ts';
-import { progressiveJpeg } from '../../../packages/core/test/data/jpeg-bomb.ts';
+import { progressiveJpeg } from '@convlab/core/testing';
 import { createCompletedRun, type CompletedRun } from './completed-run.ts';
 import { createTestDatabase, dataPolicy, type TestDatabase } from './harness.ts';
 

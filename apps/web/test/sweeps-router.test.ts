@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './harness.ts';
+import { createTestDatabase, issuesNaming, type TestDatabase } from './harness.ts';
 
 let t: TestDatabase;
 
@@ -12,16 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.cleanup();
 });
-
-async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const base = { preset: 'tiny-cnn', dataset: 'synthetic' } as const;
 
@@ -58,12 +47,14 @@ describe('sweeps.create', () => {
       [{ params: [] }, 'space'],
     ] as const;
     for (const [input, field] of cases) {
-      const error = await trpcError(
+      await expect(
         t.caller().sweeps.create({ method: 'grid', base, ...input, params: [...input.params] }),
-      );
-      expect(error.code, JSON.stringify(input)).toBe('BAD_REQUEST');
-      expect(error.message.split('\n')).toHaveLength(1);
-      expect(JSON.stringify((error.cause as { issues?: unknown })?.issues)).toContain(field);
+        JSON.stringify(input),
+      ).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.not.stringContaining('\n') as unknown,
+        cause: { issues: issuesNaming(field) },
+      });
     }
     expect(await t.db.run.count()).toBe(before);
   });
@@ -71,27 +62,26 @@ describe('sweeps.create', () => {
   it('checks folder datasets as runs.queue does', async () => {
     mkdirSync(path.join(t.dir, 'datasets', 'one', 'only'), { recursive: true });
     for (const dataset of ['folder:/etc', 'folder:one']) {
-      const error = await trpcError(
+      await expect(
         t.caller().sweeps.create({
           method: 'grid',
           base: { preset: 'tiny-cnn', dataset },
           params: ['batchSize=16,32'],
         }),
-      );
-      expect(error.code, dataset).toBe('BAD_REQUEST');
-      expect(JSON.stringify((error.cause as { issues?: unknown })?.issues)).toContain('dataset');
+        dataset,
+      ).rejects.toMatchObject({ code: 'BAD_REQUEST', cause: { issues: issuesNaming('dataset') } });
     }
   });
 });
 
 describe('sweeps.detail and cancel', () => {
   it('is NOT_FOUND for an unknown sweep', async () => {
-    expect((await trpcError(t.caller().sweeps.detail({ id: 's0000000000000' }))).code).toBe(
-      'NOT_FOUND',
-    );
-    expect((await trpcError(t.caller().sweeps.cancel({ id: 's0000000000000' }))).code).toBe(
-      'NOT_FOUND',
-    );
+    await expect(t.caller().sweeps.detail({ id: 's0000000000000' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(t.caller().sweeps.cancel({ id: 's0000000000000' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('cancels the queued trials', async () => {
@@ -110,10 +100,9 @@ describe('sweeps.detail and cancel', () => {
   it('needs write access to create or cancel', async () => {
     const readOnly = t.caller({ policy: { loopback: false, token: 'secret', publicReads: true } });
     await expect(readOnly.sweeps.list()).resolves.toBeDefined();
-    const error = await trpcError(
+    await expect(
       readOnly.sweeps.create({ method: 'grid', base, params: ['batchSize=16,32'] }),
-    );
-    expect(error.code).toBe('UNAUTHORIZED');
+    ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
 
@@ -136,11 +125,11 @@ describe('runs.annotate and runs.tags', () => {
 
   it('rejects bad tags with BAD_REQUEST and unknown runs with NOT_FOUND', async () => {
     const { id } = await t.caller().runs.queue({ config: base });
-    const bad = await trpcError(t.caller().runs.annotate({ id, tags: ['no spaces'] }));
-    expect(bad.code).toBe('BAD_REQUEST');
-    const missing = await trpcError(
+    await expect(t.caller().runs.annotate({ id, tags: ['no spaces'] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(
       t.caller().runs.annotate({ id: 'r000000000abcdef', tags: ['x'] }),
-    );
-    expect(missing.code).toBe('NOT_FOUND');
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

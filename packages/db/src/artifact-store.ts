@@ -5,11 +5,25 @@
  * - `database`: rows of the Artifact table (PostgreSQL's default), so every host sees every run's
  *   files: a run killed on one host resumes from its checkpoint on another, and any dashboard serves
  *   its model and report.
- * The trainer always trains in a local run folder; with the database store it copies each checkpoint
- * and the final outputs in (atomically), and copies a checkpoint out before resuming.
+ * The trainer always trains in this host's run folder and the callers never ask which store they have:
+ * `push`, `pull` and `discard` copy or drop the local files where the store needs it (the database
+ * store copies each checkpoint and the final outputs in, atomically, and a checkpoint out before
+ * resuming; for the folder store the run folder is the store, so there is nothing to copy).
  */
-import { lstat, mkdir, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { runDir, writeDirAtomically } from '@convlab/core/paths';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import { providerOf } from './client.ts';
@@ -27,7 +41,21 @@ export interface ArtifactFile {
   bytes: Uint8Array;
 }
 
+/** A file to download: its size and its bytes as a stream. */
+export interface ArtifactDownload {
+  size: number;
+  body: ReadableStream<Uint8Array>;
+}
+
+/** A folder on this host holding some of a run's files; release it once done with it. */
+export interface LocalArtifactFolder {
+  /** The folder the store paths are relative to (holds e.g. `model/`). */
+  dir: string;
+  release(): Promise<void>;
+}
+
 export interface ArtifactStore {
+  /** For diagnostics and tests only: callers use the operations below, never branch on it. */
   readonly kind: ArtifactStoreKind;
   /** The run's files under `prefix` (e.g. `model/`; '' = all), by path. */
   list(runId: string, prefix?: string): Promise<ArtifactEntry[]>;
@@ -37,8 +65,25 @@ export interface ArtifactStore {
   readAll(runId: string, prefix: string): Promise<ArtifactFile[]>;
   /** Replaces every file under `prefix` with `files`, all or nothing. */
   replace(runId: string, prefix: string, files: ArtifactFile[]): Promise<void>;
-  /** Removes the run's files under `prefix` ('' = all of them). */
+  /** Removes the run's files under `prefix` ('' = all of them) from the store. */
   remove(runId: string, prefix?: string): Promise<void>;
+  /**
+   * Copies a file or folder (`model/`, `checkpoint/`, `report.json`, …) of this host's run folder,
+   * where the trainer wrote it, into the store, replacing what it held there.
+   */
+  push(runId: string, prefix: string): Promise<void>;
+  /**
+   * Makes the store's folder `prefix` (e.g. `checkpoint/`) this host's before resuming: the local one
+   * is replaced by the stored files, or removed when none are stored (it would be an older
+   * attempt's). Returns how many files came from the store.
+   */
+  pull(runId: string, prefix: string): Promise<number>;
+  /** Removes the run's files under `prefix` ('' = all) from the store and from this host's run folder. */
+  discard(runId: string, prefix?: string): Promise<void>;
+  /** A stored file as a download (never through a symlink), or null when there is none. */
+  open(runId: string, filePath: string): Promise<ArtifactDownload | null>;
+  /** A folder on this host that holds the run's folder `prefix` (e.g. `model/`), to read as files. */
+  localFolder(runId: string, prefix: string): Promise<LocalArtifactFolder>;
 }
 
 /** The store a client uses by default: the database on PostgreSQL, the run folders on SQLite. */
@@ -61,7 +106,9 @@ function assertArtifactPath(filePath: string): void {
 }
 
 function databaseStore(db: PrismaClient): ArtifactStore {
-  return {
+  // This host's run folder, where the trainer writes and reads: what push copies in and pull out.
+  const local = folderStore();
+  const store: ArtifactStore = {
     kind: 'database',
     async list(runId, prefix = '') {
       return db.artifact.findMany({
@@ -107,7 +154,67 @@ function databaseStore(db: PrismaClient): ArtifactStore {
     async remove(runId, prefix = '') {
       await db.artifact.deleteMany({ where: { runId, path: { startsWith: prefix } } });
     },
+    async push(runId, prefix) {
+      await store.replace(runId, prefix, await readRunFolder(runId, prefix));
+    },
+    async pull(runId, prefix) {
+      await refuseLinkedRunDir(runId);
+      const dir = path.join(runDir(runId), ...folderSegments(prefix));
+      const count = await writeArtifactsToFolder(store, runId, prefix, dir);
+      if (count === 0) await rm(dir, { recursive: true, force: true });
+      return count;
+    },
+    async discard(runId, prefix = '') {
+      await local.remove(runId, prefix);
+      await store.remove(runId, prefix);
+    },
+    async open(runId, filePath) {
+      const bytes = await store.read(runId, filePath);
+      return bytes && { size: bytes.byteLength, body: webStream(Readable.from([bytes])) };
+    },
+    async localFolder(runId, prefix) {
+      // A scratch copy: the files are rows, and whatever reads them as files may take its time.
+      const dir = await mkdtemp(path.join(tmpdir(), 'convlab-artifacts-'));
+      const release = () => rm(dir, { recursive: true, force: true });
+      try {
+        await writeArtifactsToFolder(
+          store,
+          runId,
+          prefix,
+          path.join(dir, ...folderSegments(prefix)),
+        );
+      } catch (error) {
+        await release();
+        throw error;
+      }
+      return { dir, release };
+    },
   };
+  return store;
+}
+
+/** `model/` → ['model']: a folder prefix as path segments (validated). */
+function folderSegments(prefix: string): string[] {
+  if (!prefix.endsWith('/')) throw new Error(`${prefix} is not a folder (no trailing /)`);
+  assertArtifactPath(prefix.slice(0, -1));
+  return prefix.slice(0, -1).split('/');
+}
+
+/**
+ * A file (`report.json`) or folder (`model/`) of this host's run folder as artifacts, to copy into
+ * the store: never through a link, and never from a run folder that is itself a link.
+ */
+async function readRunFolder(runId: string, prefix: string): Promise<ArtifactFile[]> {
+  await refuseLinkedRunDir(runId);
+  if (prefix.endsWith('/'))
+    return readFolderAsArtifacts(path.join(runDir(runId), ...folderSegments(prefix)), prefix);
+  const found = await runFolderFile(runId, prefix);
+  if (!found) throw new Error(`run ${runId} has no file ${prefix} to store`);
+  return [{ path: prefix, bytes: await readFile(found.file) }];
+}
+
+function webStream(stream: Readable): ReadableStream<Uint8Array> {
+  return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
 }
 
 /**
@@ -152,7 +259,7 @@ export async function runFolderFile(
 }
 
 function folderStore(): ArtifactStore {
-  return {
+  const store: ArtifactStore = {
     kind: 'folder',
     async list(runId, prefix = '') {
       const entries: ArtifactEntry[] = [];
@@ -171,8 +278,8 @@ function folderStore(): ArtifactStore {
     },
     async readAll(runId, prefix) {
       const files: ArtifactFile[] = [];
-      for (const entry of await this.list(runId, prefix)) {
-        const bytes = await this.read(runId, entry.path);
+      for (const entry of await store.list(runId, prefix)) {
+        const bytes = await store.read(runId, entry.path);
         if (bytes) files.push({ path: entry.path, bytes });
       }
       return files;
@@ -192,7 +299,22 @@ function folderStore(): ArtifactStore {
         force: true,
       });
     },
+    // The run folder is the store: what the trainer wrote there is stored, and nothing is elsewhere.
+    push: () => Promise.resolve(),
+    pull: () => Promise.resolve(0),
+    discard: (runId, prefix) => store.remove(runId, prefix),
+    async open(runId, filePath) {
+      const found = await runFolderFile(runId, filePath);
+      return found && { size: found.size, body: webStream(createReadStream(found.file)) };
+    },
+    async localFolder(runId, prefix) {
+      folderSegments(prefix);
+      const dir = await ownRunDir(runId);
+      if (dir === null) throw new Error(`run ${runId} has no run folder (or it is a link)`);
+      return { dir, release: () => Promise.resolve() };
+    },
   };
+  return store;
 }
 
 /**

@@ -19,8 +19,9 @@ export {
   type MigrationFile,
 } from './migrations.ts';
 export { RunNotFoundError, RunStateError, SweepNotFoundError } from './errors.ts';
-export { FINISHED_RUN_STATUSES, isRunStatus, RUN_STATUSES, type RunStatus } from './run-status.ts';
+export { isRunStatus, RUN_STATUSES, type RunStatus } from './run-status.ts';
 export { newRunId, newSweepId } from './run-id.ts';
+export { defaultRunName, fitRunName, MAX_RUN_NAME } from './run-name.ts';
 export {
   describeRunConfigError,
   InvalidRunConfigError,
@@ -30,9 +31,6 @@ export {
   cancelRun,
   claimNextRun,
   completeRun,
-  defaultRunName,
-  fitRunName,
-  MAX_RUN_NAME,
   deleteRun,
   enqueueRun,
   failRun,
@@ -63,7 +61,6 @@ export {
   runResultsSchema,
   saveReport,
   saveModelSummary,
-  saveRunResults,
   updateRunProgress,
   type EpochMetricInput,
   type EpochPhase,
@@ -95,19 +92,22 @@ export {
   type RunGroupSummary,
   type RunSort,
 } from './read-models.ts';
-// Generated Prisma types and client class.
+// Generated Prisma types and client class; Run with its status typed (run-row.ts).
 export { Prisma, PrismaClient } from './generated/prisma/client.ts';
-export type { EpochMetric, Report, Run, Sweep, Worker } from './generated/prisma/client.ts';
+export type { EpochMetric, Report, Sweep, Worker } from './generated/prisma/client.ts';
+export type { Run } from './run-row.ts';
 export {
   createArtifactStore,
   defaultArtifactStoreKind,
   readFolderAsArtifacts,
   runFolderFile,
   writeArtifactsToFolder,
+  type ArtifactDownload,
   type ArtifactEntry,
   type ArtifactFile,
   type ArtifactStore,
   type ArtifactStoreKind,
+  type LocalArtifactFolder,
 } from './artifact-store.ts';
 export {
   listenForQueuedRuns,
@@ -128,16 +128,18 @@ export {
   cancelSweep,
   createSweep,
   finishTrialRung,
-  getSweepDetail,
   InvalidSweepError,
-  listSweeps,
   type CreatedSweep,
   type RungOutcome,
+} from './sweeps.ts';
+export {
+  getSweepDetail,
+  listSweeps,
   type SweepDetail,
   type SweepState,
   type SweepSummary,
   type SweepTrial,
-} from './sweeps.ts';
+} from './sweep-read-models.ts';
 export {
   readRunModelFiles,
   readRunModelInfo,

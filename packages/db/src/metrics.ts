@@ -13,6 +13,7 @@ import {
   runTimingSchema,
   type ModelSummary,
   type RunReport,
+  RUN_STAGES,
 } from '@convlab/core/contracts';
 import { z } from 'zod';
 import type { PrismaClient } from './generated/prisma/client.ts';
@@ -88,8 +89,6 @@ export async function deleteEpochMetricsAfter(
   if (count > 0) await refreshRunSummary(db, runId, new Date());
   return count;
 }
-
-const RUN_STAGES = ['train', 'cache-features', 'cache-trunk'] as const;
 
 /** Files of an image folder a run did not train on, as stored on the run (core's skippedFilesSchema). */
 export type SkippedFilesInput = z.input<typeof skippedFilesSchema>;
@@ -178,15 +177,6 @@ export type RunResultsInput = z.input<typeof runResultsSchema>;
 export function runResultColumns(results: RunResultsInput) {
   const { timing, ...columns } = parseOrThrow(runResultsSchema, results, 'run results');
   return { ...columns, ...(timing ? { timing: JSON.stringify(timing) } : {}) };
-}
-
-/** Sets any of a run's result columns (parameter count, backend, best epoch, accuracies, time). */
-export async function saveRunResults(
-  db: PrismaClient,
-  runId: string,
-  results: RunResultsInput,
-): Promise<void> {
-  await db.run.update({ where: { id: runId }, data: runResultColumns(results) });
 }
 
 /** Records a running run's model architecture (core's ModelSummary), as its training starts. */

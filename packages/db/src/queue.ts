@@ -14,19 +14,19 @@ import {
   formatZodIssue,
   prioritySchema,
   skippedFilesSchema,
-  type RunConfig,
   runNameSchema,
   groupIdSchema,
 } from '@convlab/core/contracts';
 import { RunNotFoundError, RunStateError } from './errors.ts';
 import { providerOf } from './client.ts';
 import { notifyRunQueued } from './queue-notify.ts';
-import { Prisma, type PrismaClient, type Run } from './generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from './generated/prisma/client.ts';
 import { runResultColumns, type RunResultsInput, type SkippedFilesInput } from './metrics.ts';
 import { newRunId } from './run-id.ts';
 import { runNoteSchema, runTagsSchema } from './run-annotations.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
-import { runFromRow } from './run-row.ts';
+import { defaultRunName } from './run-name.ts';
+import { runFromRow, withRunStatus, type Run } from './run-row.ts';
 
 const enqueueOptionsSchema = z.object({
   name: runNameSchema.optional(),
@@ -49,19 +49,6 @@ export interface EnqueueRunInput {
   maxAttempts?: number;
   tags?: string[];
   note?: string | null;
-}
-
-/** Run names are at most this long; a longer default (a long folder path) is shortened. */
-export const MAX_RUN_NAME = 200;
-
-/** `text` cut to MAX_RUN_NAME characters (ending in "…" when cut). */
-export function fitRunName(text: string): string {
-  const trimmed = text.trim();
-  return trimmed.length <= MAX_RUN_NAME ? trimmed : `${trimmed.slice(0, MAX_RUN_NAME - 1)}…`;
-}
-
-export function defaultRunName(config: RunConfig): string {
-  return fitRunName(`${config.preset} on ${config.dataset}`);
 }
 
 /** Validates and queues a run. Throws InvalidRunConfigError (one line naming the field) on bad config. */
@@ -95,7 +82,7 @@ export async function enqueueRun(db: PrismaClient, input: EnqueueRunInput): Prom
     },
   });
   await notifyRunQueued(db);
-  return run;
+  return withRunStatus(run);
 }
 
 export interface ClaimOptions {
@@ -328,8 +315,8 @@ export async function releaseRun(db: PrismaClient, runId: string): Promise<Run> 
  * A manual retry of a failed or cancelled run: it starts fresh (epochs, report, results, error and
  * attempts are cleared) and goes back to the queue. The deletes and the status change run in one
  * write transaction whose first statement writes, so it takes the write lock before reading.
- * The run's checkpoint on disk is not the database's: the caller should delete it too, or the
- * trainer would resume from it.
+ * The run's checkpoint (run folder or artifact store) is left as it is: the trainer drops a checkpoint
+ * whose run has no epoch rows when it claims the run, so the retry does not resume from it.
  */
 export async function retryRun(db: PrismaClient, runId: string): Promise<Run> {
   const retryable = await db.$transaction([
@@ -406,7 +393,8 @@ export async function getRunOrThrow(db: PrismaClient, runId: string): Promise<Ru
 
 /** The run's row, or null when there is none (a deleted run, say). */
 export async function findRun(db: PrismaClient, runId: string): Promise<Run | null> {
-  return db.run.findUnique({ where: { id: runId } });
+  const run = await db.run.findUnique({ where: { id: runId } });
+  return run && withRunStatus(run);
 }
 
 /** Whether `run` is running under `workerId`: the daemon and its run process may write to it. */

@@ -18,10 +18,11 @@ import {
   type VerdictInput,
 } from '@convlab/core/contracts';
 import { z } from 'zod';
-import type { EpochMetric, Prisma, PrismaClient, Run } from './generated/prisma/client.ts';
+import type { EpochMetric, Prisma, PrismaClient } from './generated/prisma/client.ts';
 import type { StoredRunReport } from './report.ts';
 import { parseRunTags } from './run-annotations.ts';
-import { RUN_STATUSES, type RunStatus } from './run-status.ts';
+import { withRunStatus, type Run } from './run-row.ts';
+import { isRunStatus, RUN_STATUSES, type RunStatus } from './run-status.ts';
 
 export const RUN_SORTS = ['newest', 'oldest', 'priority', 'testAcc', 'bestValAcc'] as const;
 export type RunSort = (typeof RUN_SORTS)[number];
@@ -142,7 +143,7 @@ export async function listRuns(
     throw new Error(`invalid ${formatZodIssue(parsed.error, 'filter')}`);
   }
   const { status, preset, dataset, groupId, tag, sweepId, sort, limit } = parsed.data;
-  const runs = await db.run.findMany({
+  const rows = await db.run.findMany({
     where: {
       status,
       preset,
@@ -156,6 +157,7 @@ export async function listRuns(
     // Hundreds of layers per run: only a run's own page needs its architecture.
     omit: { modelSummary: true },
   });
+  const runs = rows.map((row) => withRunStatus(row));
   const verdicts = await verdictsOf(db, runs);
   return runs.map((run) => ({
     ...run,
@@ -174,9 +176,7 @@ export async function countRunsByStatus(db: PrismaClient): Promise<Record<RunSta
     number
   >;
   for (const group of groups) {
-    if ((RUN_STATUSES as readonly string[]).includes(group.status)) {
-      counts[group.status as RunStatus] = group._count._all;
-    }
+    if (isRunStatus(group.status)) counts[group.status] = group._count._all;
   }
   return counts;
 }
@@ -225,7 +225,8 @@ export async function getRunDetail(db: PrismaClient, id: string): Promise<RunDet
     include: { epochs: { orderBy: { epoch: 'asc' } }, report: true },
   });
   if (!run) return null;
-  const { epochs, report, config, skippedReport, timing, modelSummary, ...fields } = run;
+  const { epochs, report, config, skippedReport, timing, modelSummary, ...fields } =
+    withRunStatus(run);
   // A run whose stored config is invalid must still be shown, with the reason it failed.
   let parsedConfig: RunConfig | null = null;
   let configError: string | null = null;

@@ -1,7 +1,2 @@
 // The run lifecycle is core's contract; db re-exports it for callers that only import the db.
-export {
-  FINISHED_RUN_STATUSES,
-  isRunStatus,
-  RUN_STATUSES,
-  type RunStatus,
-} from '@convlab/core/contracts';
+export { isRunStatus, RUN_STATUSES, type RunStatus } from '@convlab/core/contracts';

@@ -6,7 +6,7 @@
  */
 import type { Run } from './generated/prisma/client.ts';
 import type { RunListItem } from './read-models.ts';
-import type { SweepDetail } from './sweeps.ts';
+import type { SweepDetail } from './sweep-read-models.ts';
 
 export const RUN_CSV_COLUMNS = [
   'id',

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -98,6 +98,52 @@ describe.each(TEST_PROVIDERS)('the database artifact store on %s', (provider) =>
     expect(await readFolderAsArtifacts(copy, '')).toEqual(await readFolderAsArtifacts(source, ''));
   });
 
+  it('pushes the run folder’s files in, pulls a checkpoint out and discards both copies', async () => {
+    process.env.CONVLAB_RUNS_DIR = path.join(temp.dir, 'runs');
+    try {
+      const dir = path.join(temp.dir, 'runs', runId);
+      mkdirSync(path.join(dir, 'checkpoint'), { recursive: true });
+      writeFileSync(path.join(dir, 'checkpoint', 'state.json'), '{"epoch":2}');
+      writeFileSync(path.join(dir, 'report.json'), '{}');
+      await store.push(runId, 'checkpoint/');
+      await store.push(runId, 'report.json');
+      expect((await store.list(runId)).map((e) => e.path)).toEqual([
+        'checkpoint/state.json',
+        'report.json',
+      ]);
+      const download = await store.open(runId, 'report.json');
+      expect(download?.size).toBe(2);
+      expect(await new Response(download?.body).text()).toBe('{}');
+      expect(await store.open(runId, 'model/model.json')).toBeNull();
+
+      // Another host's (or an older attempt's) checkpoint is replaced by the stored one.
+      writeFileSync(path.join(dir, 'checkpoint', 'state.json'), '{"epoch":1}');
+      writeFileSync(path.join(dir, 'checkpoint', 'stale.bin'), 'x');
+      expect(await store.pull(runId, 'checkpoint/')).toBe(1);
+      expect(readFileSync(path.join(dir, 'checkpoint', 'state.json'), 'utf8')).toBe('{"epoch":2}');
+      expect(existsSync(path.join(dir, 'checkpoint', 'stale.bin'))).toBe(false);
+
+      await store.discard(runId, 'checkpoint/');
+      expect(existsSync(path.join(dir, 'checkpoint'))).toBe(false);
+      expect((await store.list(runId)).map((e) => e.path)).toEqual(['report.json']);
+      // Nothing stored: a local checkpoint is not the run's any more.
+      mkdirSync(path.join(dir, 'checkpoint'));
+      writeFileSync(path.join(dir, 'checkpoint', 'state.json'), '{"epoch":1}');
+      expect(await store.pull(runId, 'checkpoint/')).toBe(0);
+      expect(existsSync(path.join(dir, 'checkpoint'))).toBe(false);
+    } finally {
+      delete process.env.CONVLAB_RUNS_DIR;
+    }
+  });
+
+  it('gives a scratch folder holding the stored model, removed on release', async () => {
+    await store.replace(runId, 'model/', [{ path: 'model/model.json', bytes: bytes('{}') }]);
+    const local = await store.localFolder(runId, 'model/');
+    expect(readFileSync(path.join(local.dir, 'model', 'model.json'), 'utf8')).toBe('{}');
+    await local.release();
+    expect(existsSync(local.dir)).toBe(false);
+  });
+
   it('drops a run’s files with the run', async () => {
     await store.replace(runId, 'report.json', [{ path: 'report.json', bytes: bytes('{}') }]);
     await temp.db.run.delete({ where: { id: runId } });
@@ -132,6 +178,29 @@ describe('the folder artifact store', () => {
     expect(await store.list(runId)).toEqual([]);
   });
 
+  it('is its own run folder: push and pull copy nothing, open streams the file', async () => {
+    const store = createArtifactStore(temp.db);
+    const runId = (await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } })).id;
+    const dir = path.join(temp.dir, 'runs', runId);
+    mkdirSync(path.join(dir, 'checkpoint'), { recursive: true });
+    mkdirSync(path.join(dir, 'model'));
+    writeFileSync(path.join(dir, 'checkpoint', 'state.json'), '{"epoch":1}');
+    writeFileSync(path.join(dir, 'model', 'model.json'), '{}');
+    writeFileSync(path.join(temp.dir, 'secret.txt'), 'secret');
+    symlinkSync(path.join(temp.dir, 'secret.txt'), path.join(dir, 'report.json'));
+    await store.push(runId, 'checkpoint/');
+    expect(await store.pull(runId, 'checkpoint/')).toBe(0);
+    expect(existsSync(path.join(dir, 'checkpoint', 'state.json'))).toBe(true);
+    const download = await store.open(runId, 'model/model.json');
+    expect(download?.size).toBe(2);
+    expect(await new Response(download?.body).text()).toBe('{}');
+    expect(await store.open(runId, 'report.json')).toBeNull();
+    expect((await store.localFolder(runId, 'model/')).dir).toBe(dir);
+    await store.discard(runId, 'checkpoint/');
+    expect(existsSync(path.join(dir, 'checkpoint'))).toBe(false);
+    expect(existsSync(path.join(dir, 'model', 'model.json'))).toBe(true);
+  });
+
   it('does not follow a run folder that is itself a link', async () => {
     const store = createArtifactStore(temp.db);
     const runId = (await enqueueRun(temp.db, { config: { preset: 'tiny-cnn' } })).id;
@@ -148,6 +217,9 @@ describe('the folder artifact store', () => {
       store.replace(runId, 'model/', [{ path: 'model/model.json', bytes: bytes('{}') }]),
     ).rejects.toThrow(/not a folder \(a link\?\)/);
     await store.remove(runId, 'report.json');
+    await store.discard(runId, 'report.json');
+    expect(await store.open(runId, 'report.json')).toBeNull();
+    await expect(store.localFolder(runId, 'model/')).rejects.toThrow(/a link/);
     expect(existsSync(path.join(elsewhere, 'report.json'))).toBe(true);
     expect(existsSync(path.join(elsewhere, 'model'))).toBe(false);
   });

@@ -8,6 +8,7 @@ import {
   deleteRun,
   enqueueRun,
   failRun,
+  findRun,
   getRunDetail,
   InvalidRunConfigError,
   listRuns,
@@ -474,6 +475,15 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
         pruned: 0,
       });
       await expect(listRuns(temp.db, { status: 'nope' as 'queued' })).rejects.toThrow(/status/);
+    });
+
+    it('reads statuses as core’s RunStatus and refuses a row with another', async () => {
+      const run = await enqueueRun(temp.db, { config });
+      expect((await getRunDetail(temp.db, run.id))?.status).toBe('queued');
+      await temp.db.run.update({ where: { id: run.id }, data: { status: 'paused' } });
+      await expect(findRun(temp.db, run.id)).rejects.toThrow(/not a run status: paused/);
+      await expect(listRuns(temp.db)).rejects.toThrow(/not a run status/);
+      expect((await countRunsByStatus(temp.db)).queued).toBe(0);
     });
 
     it('a run and a worker carry the backend and the device it computes on', async () => {

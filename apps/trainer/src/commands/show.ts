@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
 import {
+  describeProgress,
   layerTrainingRole,
+  progressText,
   TIMED_PARTS,
   type ModelSummary,
   type RunTiming,
 } from '@convlab/core/contracts';
-import { getRunDetail, type RunDetail } from '@convlab/db';
+import { getRunDetail } from '@convlab/db';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
 import { formatPercent, formatTable, printable } from '../text-table.ts';
@@ -45,7 +47,8 @@ export async function showCommand(args: string[]): Promise<number> {
   console.log(
     `backend:  ${detail.backend ?? '-'}${detail.backendDevice ? ` on ${printable(detail.backendDevice)}` : ''}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
-  const progress = progressLine(detail);
+  const view = describeProgress(detail);
+  const progress = view ? progressText(view) : null;
   if (progress) console.log(`progress: ${progress}`);
   if (detail.error) console.log(`error:    ${printable(detail.error)}`);
   if (detail.configError) console.log(`config:   invalid (${printable(detail.configError)})`);
@@ -134,19 +137,4 @@ function timingLine(timing: RunTiming): string {
 
 function formatRate(imagesPerSecond: number): string {
   return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
-}
-
-/** "epoch 3/10 · batch 40/176 · ETA 6m" or "epoch 1/13 · caching trunk 12000/45000 images · ETA 2m". */
-function progressLine(run: RunDetail): string | null {
-  if (run.status !== 'running' || run.currentEpoch === null) return null;
-  const parts = [`epoch ${Math.max(run.currentEpoch, 1)}/${run.totalEpochs ?? '?'}`];
-  if (run.stage?.startsWith('cache-') && run.cacheTotal) {
-    const what = run.stage === 'cache-trunk' ? 'trunk activations' : 'features';
-    parts.push(`caching ${what} ${run.cacheDone ?? 0}/${run.cacheTotal} images`);
-  } else if (run.batch !== null && run.totalBatches) {
-    parts.push(`batch ${run.batch}/${run.totalBatches}`);
-  }
-  if (run.etaSeconds !== null)
-    parts.push(`ETA ${run.etaLowerBound ? 'at least ' : ''}${Math.round(run.etaSeconds)} s`);
-  return parts.join(' · ');
 }

@@ -17,7 +17,7 @@ import {
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
 import { formatPercent, formatTable, printable } from '../text-table.ts';
-import { checkLocationsOrThrow } from './queue.ts';
+import { checkLocationsOrThrow } from './queue-command.ts';
 import {
   parseDecimalFlag,
   runConfigFlagOptions,

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { RunsTable } from '~/components/runs-table.tsx';
+import { RunsTable } from '~/components/runs-table/runs-table.tsx';
 
 export const dynamic = 'force-dynamic';
 

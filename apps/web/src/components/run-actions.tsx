@@ -1,4 +1,5 @@
 'use client';
+import { isActiveRunStatus } from '@convlab/core/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '~/trpc/client.tsx';
@@ -32,7 +33,7 @@ export function RunActions({ run, onDeleted }: RunActionsProps) {
     }),
   );
   const busy = cancel.isPending || retry.isPending || remove.isPending;
-  const canCancel = (run.status === 'queued' || run.status === 'running') && !run.cancelRequested;
+  const canCancel = isActiveRunStatus(run.status) && !run.cancelRequested;
   const canRetry = run.status === 'failed' || run.status === 'cancelled';
   const canDelete = run.status !== 'running';
 

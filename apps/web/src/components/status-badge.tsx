@@ -1,6 +1,6 @@
 import type { RunVerdict } from '@convlab/core/contracts';
 import { formatDuration } from '~/lib/format.ts';
-import { progressView, type ProgressColumns } from '~/lib/run-progress.ts';
+import { describeProgress, type ProgressColumns } from '@convlab/core/contracts';
 
 export function StatusBadge({
   status,
@@ -37,7 +37,7 @@ export function VerdictBadges({ verdicts }: { verdicts: RunVerdict[] }) {
 
 /** Epoch k/N, batch, ETA and a bar; nothing for runs that are not running. */
 export function RunProgress({ run }: { run: ProgressColumns }) {
-  const view = progressView(run);
+  const view = describeProgress(run);
   if (!view) return null;
   const percent = Math.round(view.fraction * 100);
   return (

@@ -1,11 +1,123 @@
 // @convlab/core/contracts: every shared contract, zod-only so client components may import it.
-export * from './run-config.ts';
-export * from './report-file.ts';
-export * from './run-report.ts';
-export * from './folder-scan-result.ts';
-export * from './run-timing.ts';
-export * from './run-verdict.ts';
+export {
+  ACTIVE_RUN_STATUSES,
+  AUGMENTATIONS,
+  type Backbone,
+  BACKBONES,
+  backboneSchema,
+  BACKEND_PREFERENCES,
+  type BackendPreference,
+  backendPreferenceSchema,
+  BUILTIN_DATASETS,
+  type BuiltinDataset,
+  type DatasetName,
+  datasetNameSchema,
+  describeConfigError,
+  EPOCH_PHASES,
+  type EpochMetrics,
+  epochMetricsSchema,
+  type EpochPhase,
+  epochPhaseSchema,
+  FETCHABLE_DATASETS,
+  type FetchableDataset,
+  firstIssuePath,
+  formatZodIssue,
+  groupIdSchema,
+  INPUT_SCALINGS,
+  type InputScaling,
+  isActiveRunStatus,
+  isFetchableDataset,
+  isRunId,
+  isRunStatus,
+  isTransferPreset,
+  LR_SCHEDULES,
+  MAX_SEED,
+  OPTIMIZERS,
+  PRESET_NAMES,
+  type PresetDefinition,
+  type PresetName,
+  presetNameSchema,
+  PRESETS,
+  PRIORITY_MAX,
+  PRIORITY_MIN,
+  prioritySchema,
+  resolveRunConfig,
+  RUN_STATUSES,
+  type RunConfig,
+  runConfigFieldShape,
+  type RunConfigInput,
+  runConfigInputSchema,
+  runConfigSchema,
+  runIdSchema,
+  runNameSchema,
+  type RunStatus,
+  runStatusSchema,
+} from './run-config-schema.ts';
+export {
+  type ReportFile,
+  reportFileListsSchema,
+  reportFileSchema,
+  type SkippedFiles,
+  skippedFilesSchema,
+} from './report-file.ts';
+export {
+  type ClassScores,
+  classScoresSchema,
+  type InputReference,
+  inputReferenceSchema,
+  type MisclassifiedExample,
+  misclassifiedExampleSchema,
+  parseRunReport,
+  type Percentiles,
+  percentilesSchema,
+  type PerClassScores,
+  perClassScoresSchema,
+  type RunReport,
+  runReportSchema,
+} from './run-report.ts';
+export { type FolderClass, type FolderScan, folderScanSchema } from './folder-scan-result.ts';
+export {
+  imagesPerSecond,
+  type PhaseThroughput,
+  phaseThroughputSchema,
+  type RunTiming,
+  runTimingSchema,
+  TIMED_PARTS,
+  type TimedPart,
+} from './run-timing.ts';
+export {
+  isTrainingDivergedError,
+  type RunVerdict,
+  runVerdicts,
+  trainingDivergedMessage,
+  VERDICT_KINDS,
+  type VerdictInput,
+  type VerdictKind,
+} from './run-verdict.ts';
 // How many epochs a config trains, per phase: pure config logic the dashboard shows too.
 export { planPhases, plannedRunEpochs, totalEpochs, type PhasePlan } from '../training/phases.ts';
-export * from './model-summary.ts';
-export * from './grad-cam-file.ts';
+export {
+  type LayerSummary,
+  layerSummarySchema,
+  layerTrainingRole,
+  type ModelSummary,
+  modelSummarySchema,
+} from './model-summary.ts';
+export {
+  type GradCamEntry,
+  gradCamEntrySchema,
+  type GradCamFile,
+  gradCamFileSchema,
+  type GradCamMap,
+  gradCamMapSchema,
+} from './grad-cam-file.ts';
+export {
+  describeProgress,
+  etaText,
+  formatEta,
+  type ProgressColumns,
+  progressText,
+  type ProgressView,
+  RUN_STAGES,
+  type RunStage,
+} from './run-progress.ts';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { epochMetricsSchema } from './epoch-metrics.ts';
 import { runReportSchema } from './run-report.ts';
 import { runTimingSchema } from './run-timing.ts';
-import { runConfigSchema } from './run-config.ts';
+import { runConfigSchema } from './run-config-schema.ts';
 
 /** Files of an image folder that were not trained on: how many, why, and the first few by name. */
 export const skippedFilesSchema = z.object({

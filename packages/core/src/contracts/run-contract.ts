@@ -20,13 +20,12 @@ export const RUN_STATUSES = [
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const runStatusSchema = z.enum(RUN_STATUSES);
 
-/** Statuses a run never leaves on its own. */
-export const FINISHED_RUN_STATUSES = [
-  'completed',
-  'failed',
-  'cancelled',
-  'pruned',
-] as const satisfies readonly RunStatus[];
+/** Statuses of a run that is not finished: waiting in the queue or training (pages poll while one is). */
+export const ACTIVE_RUN_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
+
+export function isActiveRunStatus(status: string): boolean {
+  return (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
+}
 
 export function isRunStatus(value: string): value is RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(value);

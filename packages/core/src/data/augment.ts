@@ -6,7 +6,7 @@
  *   border (the CIFAR-10 standard; a copy per pixel, no interpolation).
  */
 import { z } from 'zod';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import { warpAffine, type AffineInverse, type ImageShape } from './image-ops.ts';
 import { randomInt, randomUniform, type Rng } from './random.ts';
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch, type AugmentPolicy } from './augment.ts';
 import { shuffledIndices, type Rng } from './random.ts';
-import type { InputScaling } from '../contracts/run-config.ts';
+import type { InputScaling } from '../contracts/run-config-schema.ts';
 import type { ImageSet } from './types.ts';
 
 export interface BatchOptions {

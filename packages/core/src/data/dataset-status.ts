@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuiltinDataset } from '../contracts/run-config.ts';
+import type { BuiltinDataset } from '../contracts/run-config-schema.ts';
 import {
   CIFAR10_BATCHES_DIR,
   CIFAR10_CLASS_NAMES,

@@ -1,9 +1,13 @@
 /** One entry point for every fetchable dataset: the CLI's `data fetch` and the dashboard's Fetch button. */
-import type { FetchableDataset } from '../contracts/run-config.ts';
+import type { FetchableDataset } from '../contracts/run-config-schema.ts';
 import { fetchCifar10 } from './cifar10-fetch.ts';
 import { fetchIdxDataset } from './idx-fetch.ts';
 
-export { FETCHABLE_DATASETS, isFetchableDataset, type FetchableDataset } from '../contracts/run-config.ts';
+export {
+  FETCHABLE_DATASETS,
+  isFetchableDataset,
+  type FetchableDataset,
+} from '../contracts/run-config-schema.ts';
 
 export interface FetchDatasetResult {
   dir: string;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tar from 'tar';
-import type { FetchableDataset } from '../contracts/run-config.ts';
+import type { FetchableDataset } from '../contracts/run-config-schema.ts';
 import {
   CIFAR10_BATCHES_DIR,
   CIFAR10_CLASS_NAMES,

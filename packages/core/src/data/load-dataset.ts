@@ -11,7 +11,7 @@ import {
   describeConfigError,
   type DatasetName,
   type RunConfig,
-} from '../contracts/run-config.ts';
+} from '../contracts/run-config-schema.ts';
 import { datasetsDir } from '../paths.ts';
 import { loadCifar10 } from './cifar10.ts';
 import { defaultDataPolicy, type DataPolicy } from '../policy/data-policy.ts';

@@ -3,7 +3,7 @@
  * mean categorical cross-entropy, the accuracy and every probability row.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputScaling } from '../contracts/run-config.ts';
+import type { InputScaling } from '../contracts/run-config-schema.ts';
 import { epochBatchIndices, makeBatch } from '../data/batch.ts';
 import type { ImageSet } from '../data/types.ts';
 

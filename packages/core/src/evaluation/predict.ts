@@ -7,7 +7,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { InputReference } from '../contracts/run-report.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import {
   DEFAULT_IMAGE_LIMITS,
   decodeImage,

@@ -6,7 +6,7 @@
  * trains and evaluation runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InputScaling, PresetName, RunConfig } from '../contracts/run-config.ts';
+import type { InputScaling, PresetName, RunConfig } from '../contracts/run-config-schema.ts';
 import { FastAdamOptimizer } from '../backend/wasm-kernels/adam.ts';
 import { deriveSeed } from '../data/random.ts';
 import {
@@ -50,7 +50,7 @@ export interface BuildModelOptions {
   fuseBackbone?: boolean;
 }
 
-export { isTransferPreset } from '../contracts/run-config.ts';
+export { isTransferPreset } from '../contracts/run-config-schema.ts';
 
 /**
  * adam: tf.train.adam's defaults (one fused SIMD pass per variable on wasm). sgd: Nesterov momentum 0.9.

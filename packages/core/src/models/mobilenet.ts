@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Backbone } from '../contracts/run-config.ts';
+import type { Backbone } from '../contracts/run-config-schema.ts';
 import { coreEnv } from '../env.ts';
 import { sharedAssetsDir } from '../paths.ts';
 import { leanConv2d } from './fast-layers.ts';

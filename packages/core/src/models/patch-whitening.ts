@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch } from '../data/batch.ts';
 import type { ImageSet } from '../data/types.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 
 /** How many training images the patch statistics come from (fewer for large inputs: ≤ 20M floats). */
 export const WHITENING_IMAGES = 5000;

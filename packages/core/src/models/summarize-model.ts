@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelSummary } from '../contracts/model-summary.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import type { ConvlabModel } from './build.ts';
 
 /** The first output's shape without its batch dimension. */

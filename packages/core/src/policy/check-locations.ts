@@ -6,7 +6,7 @@
 import type { DataPolicy } from './data-policy.ts';
 import { checkFolderDataset } from '../data/dataset-location.ts';
 import { checkWeightsUrl } from '../models/weights-location.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 
 export class RunLocationError extends Error {
   override name = 'RunLocationError';

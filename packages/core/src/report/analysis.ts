@@ -4,7 +4,7 @@
  * values are stated as a tie), and each carries the numbers it states, unrounded, so a test can check
  * them against the stored values.
  */
-import { isTransferPreset } from '../contracts/run-config.ts';
+import { isTransferPreset } from '../contracts/run-config-schema.ts';
 import type { LabReportInput, ReportRun } from './lab-report-input.ts';
 import { mcnemarTest } from './mcnemar.ts';
 import {

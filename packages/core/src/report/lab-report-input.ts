@@ -11,7 +11,7 @@ import { modelSummarySchema } from '../contracts/model-summary.ts';
 import { inputReferenceSchema, runReportSchema } from '../contracts/run-report.ts';
 import { runTimingSchema } from '../contracts/run-timing.ts';
 import { runIdSchema } from '../contracts/run-contract.ts';
-import { runConfigSchema } from '../contracts/run-config.ts';
+import { runConfigSchema } from '../contracts/run-config-schema.ts';
 import { formatZodIssue } from '../contracts/zod-issue.ts';
 
 /** A report compares at most this many runs: beyond it the tables and figures stop being readable. */

@@ -2,7 +2,7 @@
  * Facts the report derives from the stored runs (never from anything else): which runs share a test
  * set, the dataset's sizes and balance, how configs differ, the most confused class pairs.
  */
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import type { ReportRun } from './lab-report-input.ts';
 import { formatCount } from './report-format.ts';
 

@@ -5,6 +5,7 @@
  * rung k+1 (those not promoted yet), and resume from their checkpoint. The rest wait at their rung and
  * end pruned once no more trials can arrive there. Pure functions: the database applies the decisions.
  */
+import { isActiveRunStatus } from '../contracts/run-contract.ts';
 
 /** Rung epochs: r·η^k while it fits below the budget, then the budget itself as the top rung. */
 export function ashaRungEpochs(minEpochs: number, maxEpochs: number, eta: number): number[] {
@@ -79,9 +80,7 @@ export function ashaDecide(
   // Rung k is closed when no trial can still arrive at it: none queued, running or just promoted at or
   // below k. Its waiting trials can then never be promoted.
   const arriving = [
-    ...trials
-      .filter((t) => (t.status === 'queued' || t.status === 'running') && !promoted.has(t.id))
-      .map((t) => t.rung),
+    ...trials.filter((t) => isActiveRunStatus(t.status) && !promoted.has(t.id)).map((t) => t.rung),
     ...promote.map((p) => p.toRung),
   ];
   const lowestOpenRung = Math.min(...arriving);

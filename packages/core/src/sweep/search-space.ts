@@ -4,7 +4,7 @@
  * dashboard's form (one `name=spec` per line), and every value is checked against the run-config schema.
  */
 import { z } from 'zod';
-import { runConfigFieldShape, type RunConfigInput } from '../contracts/run-config.ts';
+import { runConfigFieldShape, type RunConfigInput } from '../contracts/run-config-schema.ts';
 
 export type ParamValue = string | number | boolean | null;
 

@@ -11,7 +11,7 @@ import {
   runConfigInputSchema,
   type RunConfig,
   type RunConfigInput,
-} from '../contracts/run-config.ts';
+} from '../contracts/run-config-schema.ts';
 import { mulberry32, shuffleInPlace } from '../data/random.ts';
 import { ashaRungEpochs } from './asha.ts';
 import {

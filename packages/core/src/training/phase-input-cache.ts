@@ -6,7 +6,7 @@
  * batches are made. Null rows mean "from the images".
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import { makeBatch, type BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import type { ConvlabModel } from '../models/build.ts';

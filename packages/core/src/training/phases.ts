@@ -4,7 +4,7 @@
  * phase at learningRate × fineTuneLearningRateFactor. The trainer, the bench and trainRun share this.
  */
 import type { EpochPhase } from '../contracts/epoch-metrics.ts';
-import { isTransferPreset, type RunConfig } from '../contracts/run-config.ts';
+import { isTransferPreset, type RunConfig } from '../contracts/run-config-schema.ts';
 
 export type { EpochPhase } from '../contracts/epoch-metrics.ts';
 

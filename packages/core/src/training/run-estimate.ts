@@ -5,7 +5,7 @@
  */
 import type { EpochPhase } from '../contracts/epoch-metrics.ts';
 import type { RunTiming } from '../contracts/run-timing.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import { percentiles } from '../evaluation/input-reference.ts';
 import { planPhases } from './phases.ts';
 

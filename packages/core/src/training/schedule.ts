@@ -2,7 +2,7 @@
  * Learning-rate schedules, as pure functions of the step within a training phase, so a resumed run
  * continues on exactly the rate it would have had.
  */
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 
 /** The share of a one-cycle phase spent warming up (then the rate decays linearly to 0). */
 export const ONE_CYCLE_WARMUP = 0.25;

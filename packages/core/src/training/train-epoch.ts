@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { trainingDivergedMessage } from '../contracts/run-verdict.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import { augmentPolicy } from '../data/augment.ts';
 import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
 import { deriveSeed, mulberry32 } from '../data/random.ts';

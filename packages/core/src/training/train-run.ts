@@ -15,7 +15,7 @@ import type { EpochMetrics, EpochPhase } from '../contracts/epoch-metrics.ts';
 import type { ModelSummary } from '../contracts/model-summary.ts';
 import type { RunReport } from '../contracts/run-report.ts';
 import type { RunTiming } from '../contracts/run-timing.ts';
-import type { RunConfig } from '../contracts/run-config.ts';
+import type { RunConfig } from '../contracts/run-config-schema.ts';
 import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluateModel, PredictionStopped } from '../evaluation/evaluate.ts';

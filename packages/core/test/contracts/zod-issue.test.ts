@@ -6,7 +6,7 @@ import {
   isRunId,
   prioritySchema,
   runIdSchema,
-} from '../../src/contracts/run-config.ts';
+} from '../../src/contracts/run-config-schema.ts';
 
 function errorOf(schema: z.ZodType, value: unknown): z.ZodError {
   const result = schema.safeParse(value);

@@ -15,7 +15,7 @@ import {
   loadDataset,
   readIdxBytes,
 } from '../../src/index.ts';
-import { idxContents, writeGzippedIdx, writeSources } from './idx-fixture.ts';
+import { idxContents, writeGzippedIdx, writeSources } from '../../src/testing/idx-fixture.ts';
 
 let tmp: string;
 let sourcesFile: string;

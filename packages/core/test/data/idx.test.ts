@@ -13,7 +13,7 @@ import {
   MNIST_CLASS_NAMES,
   parseIdxImages,
 } from '../../src/index.ts';
-import { idxImages, idxLabels, writeSources } from './idx-fixture.ts';
+import { idxImages, idxLabels, writeSources } from '../../src/testing/idx-fixture.ts';
 
 let tmp: string;
 

@@ -18,7 +18,7 @@ import {
   ImageRejected,
   readImageFile,
 } from '../../src/index.ts';
-import { progressiveJpeg } from './jpeg-bomb.ts';
+import { progressiveJpeg } from '../../src/testing/jpeg-bomb.ts';
 
 const pools: ImageDecodePool[] = [];
 function pool(options: ConstructorParameters<typeof ImageDecodePool>[0] = {}) {

@@ -1,5 +1,5 @@
 /** Report runs built from predictions with the real metrics functions, for the report's unit tests. */
-import { resolveRunConfig, type PresetName } from '../../src/contracts/run-config.ts';
+import { resolveRunConfig, type PresetName } from '../../src/contracts/run-config-schema.ts';
 import type { EpochMetrics } from '../../src/contracts/epoch-metrics.ts';
 import {
   classificationReport,

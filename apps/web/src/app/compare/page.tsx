@@ -1,4 +1,4 @@
-import { CompareView } from '~/components/compare-view.tsx';
+import { CompareView } from '~/components/compare-view/compare-view.tsx';
 
 export default async function ComparePage({
   searchParams,

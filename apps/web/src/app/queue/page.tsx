@@ -1,4 +1,4 @@
-import { QueueForms } from '~/components/queue-form.tsx';
+import { QueueForms } from '~/components/queue-form/queue-form.tsx';
 
 export const dynamic = 'force-dynamic';
 

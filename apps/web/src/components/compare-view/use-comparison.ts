@@ -1,4 +1,5 @@
 /** The compared runs, refetched every 3 s while any of them is still queued or running. */
+import { isActiveRunStatus } from '@convlab/core/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '~/trpc/client.tsx';
 
@@ -9,9 +10,7 @@ export function useComparison(ids: string[]) {
       { ids },
       {
         refetchInterval: (query) =>
-          query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued')
-            ? 3000
-            : false,
+          query.state.data?.runs.some((run) => isActiveRunStatus(run.status)) ? 3000 : false,
       },
     ),
   );

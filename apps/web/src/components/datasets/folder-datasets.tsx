@@ -1,12 +1,10 @@
 'use client';
 /** Image folders: register one by path (checked on the server first) and list those registered. */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState, type FormEvent } from 'react';
 import type { RouterOutputs } from '~/server/root.ts';
-import { useTRPC } from '~/trpc/client.tsx';
 import { errorMessage } from '../query-state.tsx';
 import { DatasetPath } from './dataset-path.tsx';
+import { useFolderDatasets } from './use-folder-datasets.ts';
 
 type Folder = RouterOutputs['datasets']['list']['folders'][number];
 
@@ -23,23 +21,8 @@ export function FolderDatasets({
   folders: Folder[];
   datasetRoots: string[];
 }) {
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [folderPath, setFolderPath] = useState('');
-  const [label, setLabel] = useState('');
-  const invalidate = () => queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() });
-  const register = useMutation(
-    trpc.datasets.registerFolder.mutationOptions({ onSettled: invalidate }),
-  );
-  const remove = useMutation(trpc.datasets.removeFolder.mutationOptions({ onSettled: invalidate }));
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    register.mutate({
-      path: folderPath,
-      ...(label.trim() === '' ? {} : { label: label.trim() }),
-    });
-  }
+  const { folderPath, setFolderPath, label, setLabel, register, remove, submit } =
+    useFolderDatasets();
 
   return (
     <section className="panel" aria-labelledby="folders-title">

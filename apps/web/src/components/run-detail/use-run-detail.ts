@@ -1,4 +1,5 @@
 /** One run's detail, refetched every 2 s while it is queued or running. */
+import { isActiveRunStatus } from '@convlab/core/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '~/trpc/client.tsx';
 
@@ -10,7 +11,7 @@ export function useRunDetail(id: string) {
       {
         refetchInterval: (query) => {
           const status = query.state.data?.run.status;
-          return status === 'running' || status === 'queued' ? 2000 : false;
+          return status && isActiveRunStatus(status) ? 2000 : false;
         },
       },
     ),

@@ -1,4 +1,5 @@
 /** The leaderboard's state: its queries, the filters, the sort and the runs ticked for comparison. */
+import { isActiveRunStatus } from '@convlab/core/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTRPC } from '~/trpc/client.tsx';
@@ -13,9 +14,7 @@ function useRunsQueries(filters: Filters) {
       placeholderData: keepPreviousData,
       // Live while anything is moving; slower when the board is idle.
       refetchInterval: (query) =>
-        query.state.data?.runs.some((run) => run.status === 'running' || run.status === 'queued')
-          ? 1500
-          : 8000,
+        query.state.data?.runs.some((run) => isActiveRunStatus(run.status)) ? 1500 : 8000,
     }),
   );
   const options = useQuery(

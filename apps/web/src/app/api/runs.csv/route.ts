@@ -7,7 +7,7 @@ import { listRuns, runsToCsv } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 import { hideServerPaths } from '~/server/server-paths.ts';
-import { listRunsInputSchema } from '~/server/routers/runs/index.ts';
+import { listRunsInputSchema } from '~/server/routers/runs/runs-list.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { RunDetail } from '~/components/run-detail.tsx';
+import { RunDetail } from '~/components/run-detail/run-detail.tsx';
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;

@@ -1,14 +1,11 @@
 /** GET /api/runs/:id/model.tar → the trained model folder (model.json + weight shards) as one tar. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { RUN_FOLDER, runDir } from '@convlab/core/paths';
+import { RUN_FOLDER } from '@convlab/core/paths';
 import { isRunId } from '@convlab/core/contracts';
 import * as tar from 'tar';
-import { runExists, writeArtifactsToFolder } from '@convlab/db';
+import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { databaseArtifactStore, hasModelFolder } from '~/server/run-artifacts.ts';
+import { hasModelFolder, localModelFolder } from '~/server/run-artifacts.ts';
 import { refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 
 export const dynamic = 'force-dynamic';
@@ -25,29 +22,14 @@ export async function GET(
   if (!(await hasModelFolder(id))) {
     return textResponse(404, `run ${id} has no trained model (not finished, or deleted)`);
   }
-  // With the database store the model is written to a scratch folder first (removed once sent).
-  const store = await databaseArtifactStore();
-  const scratch = store ? await mkdtemp(path.join(tmpdir(), 'convlab-model-tar-')) : null;
-  if (store && scratch) {
-    try {
-      await writeArtifactsToFolder(
-        store,
-        id,
-        `${RUN_FOLDER.model}/`,
-        path.join(scratch, RUN_FOLDER.model),
-      );
-    } catch (error) {
-      await rm(scratch, { recursive: true, force: true });
-      throw error;
-    }
-  }
-  const dir = scratch ?? runDir(id);
+  // The model as files on this host: the run folder itself, or a scratch copy of the stored files.
+  const local = await localModelFolder(id);
   // The archive holds model/…; `tf.loadLayersModel('file://…/model/model.json')` loads it unpacked.
   // Links inside are stored as links (tar does not follow them), never as the files they point at.
   const archive = Readable.from(
-    tar.create({ cwd: dir, portable: true, follow: false }, [RUN_FOLDER.model]),
+    tar.create({ cwd: local.dir, portable: true, follow: false }, [RUN_FOLDER.model]),
   );
-  if (scratch) archive.once('close', () => void rm(scratch, { recursive: true, force: true }));
+  archive.once('close', () => void local.release());
   const body = Readable.toWeb(archive) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {

@@ -6,7 +6,7 @@ import { getSweepDetail, sweepToCsv } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
 import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 import { hideServerPaths } from '~/server/server-paths.ts';
-import { sweepIdSchema } from '~/server/routers/sweeps/index.ts';
+import { sweepIdSchema } from '~/server/routers/sweeps/sweeps-schemas.ts';
 
 export const dynamic = 'force-dynamic';
 

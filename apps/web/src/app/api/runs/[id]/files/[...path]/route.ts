@@ -5,7 +5,7 @@
 import { isRunId } from '@convlab/core/contracts';
 import { runExists } from '@convlab/db';
 import { getDb } from '~/server/db.ts';
-import { artifactFilePath, openArtifact } from '~/server/run-artifacts.ts';
+import { downloadablePath, openArtifact } from '~/server/run-artifacts.ts';
 import { mayWrite, refuseUnlessAllowed, textResponse } from '~/server/route-access.ts';
 import { hidePathsInText } from '~/server/server-paths.ts';
 
@@ -19,7 +19,7 @@ export async function GET(
   if (refused) return refused;
   const { id, path: segments } = await params;
   if (!isRunId(id)) return textResponse(400, 'not a run id');
-  if (!artifactFilePath(id, segments))
+  if (!downloadablePath(segments))
     return textResponse(404, 'only report.json and model/<file> can be downloaded');
   // Only folders of runs the database knows: a leftover folder of a deleted run is not served.
   if (!(await runExists(await getDb(), id))) return textResponse(404, `no run with id ${id}`);

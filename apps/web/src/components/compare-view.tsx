@@ -1,8 +1,0 @@
-'use client';
-import { ComparePicker } from './compare-view/compare-picker.tsx';
-import { Comparison } from './compare-view/comparison.tsx';
-
-export function CompareView({ ids }: { ids: string[] }) {
-  if (ids.length < 2) return <ComparePicker />;
-  return <Comparison ids={ids.slice(0, 4)} />;
-}
