@@ -33,6 +33,9 @@ Commands:
         [--early-stopping-patience N] [--dropout X] [--weights-url URL] [--priority N]
         [--name S] [--group ID] [--tag T]... [--note S] [--json]
                                queue a run and print its id (--group: a comparison group's id)
+  queue depth [--json] [--sql]
+                               how many runs a trainer could claim now (what a scheduler scales
+                               trainers on; --sql: the query KEDA's postgresql trigger runs)
   runs [--status S] [--tag T] [--sweep ID] [--limit N] [--json|--csv]
                                list runs, newest first (CSV: the leaderboard for spreadsheets)
   show <id> [--summary] [--json]
@@ -59,9 +62,10 @@ Commands:
                                a sweep's trials, best first, with their params, rung and status
   sweep cancel <id> [--json]   cancel a sweep's queued trials and stop its running ones
   sweep list [--json]          sweeps, newest first
-  trainer [--concurrency N] [--once] [--verbose] [--json-logs]
+  trainer [--concurrency N] [--once] [--max-runs N] [--verbose] [--json-logs]
           [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
-                               the trainer daemon (--once: work the queue until empty, then exit);
+                               the trainer daemon (--once: work the queue until empty, then exit 0;
+                               --max-runs N: claim at most N runs, finish them, exit 0);
                                readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats
   migrate                      apply database migrations

@@ -36,6 +36,8 @@ export interface DaemonOptions {
   concurrency: number;
   /** Work the queue until it is empty, then return. */
   once: boolean;
+  /** Claim at most this many runs, finish them, then return (null: no limit). */
+  maxRuns?: number | null;
   leaseMs: number;
   pollMs: number;
   maxAttempts: number;
@@ -77,7 +79,7 @@ export class TrainerDaemon {
     this.db = createDb({ url: options.databaseUrl });
   }
 
-  /** Runs until the queue is empty (--once) or a shutdown is requested. */
+  /** Runs until the queue is empty (--once), its --max-runs are done, or a shutdown is requested. */
   async run(): Promise<{ runsStarted: number }> {
     const { logger, leaseMs } = this.options;
     const worker = await registerWorker(this.db, {
@@ -185,7 +187,12 @@ export class TrainerDaemon {
       );
     }
     let claimedAny = false;
-    while (!this.stopping && this.active.size < this.options.concurrency) {
+    const maxRuns = this.options.maxRuns ?? Infinity;
+    while (
+      !this.stopping &&
+      this.active.size < this.options.concurrency &&
+      this.runsStarted < maxRuns
+    ) {
       const run = await claimNextRun(this.db, {
         workerId: this.workerId,
         leaseMs: this.options.leaseMs,
@@ -195,6 +202,8 @@ export class TrainerDaemon {
       this.startRun(run.id, run.attempts);
     }
     await this.relayCancelRequests();
+    // --max-runs: its runs claimed and finished, this trainer is done (a scheduler starts another).
+    if (this.runsStarted >= maxRuns && this.active.size === 0) return 'done';
     // A queue that looks empty may still hold a run whose lease is about to expire elsewhere;
     // --once means "until nothing is left to do here", so we stop.
     return this.options.once && !claimedAny && this.active.size === 0 ? 'done' : 'more';

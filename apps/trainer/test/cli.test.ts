@@ -4,6 +4,7 @@ import { datasetOptionsFromConfig, decodePngRgb, encodeImagePng, loadDataset } f
 import { gradCamFileSchema, type RunConfig } from '@convlab/core/contracts';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { QUEUE_DEPTH_SQL } from '@convlab/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox, type Sandbox, type ShowJson } from './harness.ts';
 
@@ -178,6 +179,51 @@ describe('convlab CLI', () => {
     expect(configLines[0]).toMatch(/^config: +invalid \(.*epochs/);
     expect(shown.stdout).not.toMatch(/^progress:/m);
     await sandbox.cli(['cancel', id]);
+  });
+
+  it('works for a scheduler: queue depth, --max-runs N, and --once leaving an empty queue with 0', async () => {
+    const own = createSandbox();
+    try {
+      const depth = async () =>
+        (JSON.parse((await own.cli(['queue', 'depth', '--json'])).stdout) as { depth: number })
+          .depth;
+      expect(await depth()).toBe(0);
+      const sql = await own.cli(['queue', 'depth', '--sql']);
+      expect(sql.code).toBe(0);
+      expect(sql.stdout.trim()).toBe(QUEUE_DEPTH_SQL);
+      const first = await own.queueTinyRun({ epochs: 1, trainLimit: 200, testLimit: 100 });
+      const second = await own.queueTinyRun({ epochs: 1, trainLimit: 200, testLimit: 100 });
+      expect(await depth()).toBe(2);
+      expect((await own.cli(['queue', 'depth'])).stdout.trim()).toBe('2');
+
+      // A pod that may train one run: it claims one, finishes it and leaves the other queued.
+      const one = own.startTrainer(['--max-runs', '1', '--concurrency', '1']);
+      expect((await one.exited).code, one.output()).toBe(0);
+      const statuses = async () =>
+        Promise.all(
+          [first, second].map(
+            async (id) =>
+              (JSON.parse((await own.cli(['show', id, '--json'])).stdout) as ShowJson).status,
+          ),
+        );
+      expect((await statuses()).sort()).toEqual(['completed', 'queued']);
+      expect(await depth()).toBe(1);
+
+      const rest = own.startTrainer(['--once', '--concurrency', '1']);
+      expect((await rest.exited).code, rest.output()).toBe(0);
+      expect(await statuses()).toEqual(['completed', 'completed']);
+      expect(await depth()).toBe(0);
+      // An extra pod on an empty queue finds nothing and leaves with 0.
+      const extra = own.startTrainer(['--once']);
+      expect((await extra.exited).code, extra.output()).toBe(0);
+      const bad = await own.cli(['trainer', '--max-runs', '0']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim()).toBe(
+        'convlab: invalid --max-runs: expected an integer from 1 to 100000',
+      );
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it('trains a queued run end to end with trainer --once', async () => {

@@ -159,3 +159,4 @@ export {
   loadLabReportInput,
   type LabReportSelection,
 } from './load-lab-report.ts';
+export { CLAIMABLE_RUN_CONDITION, QUEUE_DEPTH_SQL, queueDepth } from './queue-depth.ts';

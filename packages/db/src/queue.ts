@@ -26,6 +26,7 @@ import { newRunId } from './run-id.ts';
 import { runNoteSchema, runTagsSchema } from './run-annotations.ts';
 import { InvalidRunConfigError, resolveRunConfigOrThrow } from './run-config.ts';
 import { defaultRunName } from './run-name.ts';
+import { CLAIMABLE_RUN_CONDITION } from './queue-depth.ts';
 import { runFromRow, withRunStatus, type Run } from './run-row.ts';
 
 const enqueueOptionsSchema = z.object({
@@ -113,11 +114,7 @@ export async function claimNextRun(db: PrismaClient, options: ClaimOptions): Pro
         "leaseExpiresAt" = ${leaseExpiresAt}, "heartbeatAt" = ${now},
         "startedAt" = COALESCE("startedAt", ${now}), "finishedAt" = NULL
     WHERE "id" = (
-      SELECT "id" FROM "Run" AS "candidate" WHERE "status" = 'queued'
-        AND ("sweepId" IS NULL OR NOT EXISTS (
-          SELECT 1 FROM "Sweep" WHERE "Sweep"."id" = "candidate"."sweepId"
-            AND "Sweep"."maxConcurrent" <= (SELECT COUNT(*) FROM "Run" AS "trial"
-              WHERE "trial"."sweepId" = "candidate"."sweepId" AND "trial"."status" = 'running')))
+      SELECT "id" FROM "Run" AS "candidate" WHERE ${Prisma.raw(CLAIMABLE_RUN_CONDITION)}
       ORDER BY "priority" DESC, "createdAt" ASC, "id" ASC LIMIT 1
       ${skipLocked}
     ) AND "status" = 'queued'

@@ -15,6 +15,8 @@ import {
   listLostWorkers,
   listWorkers,
   markRunCancelled,
+  QUEUE_DEPTH_SQL,
+  queueDepth,
   recentRunTimings,
   recordEpochMetric,
   saveModelSummary,
@@ -122,6 +124,32 @@ describe.each(TEST_PROVIDERS)('on %s', (provider) => {
       ).rejects.toThrow(/^invalid run config: learningRate: /);
       await expect(enqueueRun(temp.db, { config: { preset: 'nope' } })).rejects.toThrow(/preset/);
       await expect(enqueueRun(temp.db, { config, priority: 1.5 })).rejects.toThrow(/priority/);
+    });
+  });
+
+  describe('queueDepth (the SQL a scheduler scales trainers on)', () => {
+    it('counts queued runs, drops a run once claimed, ignores cancelled and finished ones', async () => {
+      const depth = () => queueDepth(temp.db);
+      expect(await depth()).toBe(0);
+      const [a, b, c] = [
+        await enqueueRun(temp.db, { config }),
+        await enqueueRun(temp.db, { config }),
+        await enqueueRun(temp.db, { config }),
+      ];
+      expect(await depth()).toBe(3);
+      // The same SQL, as KEDA runs it: one row, one number.
+      const raw = await temp.db.$queryRawUnsafe<{ depth: bigint | number }[]>(QUEUE_DEPTH_SQL);
+      expect(Number(raw[0]?.depth)).toBe(3);
+      const claimed = await claim();
+      expect(claimed?.id).toBe(a?.id);
+      expect(await depth()).toBe(2);
+      await cancelRun(temp.db, b?.id ?? '');
+      expect(await depth()).toBe(1);
+      await completeRun(temp.db, a?.id ?? '');
+      expect(await depth()).toBe(1);
+      await claim();
+      await failRun(temp.db, c?.id ?? '', 'boom', { retryable: false });
+      expect(await depth()).toBe(0);
     });
   });
 

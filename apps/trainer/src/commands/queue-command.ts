@@ -8,7 +8,7 @@ import {
   runNameSchema,
   groupIdSchema,
 } from '@convlab/core/contracts';
-import { enqueueRun, runNoteSchema, runTagsSchema } from '@convlab/db';
+import { enqueueRun, QUEUE_DEPTH_SQL, queueDepth, runNoteSchema, runTagsSchema } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
 import { withDatabase } from '../database.ts';
@@ -28,6 +28,7 @@ const queueExtrasSchema = z.object({
 });
 
 export async function queueCommand(args: string[]): Promise<number> {
+  if (args[0] === 'depth') return queueDepthCommand(args.slice(1));
   const { values } = parseArgs({
     args,
     strict: true,
@@ -81,4 +82,29 @@ export async function checkLocationsOrThrow(configs: RunConfig[]): Promise<void>
     }
     throw error;
   }
+}
+
+/**
+ * `convlab queue depth [--json] [--sql]`: the runs a trainer could claim now, the number a scheduler
+ * (KEDA's postgresql trigger) scales trainers on; `--sql` prints the query itself, for the trigger.
+ */
+async function queueDepthCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      json: { type: 'boolean', default: false },
+      sql: { type: 'boolean', default: false },
+    },
+  });
+  if (values.sql && values.json)
+    throw new CliError('queue depth: --sql and --json are exclusive', 2);
+  if (values.sql) {
+    console.log(QUEUE_DEPTH_SQL);
+    return 0;
+  }
+  const depth = await withDatabase((db) => queueDepth(db));
+  console.log(values.json ? JSON.stringify({ depth }) : String(depth));
+  return 0;
 }

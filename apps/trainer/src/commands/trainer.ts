@@ -11,6 +11,7 @@ import { TerminalLog } from '../terminal-log.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const concurrencySchema = z.coerce.number().int().min(1).max(64);
+const maxRunsSchema = z.coerce.number().int().min(1).max(100_000);
 
 export async function trainerCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -19,6 +20,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
     options: {
       concurrency: { type: 'string' },
       once: { type: 'boolean', default: false },
+      'max-runs': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       backend: { type: 'string' },
       'json-logs': { type: 'boolean', default: false },
@@ -27,6 +29,10 @@ export async function trainerCommand(args: string[]): Promise<number> {
   const concurrency = concurrencySchema.safeParse(values.concurrency ?? availableParallelism());
   if (!concurrency.success)
     throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
+  const maxRuns =
+    values['max-runs'] === undefined ? null : maxRunsSchema.safeParse(values['max-runs']);
+  if (maxRuns && !maxRuns.success)
+    throw new CliError('invalid --max-runs: expected an integer from 1 to 100000', 2);
   let env;
   try {
     env = readTrainerEnv(envWith({ CONVLAB_BACKEND: values.backend }));
@@ -47,6 +53,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
     databaseUrl,
     concurrency: concurrency.data,
     once: values.once,
+    maxRuns: maxRuns?.data ?? null,
     leaseMs: env.CONVLAB_LEASE_MS,
     pollMs: env.CONVLAB_POLL_MS,
     maxAttempts: env.CONVLAB_MAX_ATTEMPTS,
