@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as FilesRoute from '~/app/api/runs/[id]/files/[...path]/route.ts';
 import type * as ImagesRoute from '~/app/api/runs/[id]/images/[index]/route.ts';
+import type * as HealthRoute from '~/app/api/health/route.ts';
 import type * as LogoutRoute from '~/app/api/logout/route.ts';
 import type * as RunsCsvRoute from '~/app/api/runs.csv/route.ts';
 import type * as TrialsCsvRoute from '~/app/api/sweeps/[id]/trials.csv/route.ts';
@@ -14,6 +15,7 @@ let t: TestDatabase;
 let files: typeof FilesRoute;
 let images: typeof ImagesRoute;
 let logout: typeof LogoutRoute;
+let health: typeof HealthRoute;
 let runsCsv: typeof RunsCsvRoute;
 let trialsCsv: typeof TrialsCsvRoute;
 
@@ -25,6 +27,7 @@ beforeAll(async () => {
   files = await import('~/app/api/runs/[id]/files/[...path]/route.ts');
   images = await import('~/app/api/runs/[id]/images/[index]/route.ts');
   logout = await import('~/app/api/logout/route.ts');
+  health = await import('~/app/api/health/route.ts');
   runsCsv = await import('~/app/api/runs.csv/route.ts');
   trialsCsv = await import('~/app/api/sweeps/[id]/trials.csv/route.ts');
 });
@@ -85,6 +88,14 @@ describe('test images', () => {
     const text = await response.text();
     expect(text).not.toContain(t.dir);
     expect(text).not.toMatch(/\/(tmp|work|home)\//);
+  });
+});
+
+describe('health', () => {
+  it('answers ok while the database replies, with no token and nothing else said', async () => {
+    const response = await health.GET();
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('ok');
   });
 });
 

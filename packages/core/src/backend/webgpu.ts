@@ -31,6 +31,8 @@ interface AdapterLike {
 }
 
 const DAWN_PACKAGE = 'webgpu';
+/** Dawn's toggles for `create()`: on Linux, the Vulkan backend (a container or server has no display). */
+export const DAWN_FLAGS: string[] = process.platform === 'linux' ? ['backend=vulkan'] : [];
 
 let installed: Promise<GpuLike> | null = null;
 
@@ -43,7 +45,8 @@ function installNavigatorGpu(): Promise<GpuLike> {
       /* @vite-ignore */ /* webpackIgnore: true */ /* turbopackIgnore: true */ DAWN_PACKAGE
     )) as DawnModule;
     Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
+    // Linux: Vulkan only, so an OpenGL(ES) adapter is never picked on a host without a display.
+    const gpu = dawn.create(DAWN_FLAGS);
     const nav = (globalThis as { navigator?: object }).navigator;
     if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
     else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });

@@ -6,6 +6,7 @@ import {
   isSoftwareAdapter,
   type GpuAdapterReport,
 } from '../../src/index.ts';
+import { DAWN_FLAGS } from '../../src/backend/webgpu.ts';
 
 const adapter = (fields: Partial<GpuAdapterReport>): GpuAdapterReport => ({
   vendor: '',
@@ -65,6 +66,12 @@ describe('describeAdapter', () => {
   it('falls back to the device name, then to a placeholder', () => {
     expect(describeAdapter(adapter({ device: 'Intel Arc A770' }))).toBe('Intel Arc A770');
     expect(describeAdapter(adapter({}))).toBe('unnamed adapter');
+  });
+});
+
+describe('DAWN_FLAGS', () => {
+  it('asks Dawn for its Vulkan backend on Linux, so no OpenGL adapter is picked without a display', () => {
+    expect(DAWN_FLAGS).toEqual(process.platform === 'linux' ? ['backend=vulkan'] : []);
   });
 });
 
