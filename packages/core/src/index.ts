@@ -238,5 +238,6 @@ export {
   heatmapFromBytes,
   heatmapMassInBox,
   overlayPng,
+  predictedClass,
   spearmanCorrelation,
 } from './explain/index.ts';

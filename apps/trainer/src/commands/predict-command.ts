@@ -15,14 +15,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   decodeForPrediction,
-  explainStoredImages,
+  explainSetImages,
   ImageRejected,
   initBackend,
   inputReferenceFromReportFile,
   loadLayersModelFromFiles,
   overlayPng,
+  predictedClass,
   predictImages,
   readImageFile,
+  storedImageSet,
   storedImageShape,
   type ClassProbability,
   type Explanations,
@@ -144,7 +146,15 @@ export async function predictCommand(args: string[]): Promise<number> {
         decoded,
         extraClasses,
         (images, classes) =>
-          explainManyClasses(model, source.config, source.classNames, images, classes),
+          // The predicted class first, then each --class once.
+          explainSetImages(
+            model,
+            storedImageSet(source.config, images, source.classNames.length),
+            images.map((_, i) => i),
+            source.config,
+            source.classNames,
+            (probabilities) => [...new Set([predictedClass(probabilities), ...classes])],
+          ),
         source.config,
       );
   } finally {
@@ -193,35 +203,6 @@ export async function predictCommand(args: string[]): Promise<number> {
   }
   if (failed > 0) console.error(`convlab: ${failed} of ${files.length} images could not be read`);
   return failed > 0 ? SOME_IMAGES_FAILED : 0;
-}
-
-/**
- * Grad-CAM of the images for the predicted class and each extra class: explainStoredImages takes one
- * extra class per image, so each extra class is one more pass (their predicted maps are dropped).
- */
-async function explainManyClasses(
-  model: Parameters<typeof explainStoredImages>[0],
-  config: RunConfig,
-  classNames: string[],
-  images: Uint8Array[],
-  extraClasses: number[],
-): Promise<Explanations> {
-  const first = await explainStoredImages(model, config, classNames, images);
-  for (const extra of extraClasses) {
-    const more = await explainStoredImages(
-      model,
-      config,
-      classNames,
-      images,
-      images.map(() => extra),
-    );
-    more.images.forEach((maps, i) => {
-      for (const map of maps)
-        if (!first.images[i]!.some((m) => m.classIndex === map.classIndex))
-          first.images[i]!.push(map);
-    });
-  }
-  return first;
 }
 
 /** A class label as part of a file name. */

@@ -4,7 +4,7 @@
  * they are drawn from the store on any host; other test images (a confusion-matrix cell's) are
  * explained on demand with the run's cached model, queued like predictions.
  */
-import { decodePngRgb, heatmapFromBytes, overlayPng, type ImageSet } from '@convlab/core';
+import { decodePngRgb, heatmapFromBytes, overlayPng } from '@convlab/core';
 import { RUN_FOLDER } from '@convlab/core/paths';
 import { gradCamFileSchema, type GradCamFile, type RunConfig } from '@convlab/core/contracts';
 import { createArtifactStore } from '@convlab/db';
@@ -12,7 +12,7 @@ import { webEnv } from '~/env.ts';
 import { getDb } from './db.ts';
 import { LruCache } from './lru-cache.ts';
 import { explainStoredTestImage } from './run-predictor.ts';
-import { folderTestImagePixels, loadTestSet, TestImageUnavailable } from './test-images.ts';
+import { testImagePixels } from './test-images.ts';
 
 /** The run's stored heatmaps, or null when it has none (older runs) or they cannot be read. */
 export async function readGradCamFile(runId: string): Promise<GradCamFile | null> {
@@ -41,28 +41,6 @@ function storedOverlay(file: GradCamFile, index: number, classIndex: number): Bu
   );
 }
 
-/** Test image `index` as the dataset stores it (what the model's input is made from). */
-async function testImagePixels(
-  runId: string,
-  config: RunConfig,
-  index: number,
-): Promise<Uint8Array> {
-  if (config.dataset.startsWith('folder:'))
-    return folderTestImagePixels(runId, config, index, webEnv().policy);
-  const { images } = await loadTestSet(config);
-  if (index >= images.count)
-    throw new TestImageUnavailable(
-      404,
-      `the test set has ${images.count} images; no image ${index}`,
-    );
-  return imageBytes(images, index);
-}
-
-function imageBytes(set: ImageSet, index: number): Uint8Array {
-  const size = set.height * set.width * set.channels;
-  return set.images.slice(index * size, (index + 1) * size);
-}
-
 const MAX_CACHED_OVERLAYS = 256;
 const overlays = new LruCache<string, Buffer>(MAX_CACHED_OVERLAYS);
 
@@ -82,7 +60,7 @@ export async function testImageHeatmapPng(
   const file = await readGradCamFile(runId);
   let png = file ? storedOverlay(file, index, classIndex) : null;
   if (!png) {
-    const pixels = await testImagePixels(runId, config, index);
+    const pixels = await testImagePixels(runId, config, index, webEnv().policy);
     const overlay = await explainStoredTestImage(await getDb(), runId, pixels, classIndex);
     png = Buffer.from(overlay.png, 'base64');
   }

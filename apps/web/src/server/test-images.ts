@@ -77,7 +77,7 @@ const imageCache = new LruCache<string, Buffer>(MAX_CACHED_IMAGES);
  * Test image `index` of a run on an image folder, as training saw it (inputSize² RGB bytes): its one
  * file, resolved inside the dataset root, never through a symlink, decoded within the image limits.
  */
-export async function folderTestImagePixels(
+async function folderTestImagePixels(
   runId: string,
   config: RunConfig,
   index: number,
@@ -157,6 +157,29 @@ function randomIndices(total: number, count: number): number[] {
 }
 
 /** A few random test images of a run, with their true labels, for the Predict panel. */
+/** Test image `index` of a run as its dataset stores it (what the model's input is made from). */
+export async function testImagePixels(
+  runId: string,
+  config: RunConfig,
+  index: number,
+  policy: Pick<DataPolicy, 'datasetRoots' | 'images'>,
+): Promise<Uint8Array> {
+  if (config.dataset.startsWith('folder:'))
+    return folderTestImagePixels(runId, config, index, policy);
+  const { images } = await loadTestSet(config);
+  if (index >= images.count)
+    throw new TestImageUnavailable(
+      404,
+      `the test set has ${images.count} images; no image ${index}`,
+    );
+  return storedImageAt(images, index);
+}
+
+function storedImageAt(set: ImageSet, index: number): Uint8Array {
+  const bytes = set.height * set.width * set.channels;
+  return set.images.slice(index * bytes, (index + 1) * bytes);
+}
+
 export async function testImagesForPrediction(
   runId: string,
   config: RunConfig,
@@ -177,10 +200,9 @@ export async function testImagesForPrediction(
     );
   }
   const { images } = await loadTestSet(config);
-  const bytes = images.height * images.width * images.channels;
   return randomIndices(images.count, count).map((index) => ({
     index,
     label: images.labels[index] ?? null,
-    pixels: images.images.slice(index * bytes, (index + 1) * bytes),
+    pixels: storedImageAt(images, index),
   }));
 }
