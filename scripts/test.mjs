@@ -22,6 +22,7 @@ const suites = [
   { name: 'trainer', dir: 'apps/trainer', script: 'test' },
   { name: 'web', dir: 'apps/web', script: 'test' },
   { name: 'e2e', dir: 'apps/web', script: 'test:e2e' },
+  { name: 'containers', dir: 'apps/trainer', script: 'test:containers' },
 ].filter((suite) => only.length === 0 || only.includes(suite.name));
 
 const reports = mkdtempSync(path.join(tmpdir(), 'convlab-test-'));

@@ -1,6 +1,23 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NextConfig } from 'next';
 
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
 const nextConfig: NextConfig = {
+  // The web container image (deploy/Dockerfile) builds with CONVLAB_NEXT_STANDALONE=1: a server with
+  // only the files it uses. `npm start` keeps `next start`, which standalone output does not support.
+  // eslint-disable-next-line no-restricted-properties
+  ...(process.env.CONVLAB_NEXT_STANDALONE === '1' ? { output: 'standalone' as const } : {}),
+  outputFileTracingRoot: repoRoot,
+  // Read from disk at run time by path, so file tracing cannot see them: the wasm backend's binaries
+  // and convlab's SIMD kernels (the Predict panel and heatmaps run models in the server).
+  outputFileTracingIncludes: {
+    '/**': [
+      '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm',
+      '../../packages/core/simd/build/*.wasm',
+    ],
+  },
   // The workspace packages ship TypeScript source (no build step).
   transpilePackages: ['@convlab/core', '@convlab/db'],
   // Native or heavy Node-only packages are loaded with Node's require instead of being bundled.

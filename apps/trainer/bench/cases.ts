@@ -49,10 +49,12 @@ export interface BenchCase {
   timeoutMs: number;
   /** Run this many copies of the case named without the `-xN` suffix at once and add their rates. */
   concurrent?: number;
+  /** Runs in the bench's own process (a paired case starts the processes it compares). */
+  inProcess?: boolean;
   run: () => Promise<BenchResult>;
 }
 
-async function useWasm(fastKernels: boolean): Promise<string[]> {
+export async function useWasm(fastKernels: boolean): Promise<string[]> {
   await tf.setBackend('wasm');
   await tf.ready();
   if (fastKernels) return registerFastWasmKernels();
@@ -66,7 +68,7 @@ async function useWasm(fastKernels: boolean): Promise<string[]> {
 }
 
 /** A preset's model as the trainer builds it (10 classes), and its resolved config. */
-async function presetModel(preset: RunConfig['preset'], overrides: Partial<RunConfig> = {}) {
+export async function presetModel(preset: RunConfig['preset'], overrides: Partial<RunConfig> = {}) {
   const config = resolveRunConfig({ preset, ...overrides });
   return { config, built: await buildModel(config, 10) };
 }
@@ -510,19 +512,28 @@ async function cifar10Epoch(): Promise<BenchResult> {
 }
 
 /** The processor, as lscpu names it, with its flags; the load when the bench started. */
-function machine(): Promise<BenchResult> {
-  const lscpu = spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '';
-  const field = (name: string) =>
-    lscpu
-      .split('\n')
+/** Reads `lscpu` once; the returned function gives one field's value. */
+function lscpuFields(): (name: string) => string | null {
+  const lines = (spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '').split('\n');
+  return (name) =>
+    lines
       .find((line) => line.startsWith(`${name}:`))
       ?.slice(name.length + 1)
       .trim() ?? null;
+}
+
+/** This machine's CPU as lscpu names it: every figure says which CPU it came from. */
+export function cpuDescription() {
+  const field = lscpuFields();
+  return { model: field('Model name'), family: field('CPU family'), modelNumber: field('Model') };
+}
+
+function machine(): Promise<BenchResult> {
   return Promise.resolve({
     status: 'ok',
-    model: field('Model name'),
+    ...cpuDescription(),
     cores: os.cpus().length,
-    flags: field('Flags'),
+    flags: lscpuFields()('Flags'),
     node: process.version,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     openblasEnvironment: {
@@ -532,10 +543,13 @@ function machine(): Promise<BenchResult> {
   });
 }
 
-const PYTORCH_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pytorch_twins.py');
+export const PYTORCH_SCRIPT = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'pytorch_twins.py',
+);
 
 /** The first Python that has torch: $BENCH_PYTHON, python3 on PATH, then Debian's /usr/bin/python3. */
-function pythonWithTorch(): string | null {
+export function pythonWithTorch(): string | null {
   const candidates = [benchEnv().BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(
     (p): p is string => typeof p === 'string' && p.length > 0,
   );
@@ -545,7 +559,8 @@ function pythonWithTorch(): string | null {
 }
 
 /**
- * PyTorch's twins of seed-cnn and cnn-plus, 1 and 2 threads. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set
+ * PyTorch's twins of seed-cnn and cnn-plus, 1 and 2 threads: absolute rates and the BLAS that ran, for
+ * reference (the comparisons with convlab are the paired cases, paired-cases.ts). OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, set
  * on some processors here, make OpenBLAS use an older, slower kernel: they are removed for this command
  * alone, and the result names the OpenBLAS core that actually ran.
  */

@@ -2,7 +2,11 @@
 
 Prints one JSON object: train and inference img/s of seed-cnn and of cnn-plus (v2: the same layers,
 batch norm, batch size and optimizer as convlab's), with 1 and 2 threads, plus which BLAS library and
-OpenBLAS core kernel actually ran. The bench starts this script with OPENBLAS_CORETYPE and
+OpenBLAS core kernel actually ran.
+
+`pytorch_twins.py --rounds <preset> <train|inference> <threads>` is one side of a paired comparison
+(bench/paired.ts): it builds the model once, prints READY, then times one round (at least 2 steps and
+ROUND_SECONDS) for every line read on stdin and answers `ROUND {"imagesPerSecond": x}`. The bench starts this script with OPENBLAS_CORETYPE and
 OPENBLAS_L2_SIZE removed from its environment (they force an older, slower OpenBLAS kernel).
 """
 import ctypes
@@ -45,7 +49,8 @@ PRESETS = {
 }
 
 
-def measure(preset, threads, min_seconds=3.0):
+def steps_for(preset, threads):
+    """The preset's model at its batch size, and its train and inference steps."""
     build, batch, make_optimizer, smoothing = PRESETS[preset]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
@@ -65,15 +70,37 @@ def measure(preset, threads, min_seconds=3.0):
         with torch.no_grad():
             model(x)
 
+    return batch, {"train": train_step, "inference": infer_step}
+
+
+ROUND_SECONDS = 3.0
+
+
+def serve_rounds(preset, phase, threads):
+    batch, steps = steps_for(preset, threads)
+    step = steps[phase]
+    step()
+    print("READY", flush=True)
+    for _ in sys.stdin:
+        count, start = 0, time.perf_counter()
+        while count < 2 or time.perf_counter() - start < ROUND_SECONDS:
+            step()
+            count += 1
+        rate = batch * count / (time.perf_counter() - start)
+        print("ROUND " + json.dumps({"imagesPerSecond": rate}), flush=True)
+
+
+def measure(preset, threads, min_seconds=3.0):
+    batch, steps = steps_for(preset, threads)
     out = {}
-    for name, step in (("train", train_step), ("inference", infer_step)):
+    for name, step in steps.items():
         for _ in range(2):
             step()
-        steps, start = 0, time.perf_counter()
-        while steps < 5 or time.perf_counter() - start < min_seconds:
+        count, start = 0, time.perf_counter()
+        while count < 5 or time.perf_counter() - start < min_seconds:
             step()
-            steps += 1
-        out[name] = round(batch * steps / (time.perf_counter() - start), 1)
+            count += 1
+        out[name] = round(batch * count / (time.perf_counter() - start), 1)
     return out
 
 
@@ -99,6 +126,9 @@ def openblas_core(paths):
 
 
 torch.set_num_interop_threads(1)
+if sys.argv[1:2] == ["--rounds"]:
+    serve_rounds(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    sys.exit(0)
 results = {}
 for preset in sys.argv[1:] or PRESETS:
     one, two = measure(preset, 1), measure(preset, 2)

@@ -3,6 +3,8 @@
  * wasm instance, no cross-talk), prints one JSON line, and all lines go to <repo root>/bench/results.json.
  * Run one case alone with `tsx bench/run.ts --case <name>`. The CPU may be shared: each line carries the
  * process CPU time next to the wall time, and rates are computed from wall time after warm-up.
+ * Comparisons (convlab against PyTorch) are the paired cases (paired-cases.ts): interleaved rounds
+ * after a stable warm-up, the median of per-round ratios with min–max. results.json names the CPU.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,9 +12,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRepoRoot } from '@convlab/core/paths';
 import { caseProcessEnv } from './env.ts';
-import { CASES, type BenchResult } from './cases.ts';
+import { CASES, cpuDescription, type BenchCase, type BenchResult } from './cases.ts';
+import { PAIRED_CASES, serveRounds } from './paired-cases.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
+const ALL_CASES: BenchCase[] = [...CASES, ...PAIRED_CASES];
 
 interface CaseOutcome extends BenchResult {
   case: string;
@@ -44,9 +48,11 @@ function runChild(name: string, timeoutMs: number): Promise<CaseOutcome> {
 }
 
 async function runOne(name: string): Promise<void> {
-  const definition = CASES.find((c) => c.name === name);
+  const definition = ALL_CASES.find((c) => c.name === name);
   if (!definition)
-    throw new Error(`unknown bench case "${name}"; cases: ${CASES.map((c) => c.name).join(', ')}`);
+    throw new Error(
+      `unknown bench case "${name}"; cases: ${ALL_CASES.map((c) => c.name).join(', ')}`,
+    );
   const result = await definition.run();
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
@@ -54,21 +60,22 @@ async function runOne(name: string): Promise<void> {
 async function runAll(only: string[]): Promise<void> {
   const started = Date.now();
   const outcomes: CaseOutcome[] = [];
-  for (const definition of CASES) {
+  for (const definition of ALL_CASES) {
     if (only.length > 0 && !only.includes(definition.name)) continue;
-    const outcome =
-      definition.concurrent !== undefined
+    const outcome = definition.inProcess
+      ? await runInProcess(definition)
+      : definition.concurrent !== undefined
         ? await runConcurrent(definition.name, definition.concurrent, definition.timeoutMs)
         : await runChild(definition.name, definition.timeoutMs);
     outcomes.push(outcome);
     console.log(JSON.stringify(outcome));
   }
-  addRatios(outcomes);
   addGemmPeakFractions(outcomes);
   const file = path.join(findRepoRoot(), 'bench', 'results.json');
   mkdirSync(path.dirname(file), { recursive: true });
   const report = {
     date: new Date().toISOString(),
+    cpu: cpuDescription(),
     wallSeconds: (Date.now() - started) / 1000,
     outcomes,
   };
@@ -129,41 +136,36 @@ function addGemmPeakFractions(outcomes: CaseOutcome[]): void {
   }
 }
 
-/** PyTorch's img/s for a preset, as pytorch_twins.py reports it. */
-interface TwinRates {
-  train1Thread: number;
-  train2Threads: number;
-  inference1Thread: number;
-  inference2Threads: number;
-}
-
-/**
- * tfjs rows as ratios to their PyTorch twins measured in the same run: one process against one thread
- * (ratioToPytorch1Thread), two processes together against two threads (ratioToPytorch2Threads).
- */
-function addRatios(outcomes: CaseOutcome[]): void {
-  const twins = outcomes.find((o) => o.case === 'pytorch-twins' && o.status === 'ok')?.presets as
-    Record<string, TwinRates> | undefined;
-  if (!twins) return;
-  for (const o of outcomes) {
-    const twin = typeof o.preset === 'string' ? twins[o.preset] : undefined;
-    if (o.status !== 'ok' || o.imagesPerSecond === undefined || !twin || o.backend === 'cpu')
-      continue;
-    if (o.phase === 'inference') {
-      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.inference1Thread);
-    } else if (o.phase === 'train' && o.case.includes('-wasm-fast')) {
-      if (o.processes === 2)
-        o.ratioToPytorch2Threads = ratio(o.imagesPerSecond, twin.train2Threads);
-      else o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.train1Thread);
-    } else if (o.phase === 'train' && o.case.includes('-wasm-stock')) {
-      o.ratioToPytorch1Thread = ratio(o.imagesPerSecond, twin.train1Thread);
-    }
+/** A case that runs here (a paired case), bounded by its timeout. */
+async function runInProcess(definition: BenchCase): Promise<CaseOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<BenchResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ status: 'error', reason: `took over ${definition.timeoutMs / 1000}s` }),
+      definition.timeoutMs,
+    );
+  });
+  try {
+    const result = await Promise.race([definition.run(), timeout]);
+    return { case: definition.name, ...result };
+  } catch (error) {
+    return {
+      case: definition.name,
+      status: 'error',
+      reason: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 const args = process.argv.slice(2);
 const caseIndex = args.indexOf('--case');
-if (caseIndex >= 0) {
+const roundsIndex = args.indexOf('--rounds');
+if (roundsIndex >= 0) {
+  await serveRounds(args[roundsIndex + 1] ?? '');
+  process.exit(0);
+} else if (caseIndex >= 0) {
   await runOne(args[caseIndex + 1] ?? '');
   process.exit(0);
 } else {

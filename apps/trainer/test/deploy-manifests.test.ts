@@ -3,12 +3,19 @@
  * object is a well-formed Kubernetes object, and the trainers' KEDA ScaledJobs ask the queue the one
  * question `convlab queue depth --sql` answers (db's QUEUE_DEPTH_SQL, run against real PostgreSQL in
  * db's queue tests), one Job per claimable run, with the trainer contract (`--once --max-runs 1`).
+ * The schemas are the npm registry's kubernetes-models (the Kubernetes API's OpenAPI definitions) and
+ * @kubernetes-models/keda (KEDA's CRDs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QUEUE_DEPTH_SQL } from '@convlab/db';
+import { ScaledJob } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledJob';
+import { TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 
 const yaml = createRequire(import.meta.url)('js-yaml') as {
@@ -36,6 +43,7 @@ interface PodSpec {
   containers: Container[];
   tolerations?: { key: string }[];
   restartPolicy?: string;
+  securityContext?: { runAsNonRoot?: boolean };
 }
 
 interface ScaledJobSpec {
@@ -83,8 +91,32 @@ describe('deploy/kubernetes', () => {
     }
     // Every image a pod runs can be renamed in one place.
     const images = new Set(kustomization.images.map((i) => i.name));
-    for (const spec of podSpecs())
+    for (const spec of podSpecs()) {
       for (const container of spec.containers) expect(images.has(container.image)).toBe(true);
+      // The images run as user 10001; a pod that would run as root is refused.
+      expect(spec.securityContext?.runAsNonRoot).toBe(true);
+    }
+  });
+
+  it("validates against the Kubernetes API's schemas and KEDA's CRD schemas", () => {
+    const models: Record<string, (doc: K8sObject) => { validate(): void }> = {
+      Deployment: (doc) => new Deployment(doc as never),
+      Service: (doc) => new Service(doc),
+      Job: (doc) => new Job(doc as never),
+      ScaledJob: (doc) => new ScaledJob(doc as never),
+      TriggerAuthentication: (doc) => new TriggerAuthentication(doc as never),
+    };
+    for (const { file, doc } of objects) {
+      const model = models[doc.kind];
+      expect(model, `${file}: ${doc.kind} has no schema here`).toBeDefined();
+      expect(() => model?.(doc).validate(), file).not.toThrow();
+    }
+    // The schemas do refuse a broken object (a container's image that is not a string).
+    const broken = structuredClone(ofKind('ScaledJob')[0]) as unknown as {
+      spec: { jobTargetRef: { template: { spec: { containers: unknown[] } } } };
+    };
+    broken.spec.jobTargetRef.template.spec.containers = [{ name: 'trainer', image: 3 }];
+    expect(() => new ScaledJob(broken as never).validate()).toThrow(/image must be string/);
   });
 
   it('scales trainers on the query `convlab queue depth --sql` prints, one Job per claimable run', () => {

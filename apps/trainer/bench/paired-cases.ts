@@ -1,0 +1,122 @@
+/**
+ * The paired cases of `npm run bench`: convlab against its PyTorch twin (pytorch_twins.py), measured
+ * with comparePaired (paired.ts) between two warm processes, so that a host's drift cannot pass for a
+ * difference. They run in the bench's own process and start the processes they compare: convlab's
+ * side is `run.ts --rounds <preset>-<phase>` (serveRounds below), one process per core compared.
+ */
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { caseProcessEnv, pytorchProcessEnv } from './env.ts';
+import {
+  presetModel,
+  PYTORCH_SCRIPT,
+  pythonWithTorch,
+  useWasm,
+  type BenchResult,
+} from './cases.ts';
+import { comparePaired, median, together } from './paired.ts';
+import { randomBatch } from './random-batch.ts';
+import { processRoundSource } from './round-source.ts';
+import { timeSteps } from './timing.ts';
+
+const RUN_SCRIPT = fileURLToPath(new URL('./run.ts', import.meta.url));
+/** A round lasts at least this long (and 2 steps), on both sides. */
+const ROUND_MS = 3000;
+
+type Preset = 'seed-cnn' | 'cnn-plus';
+type Phase = 'train' | 'inference';
+
+/** Sets up convlab's side of a comparison; the function it returns times one round (img/s). */
+async function roundTimer(preset: Preset, phase: Phase): Promise<() => Promise<number>> {
+  await useWasm(true);
+  const { config, built } = await presetModel(preset);
+  const batch = config.batchSize;
+  const { x, y } = randomBatch(batch);
+  const step =
+    phase === 'train'
+      ? async () => void (await built.model.trainOnBatch(x, y))
+      : () => tf.tidy(() => void (built.model.predict(x) as tf.Tensor).dataSync());
+  await step();
+  return async () => {
+    const timing = await timeSteps(step, { warmup: 0, minSteps: 2, minMs: ROUND_MS });
+    return (batch * timing.steps * 1000) / timing.wallMs;
+  };
+}
+
+/** `run.ts --rounds <preset>-<phase>`: READY, then one ROUND line per line read on stdin. */
+export async function serveRounds(name: string): Promise<void> {
+  const match = /^(seed-cnn|cnn-plus)-(train|inference)$/.exec(name);
+  if (!match) throw new Error(`unknown rounds "${name}": <seed-cnn|cnn-plus>-<train|inference>`);
+  const round = await roundTimer(match[1] as Preset, match[2] as Phase);
+  process.stdout.write('READY\n');
+  for await (const line of createInterface({ input: process.stdin })) {
+    void line;
+    process.stdout.write(`ROUND ${JSON.stringify({ imagesPerSecond: await round() })}\n`);
+  }
+}
+
+interface PairedSpec {
+  preset: Preset;
+  phase: Phase;
+  /** convlab processes at once (one per core) against PyTorch with this many threads. */
+  cores: 1 | 2;
+}
+
+async function pairedCase({ preset, phase, cores }: PairedSpec): Promise<BenchResult> {
+  const python = pythonWithTorch();
+  if (!python) return { status: 'skipped', reason: 'no python3 with torch installed' };
+  const processes = await Promise.all(
+    Array.from({ length: cores }, () =>
+      processRoundSource(
+        `convlab ${preset} ${phase}`,
+        process.execPath,
+        [...process.execArgv, RUN_SCRIPT, '--rounds', `${preset}-${phase}`],
+        caseProcessEnv(),
+      ),
+    ),
+  );
+  const convlab = together(`convlab ${preset} ${phase}, ${cores} process(es)`, processes);
+  const threads = cores === 1 ? '1 thread' : `${cores} threads`;
+  const pytorch = await processRoundSource(
+    `PyTorch ${preset} ${phase}, ${threads}`,
+    python,
+    [PYTORCH_SCRIPT, '--rounds', preset, phase, String(cores)],
+    pytorchProcessEnv(),
+  );
+  try {
+    const result = await comparePaired(convlab, pytorch);
+    return {
+      status: 'ok',
+      preset,
+      phase,
+      backend: 'wasm',
+      processes: cores,
+      paired: result.paired,
+      warmupRounds: result.warmupRounds,
+      warm: result.warm,
+      imagesPerSecond: Math.round(median(result.a) * 10) / 10,
+      peerImagesPerSecond: Math.round(median(result.b) * 10) / 10,
+      rounds: { convlab: result.a, pytorch: result.b },
+      note: 'ratio = convlab / PyTorch per interleaved round; img/s are medians, for reference only',
+    };
+  } finally {
+    await Promise.all([convlab.close(), pytorch.close()]);
+  }
+}
+
+/** The paired cases, in the order the bench runs them. */
+export const PAIRED_CASES = (
+  [
+    { preset: 'seed-cnn', phase: 'train', cores: 1 },
+    { preset: 'seed-cnn', phase: 'train', cores: 2 },
+    { preset: 'cnn-plus', phase: 'train', cores: 1 },
+    { preset: 'cnn-plus', phase: 'train', cores: 2 },
+    { preset: 'seed-cnn', phase: 'inference', cores: 1 },
+  ] satisfies PairedSpec[]
+).map((spec) => ({
+  name: `${spec.preset}-${spec.phase}${spec.cores === 2 ? '-x2' : ''}-vs-pytorch`,
+  timeoutMs: 15 * 60_000,
+  inProcess: true,
+  run: () => pairedCase(spec),
+}));
