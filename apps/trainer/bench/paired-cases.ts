@@ -3,7 +3,9 @@
  * with comparePaired (paired.ts) between two warm processes, so that a host's drift cannot pass for a
  * difference. They run in the bench's own process and start the processes they compare: convlab's
  * side is `run.ts --rounds <preset>-<phase>` (serveRounds below), one process per core compared.
+ * `--against <revision>` compares this checkout with another revision the same way (revisionCases).
  */
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -13,10 +15,12 @@ import {
   PYTORCH_SCRIPT,
   pythonWithTorch,
   useWasm,
+  type BenchCase,
   type BenchResult,
 } from './cases.ts';
-import { comparePaired, median, together } from './paired.ts';
+import { comparePaired, median, together, type RoundSource } from './paired.ts';
 import { randomBatch } from './random-batch.ts';
+import type { RevisionTree } from './revision-tree.ts';
 import { processRoundSource } from './round-source.ts';
 import { timeSteps } from './timing.ts';
 
@@ -63,18 +67,46 @@ interface PairedSpec {
   cores: 1 | 2;
 }
 
-async function pairedCase({ preset, phase, cores }: PairedSpec): Promise<BenchResult> {
+/** A convlab round server: this checkout's bench, or another revision's (its run.ts). */
+function convlabRounds(label: string, name: string, runScript = RUN_SCRIPT) {
+  return processRoundSource(
+    label,
+    process.execPath,
+    [...process.execArgv, runScript, '--rounds', name],
+    caseProcessEnv(),
+  );
+}
+
+/** Runs comparePaired(a, b) and closes both; the result line, with `fields` describing the case. */
+async function pairedResult(
+  a: RoundSource,
+  b: RoundSource,
+  fields: Record<string, unknown>,
+): Promise<BenchResult> {
+  try {
+    const result = await comparePaired(a, b);
+    return {
+      status: 'ok',
+      ...fields,
+      paired: result.paired,
+      warmupRounds: result.warmupRounds,
+      warm: result.warm,
+      imagesPerSecond: Math.round(median(result.a) * 10) / 10,
+      peerImagesPerSecond: Math.round(median(result.b) * 10) / 10,
+      rounds: { [a.label]: result.a, [b.label]: result.b },
+      note: `ratio = ${a.label} / ${b.label} per interleaved round; img/s are medians, for reference only`,
+    };
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+async function pytorchCase({ preset, phase, cores }: PairedSpec): Promise<BenchResult> {
   const python = pythonWithTorch();
   if (!python) return { status: 'skipped', reason: 'no python3 with torch installed' };
+  const name = `${preset}-${phase}`;
   const processes = await Promise.all(
-    Array.from({ length: cores }, () =>
-      processRoundSource(
-        `convlab ${preset} ${phase}`,
-        process.execPath,
-        [...process.execArgv, RUN_SCRIPT, '--rounds', `${preset}-${phase}`],
-        caseProcessEnv(),
-      ),
-    ),
+    Array.from({ length: cores }, () => convlabRounds(`convlab ${preset} ${phase}`, name)),
   );
   const convlab = together(`convlab ${preset} ${phase}, ${cores} process(es)`, processes);
   const threads = cores === 1 ? '1 thread' : `${cores} threads`;
@@ -84,29 +116,11 @@ async function pairedCase({ preset, phase, cores }: PairedSpec): Promise<BenchRe
     [PYTORCH_SCRIPT, '--rounds', preset, phase, String(cores)],
     pytorchProcessEnv(),
   );
-  try {
-    const result = await comparePaired(convlab, pytorch);
-    return {
-      status: 'ok',
-      preset,
-      phase,
-      backend: 'wasm',
-      processes: cores,
-      paired: result.paired,
-      warmupRounds: result.warmupRounds,
-      warm: result.warm,
-      imagesPerSecond: Math.round(median(result.a) * 10) / 10,
-      peerImagesPerSecond: Math.round(median(result.b) * 10) / 10,
-      rounds: { convlab: result.a, pytorch: result.b },
-      note: 'ratio = convlab / PyTorch per interleaved round; img/s are medians, for reference only',
-    };
-  } finally {
-    await Promise.all([convlab.close(), pytorch.close()]);
-  }
+  return pairedResult(convlab, pytorch, { preset, phase, backend: 'wasm', processes: cores });
 }
 
-/** The paired cases, in the order the bench runs them. */
-export const PAIRED_CASES = (
+/** The paired cases against PyTorch, in the order the bench runs them. */
+export const PAIRED_CASES: BenchCase[] = (
   [
     { preset: 'seed-cnn', phase: 'train', cores: 1 },
     { preset: 'seed-cnn', phase: 'train', cores: 2 },
@@ -118,5 +132,33 @@ export const PAIRED_CASES = (
   name: `${spec.preset}-${spec.phase}${spec.cores === 2 ? '-x2' : ''}-vs-pytorch`,
   timeoutMs: 15 * 60_000,
   inProcess: true,
-  run: () => pairedCase(spec),
+  run: () => pytorchCase(spec),
 }));
+
+/**
+ * Before against after: this checkout against another revision checked out beside it
+ * (revision-tree.ts), each preset's training and seed-cnn's inference, one process each.
+ */
+export function revisionCases(tree: RevisionTree): BenchCase[] {
+  const specs: { preset: Preset; phase: Phase }[] = [
+    { preset: 'seed-cnn', phase: 'train' },
+    { preset: 'cnn-plus', phase: 'train' },
+    { preset: 'seed-cnn', phase: 'inference' },
+  ];
+  const before = `${tree.revision} (${tree.commit.slice(0, 9)})`;
+  return specs.map(({ preset, phase }) => ({
+    name: `${preset}-${phase}-vs-revision`,
+    timeoutMs: 15 * 60_000,
+    inProcess: true,
+    run: async () => {
+      const name = `${preset}-${phase}`;
+      const after = await convlabRounds(`this checkout`, name);
+      const earlier = await convlabRounds(
+        `convlab at ${before}`,
+        name,
+        path.join(tree.dir, 'apps/trainer/bench/run.ts'),
+      );
+      return pairedResult(after, earlier, { preset, phase, backend: 'wasm', processes: 1 });
+    },
+  }));
+}

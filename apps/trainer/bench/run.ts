@@ -5,6 +5,7 @@
  * process CPU time next to the wall time, and rates are computed from wall time after warm-up.
  * Comparisons (convlab against PyTorch) are the paired cases (paired-cases.ts): interleaved rounds
  * after a stable warm-up, the median of per-round ratios with min–max. results.json names the CPU.
+ * `--against <revision>` runs only the before/after comparisons with that revision (revision-tree.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { findRepoRoot } from '@convlab/core/paths';
 import { caseProcessEnv } from './env.ts';
 import { CASES, cpuDescription, type BenchCase, type BenchResult } from './cases.ts';
-import { PAIRED_CASES, serveRounds } from './paired-cases.ts';
+import { PAIRED_CASES, revisionCases, serveRounds } from './paired-cases.ts';
+import { checkoutRevision } from './revision-tree.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ALL_CASES: BenchCase[] = [...CASES, ...PAIRED_CASES];
@@ -57,10 +59,10 @@ async function runOne(name: string): Promise<void> {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 
-async function runAll(only: string[]): Promise<void> {
+async function runAll(only: string[], cases: BenchCase[] = ALL_CASES): Promise<void> {
   const started = Date.now();
   const outcomes: CaseOutcome[] = [];
-  for (const definition of ALL_CASES) {
+  for (const definition of cases) {
     if (only.length > 0 && !only.includes(definition.name)) continue;
     const outcome = definition.inProcess
       ? await runInProcess(definition)
@@ -162,12 +164,22 @@ async function runInProcess(definition: BenchCase): Promise<CaseOutcome> {
 const args = process.argv.slice(2);
 const caseIndex = args.indexOf('--case');
 const roundsIndex = args.indexOf('--rounds');
+const againstIndex = args.indexOf('--against');
+const caseNames = args.filter((a, i) => !a.startsWith('--') && i !== againstIndex + 1);
 if (roundsIndex >= 0) {
   await serveRounds(args[roundsIndex + 1] ?? '');
   process.exit(0);
 } else if (caseIndex >= 0) {
   await runOne(args[caseIndex + 1] ?? '');
   process.exit(0);
+} else if (againstIndex >= 0) {
+  // Before against after: only the paired cases against that revision.
+  const tree = checkoutRevision(findRepoRoot(), args[againstIndex + 1] ?? 'HEAD');
+  try {
+    await runAll(caseNames, revisionCases(tree));
+  } finally {
+    tree.remove();
+  }
 } else {
-  await runAll(args.filter((a) => !a.startsWith('--')));
+  await runAll(caseNames);
 }

@@ -1,8 +1,12 @@
 /**
  * The bench's paired comparisons (bench/paired.ts) on scripted sources: a machine whose speed drifts
  * 2× between rounds still gives the true ratio, warm-up lasts until three rounds agree within 5 %,
- * and bad input is refused.
+ * and bad input is refused. And the other side of a before/after comparison: a revision checked out
+ * beside this one (bench/revision-tree.ts) runs its own sources.
  */
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { findRepoRoot } from '@convlab/core/paths';
 import { describe, expect, it } from 'vitest';
 import {
   comparePaired,
@@ -12,6 +16,7 @@ import {
   together,
   type RoundSource,
 } from '../bench/paired.ts';
+import { checkoutRevision } from '../bench/revision-tree.ts';
 
 /** A source whose round i returns rates[i] (the last one repeated), recording the call order. */
 function scripted(label: string, rates: number[], order: string[]): RoundSource {
@@ -100,4 +105,19 @@ describe('paired comparisons', () => {
     const both = together('two', [scripted('x', [10], order), scripted('y', [15], order)]);
     expect(await both.round()).toBe(25);
   });
+
+  it('checks out another revision beside this one, with its own workspace packages and kernels', () => {
+    const root = findRepoRoot();
+    expect(() => checkoutRevision(root, 'no-such-revision')).toThrow(/no-such-revision/);
+    const tree = checkoutRevision(root, 'HEAD');
+    try {
+      const core = realpathSync(path.join(tree.dir, 'node_modules/@convlab/core'));
+      expect(core).toBe(realpathSync(path.join(tree.dir, 'packages/core')));
+      expect(existsSync(path.join(tree.dir, 'node_modules/@tensorflow/tfjs'))).toBe(true);
+      expect(existsSync(path.join(tree.dir, 'packages/core/simd/build/kernels.wasm'))).toBe(true);
+    } finally {
+      tree.remove();
+    }
+    expect(existsSync(tree.dir)).toBe(false);
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
-import { formatPercent } from '@convlab/core/report';
+import { formatPercent, HEADLESS_CHROMIUM_FLAGS } from '@convlab/core/report';
 import type { GradCamFile } from '@convlab/core/contracts';
 import { enqueueRun } from '@convlab/db';
 import { chromium } from 'playwright-core';
@@ -16,14 +16,6 @@ import { createSandbox, type Sandbox, type ShowJson } from './harness.ts';
 
 const CHROMIUM = process.env.CONVLAB_CHROMIUM ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface ReportJson {
   out: string;
@@ -153,7 +145,10 @@ describe('convlab report', () => {
     expect(html).toContain('Grad-CAM (layer conv2d_2)');
     expect(leftovers(out)).toEqual([]);
     if (!hasChromium) return;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...HEADLESS_CHROMIUM_FLAGS],
+    });
     try {
       const page = await browser.newPage();
       const url = pathToFileURL(file).href;

@@ -26,6 +26,7 @@ import {
   releaseRun,
   updateRunProgress,
 } from '@convlab/db';
+import { HEADLESS_CHROMIUM_FLAGS } from '@convlab/core/report';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,14 +43,6 @@ const NEXT_BIN = path.join(REPO_ROOT, 'node_modules/next/dist/bin/next');
 const CONVLAB_BIN = path.join(REPO_ROOT, 'apps/trainer/bin/convlab.mjs');
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots');
 const CHROMIUM = process.env.CONVLAB_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let tempDir = '';
 let baseUrl = '';
@@ -208,7 +201,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...HEADLESS_CHROMIUM_FLAGS],
   });
 });
 

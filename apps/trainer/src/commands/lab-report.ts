@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
+  HEADLESS_CHROMIUM_FLAGS,
   MARKDOWN_ASSETS_DIR,
   renderHtmlReport,
   renderMarkdownReport,
@@ -33,15 +34,7 @@ type ReportFormat = z.infer<typeof formatSchema>;
 /** Printing a report takes seconds; a browser that hangs is stopped after this. */
 const CHROMIUM_TIMEOUT_MS = 120_000;
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-pdf-header-footer',
-];
+const CHROMIUM_FLAGS = [...HEADLESS_CHROMIUM_FLAGS, '--no-pdf-header-footer'];
 
 /** The format: --format, else the output's extension (.md, .pdf), else html. */
 function reportFormat(given: string | undefined, out: string): ReportFormat {

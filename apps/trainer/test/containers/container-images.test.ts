@@ -16,6 +16,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HEADLESS_CHROMIUM_FLAGS } from '@convlab/core/report';
 import { createArtifactStore, type PrismaClient } from '@convlab/db';
 import { startThrowawayPostgres, type RunningPostgres } from '@convlab/db/testing';
 import { chromium } from 'playwright-core';
@@ -38,14 +39,6 @@ const IMAGE = {
 type Target = keyof typeof IMAGE;
 const MB = 1_000_000;
 const CHROMIUM = process.env.CONVLAB_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const unavailable = podmanUnavailable();
 if (unavailable && process.env.CI === 'true') {
@@ -95,6 +88,12 @@ async function build(target: Target): Promise<void> {
   ]);
 }
 
+/** Runs a shell command in a fresh container of an image (its entry point bypassed); its stdout. */
+async function shellIn(target: Target, script: string): Promise<string> {
+  return (await podmanOk(['run', '--rm', '--entrypoint', 'sh', IMAGE[target], '-c', script]))
+    .stdout;
+}
+
 /** The host files that hand lavapipe to a container as NVIDIA's toolkit hands in its driver: the ICD
  * file in /etc/vulkan/icd.d and the driver's libraries (those the image lacks) at their own paths. */
 async function lavapipeMounts(): Promise<string[]> {
@@ -109,17 +108,7 @@ async function lavapipeMounts(): Promise<string[]> {
   });
   const needed = [driver, ...[...ldd.matchAll(/=> (\/\S+)/g)].map((m) => m[1] ?? '')];
   const inImage = new Set(
-    (
-      await podmanOk([
-        'run',
-        '--rm',
-        '--entrypoint',
-        'sh',
-        IMAGE['trainer-gpu'],
-        '-c',
-        'ls /usr/lib/x86_64-linux-gnu',
-      ])
-    ).stdout.split('\n'),
+    (await shellIn('trainer-gpu', 'ls /usr/lib/x86_64-linux-gnu')).split('\n'),
   );
   const mounts = [`${icd}:/etc/vulkan/icd.d/lvp_icd.json:ro`];
   for (const library of needed) {
@@ -163,19 +152,20 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
   const containers: string[] = [];
   const sizes: Partial<Record<Target, number>> = {};
 
-  /** `podman run` of an image on the host network with the test database; returns the result. */
+  /** `podman run` arguments: an image on the host network, given the test database. */
+  const runArgs = (target: Target, args: string[], options: string[]) => [
+    '--network',
+    'host',
+    '--env',
+    `DATABASE_URL=${server.url}`,
+    ...options,
+    IMAGE[target],
+    ...args,
+  ];
+
+  /** Runs an image to its end; resolves with its exit code and output. */
   const runImage = (target: Target, args: string[], options: string[] = []) =>
-    podman([
-      'run',
-      '--rm',
-      '--network',
-      'host',
-      '--env',
-      `DATABASE_URL=${server.url}`,
-      ...options,
-      IMAGE[target],
-      ...args,
-    ]);
+    podman(['run', '--rm', ...runArgs(target, args, options)]);
 
   /** Starts a named container in the background and remembers it for clean-up. */
   const startContainer = async (
@@ -185,19 +175,7 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
     options: string[] = [],
   ) => {
     containers.push(name);
-    await podmanOk([
-      'run',
-      '--detach',
-      '--name',
-      name,
-      '--network',
-      'host',
-      '--env',
-      `DATABASE_URL=${server.url}`,
-      ...options,
-      IMAGE[target],
-      ...args,
-    ]);
+    await podmanOk(['run', '--detach', '--name', name, ...runArgs(target, args, options)]);
   };
 
   const show = async (id: string) =>
@@ -246,33 +224,22 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
         IMAGE[target],
       ]);
       expect(user.trim(), target).toBe('10001');
-      const probe = await podmanOk([
-        'run',
-        '--rm',
-        '--entrypoint',
-        'sh',
-        IMAGE[target],
-        '-c',
+      const probe = await shellIn(
+        target,
         'id -u; for tool in cc gcc g++ c++ clang make python3 tsc; do command -v $tool; done; ' +
           'ls -d /root/.npm /app/node_modules/vitest /app/node_modules/typescript ' +
           '/app/node_modules/eslint /app/node_modules/prisma /app/node_modules/@tensorflow/tfjs-node 2>/dev/null; true',
-      ]);
-      expect(probe.stdout.trim(), target).toBe('10001');
+      );
+      expect(probe.trim(), target).toBe('10001');
     }
     // Both trainer images carry the SIMD kernels and the generated Prisma clients; only the GPU one
     // carries Dawn.
-    const files = (target: Target) =>
-      podmanOk([
-        'run',
-        '--rm',
-        '--entrypoint',
-        'sh',
-        IMAGE[target],
-        '-c',
-        'ls /app/packages/core/simd/build /app/packages/db/src/generated; ls -d /app/node_modules/webgpu 2>/dev/null; true',
-      ]);
     for (const target of ['trainer', 'trainer-gpu'] as const) {
-      const { stdout } = await files(target);
+      const stdout = await shellIn(
+        target,
+        'ls /app/packages/core/simd/build /app/packages/db/src/generated; ' +
+          'ls -d /app/node_modules/webgpu 2>/dev/null; true',
+      );
       expect(stdout).toContain('kernels.wasm');
       expect(stdout).toContain('prisma-postgresql');
       expect(stdout.includes('/app/node_modules/webgpu')).toBe(target === 'trainer-gpu');
@@ -390,7 +357,10 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
     const page = await fetch(`${base}/`);
     expect(page.status).toBe(200);
     // The leaderboard as a browser shows it (its rows are fetched by the page): the run is a row.
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...HEADLESS_CHROMIUM_FLAGS],
+    });
     try {
       const tab = await browser.newPage();
       await tab.goto(`${base}/`);
@@ -405,7 +375,7 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
   });
 
   it('trains on webgpu with a Vulkan driver mounted in, and an idle GPU trainer stays idle', async () => {
-    const id = await sandbox.queue([...TINY_RUN, '--epochs', '2']);
+    const id = await sandbox.queue([...TINY_RUN, '--epochs', '1']);
     const name = `convlab-test-gpu-${process.pid}`;
     // A long-lived trainer (no --once), so it can be watched idle after its run.
     await startContainer(

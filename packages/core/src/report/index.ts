@@ -34,6 +34,7 @@ export {
   type DatasetFacts,
   type TestSetGroup,
 } from './run-facts.ts';
+export { HEADLESS_CHROMIUM_FLAGS } from './headless-chromium.ts';
 export { renderHtmlReport } from './html-report.ts';
 export {
   MARKDOWN_ASSETS_DIR,
