@@ -283,7 +283,9 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
     const started = Date.now();
     const empty = await runImage('trainer', ['trainer', '--once', '--max-runs', '1']);
     expect(empty.code, empty.stdout + empty.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`trainer --once on an empty queue: exit 0 after ${seconds.toFixed(1)} s`);
+    expect(seconds).toBeLessThan(30);
   });
 
   it('hands a run back with its checkpoint on SIGTERM, and a new container finishes it', async () => {
