@@ -51,7 +51,8 @@ export interface BenchCase {
   concurrent?: number;
   /** Runs in the bench's own process (a paired case starts the processes it compares). */
   inProcess?: boolean;
-  run: () => Promise<BenchResult>;
+  /** `signal` (in-process cases) aborts at the timeout: the case stops what it started. */
+  run: (signal?: AbortSignal) => Promise<BenchResult>;
 }
 
 export async function useWasm(fastKernels: boolean): Promise<string[]> {
@@ -511,7 +512,6 @@ async function cifar10Epoch(): Promise<BenchResult> {
   };
 }
 
-/** The processor, as lscpu names it, with its flags; the load when the bench started. */
 /** Reads `lscpu` once; the returned function gives one field's value. */
 function lscpuFields(): (name: string) => string | null {
   const lines = (spawnSync('lscpu', [], { encoding: 'utf8' }).stdout ?? '').split('\n');
@@ -528,6 +528,7 @@ export function cpuDescription() {
   return { model: field('Model name'), family: field('CPU family'), modelNumber: field('Model') };
 }
 
+/** The processor, as lscpu names it, with its flags; the load when the bench started. */
 function machine(): Promise<BenchResult> {
   return Promise.resolve({
     status: 'ok',

@@ -77,12 +77,28 @@ function convlabRounds(label: string, name: string, runScript = RUN_SCRIPT) {
   );
 }
 
-/** Runs comparePaired(a, b) and closes both; the result line, with `fields` describing the case. */
+/** Starts a comparison's sources in turn; when one fails to start, the ones already started stop. */
+async function startSources(starters: (() => Promise<RoundSource>)[]): Promise<RoundSource[]> {
+  const started: RoundSource[] = [];
+  try {
+    for (const start of starters) started.push(await start());
+    return started;
+  } catch (error) {
+    await Promise.all(started.map((source) => source.close()));
+    throw error;
+  }
+}
+
+/** Runs comparePaired(a, b) and closes both (at once when `signal` aborts); `fields` name the case. */
 async function pairedResult(
   a: RoundSource,
   b: RoundSource,
   fields: Record<string, unknown>,
+  signal?: AbortSignal,
 ): Promise<BenchResult> {
+  const close = () => Promise.all([a.close(), b.close()]);
+  const onAbort = () => void close();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await comparePaired(a, b);
     return {
@@ -97,26 +113,36 @@ async function pairedResult(
       note: `ratio = ${a.label} / ${b.label} per interleaved round; img/s are medians, for reference only`,
     };
   } finally {
-    await Promise.all([a.close(), b.close()]);
+    signal?.removeEventListener('abort', onAbort);
+    await close();
   }
 }
 
-async function pytorchCase({ preset, phase, cores }: PairedSpec): Promise<BenchResult> {
+async function pytorchCase(
+  { preset, phase, cores }: PairedSpec,
+  signal?: AbortSignal,
+): Promise<BenchResult> {
   const python = pythonWithTorch();
   if (!python) return { status: 'skipped', reason: 'no python3 with torch installed' };
   const name = `${preset}-${phase}`;
-  const processes = await Promise.all(
-    Array.from({ length: cores }, () => convlabRounds(`convlab ${preset} ${phase}`, name)),
-  );
-  const convlab = together(`convlab ${preset} ${phase}, ${cores} process(es)`, processes);
   const threads = cores === 1 ? '1 thread' : `${cores} threads`;
-  const pytorch = await processRoundSource(
-    `PyTorch ${preset} ${phase}, ${threads}`,
-    python,
-    [PYTORCH_SCRIPT, '--rounds', preset, phase, String(cores)],
-    pytorchProcessEnv(),
+  const [pytorch, ...processes] = await startSources([
+    () =>
+      processRoundSource(
+        `PyTorch ${preset} ${phase}, ${threads}`,
+        python,
+        [PYTORCH_SCRIPT, '--rounds', preset, phase, String(cores)],
+        pytorchProcessEnv(),
+      ),
+    ...Array.from({ length: cores }, () => () => convlabRounds(`convlab ${preset} ${phase}`, name)),
+  ]);
+  const convlab = together(`convlab ${preset} ${phase}, ${cores} process(es)`, processes);
+  return pairedResult(
+    convlab,
+    pytorch!,
+    { preset, phase, backend: 'wasm', processes: cores },
+    signal,
   );
-  return pairedResult(convlab, pytorch, { preset, phase, backend: 'wasm', processes: cores });
 }
 
 /** The paired cases against PyTorch, in the order the bench runs them. */
@@ -132,7 +158,7 @@ export const PAIRED_CASES: BenchCase[] = (
   name: `${spec.preset}-${spec.phase}${spec.cores === 2 ? '-x2' : ''}-vs-pytorch`,
   timeoutMs: 15 * 60_000,
   inProcess: true,
-  run: () => pytorchCase(spec),
+  run: (signal?: AbortSignal) => pytorchCase(spec, signal),
 }));
 
 /**
@@ -150,15 +176,23 @@ export function revisionCases(tree: RevisionTree): BenchCase[] {
     name: `${preset}-${phase}-vs-revision`,
     timeoutMs: 15 * 60_000,
     inProcess: true,
-    run: async () => {
+    run: async (signal?: AbortSignal) => {
       const name = `${preset}-${phase}`;
-      const after = await convlabRounds(`this checkout`, name);
-      const earlier = await convlabRounds(
-        `convlab at ${before}`,
-        name,
-        path.join(tree.dir, 'apps/trainer/bench/run.ts'),
+      const [after, earlier] = await startSources([
+        () => convlabRounds('this checkout', name),
+        () =>
+          convlabRounds(
+            `convlab at ${before}`,
+            name,
+            path.join(tree.dir, 'apps/trainer/bench/run.ts'),
+          ),
+      ]);
+      return pairedResult(
+        after!,
+        earlier!,
+        { preset, phase, backend: 'wasm', processes: 1 },
+        signal,
       );
-      return pairedResult(after, earlier, { preset, phase, backend: 'wasm', processes: 1 });
     },
   }));
 }

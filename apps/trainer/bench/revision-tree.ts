@@ -1,12 +1,20 @@
 /**
  * Another revision of this repository checked out beside it, for a before/after comparison
- * (`npm run bench -- --against <revision>`): a git worktree in a scratch folder whose node_modules
+ * (`npm run bench -w @convlab/trainer -- --against <revision>`): a git worktree in a scratch folder whose node_modules
  * links every dependency to this checkout's (the two revisions are assumed to share them) and the
  * workspace packages to its own sources. Its SIMD kernels are built from its own sources; the
  * generated Prisma clients are copied from here.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -19,13 +27,6 @@ export interface RevisionTree {
   remove(): void;
 }
 
-const WORKSPACES: Record<string, string> = {
-  core: 'packages/core',
-  db: 'packages/db',
-  trainer: 'apps/trainer',
-  web: 'apps/web',
-};
-
 function git(root: string, args: string[]): string {
   const result = spawnSync('git', args, { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
@@ -35,7 +36,12 @@ function git(root: string, args: string[]): string {
 }
 
 export function checkoutRevision(root: string, revision: string): RevisionTree {
-  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+  const resolved = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (resolved.status !== 0) throw new Error(`no commit "${revision}" in this repository`);
+  const commit = resolved.stdout.trim();
   const dir = mkdtempSync(path.join(tmpdir(), 'convlab-revision-'));
   git(root, ['worktree', 'add', '--detach', '--force', dir, commit]);
   const remove = () => void spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: root });
@@ -49,7 +55,10 @@ export function checkoutRevision(root: string, revision: string): RevisionTree {
       if (entry !== '@convlab')
         symlinkSync(path.join(root, 'node_modules', entry), path.join(modules, entry));
     }
-    for (const [name, folder] of Object.entries(WORKSPACES)) {
+    // npm links each workspace package into node_modules/@convlab: the same names, the revision's folders.
+    const workspaces = path.join(root, 'node_modules', '@convlab');
+    for (const name of readdirSync(workspaces)) {
+      const folder = path.relative(root, realpathSync(path.join(workspaces, name)));
       if (existsSync(path.join(dir, folder)))
         symlinkSync(path.join(dir, folder), path.join(modules, '@convlab', name));
     }

@@ -5,7 +5,8 @@
  * process CPU time next to the wall time, and rates are computed from wall time after warm-up.
  * Comparisons (convlab against PyTorch) are the paired cases (paired-cases.ts): interleaved rounds
  * after a stable warm-up, the median of per-round ratios with min–max. results.json names the CPU.
- * `--against <revision>` runs only the before/after comparisons with that revision (revision-tree.ts).
+ * `--against <revision>` runs only the before/after comparisons with that revision (revision-tree.ts),
+ * into bench/revision-results.json.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { findRepoRoot } from '@convlab/core/paths';
 import { caseProcessEnv } from './env.ts';
 import { CASES, cpuDescription, type BenchCase, type BenchResult } from './cases.ts';
 import { PAIRED_CASES, revisionCases, serveRounds } from './paired-cases.ts';
-import { checkoutRevision } from './revision-tree.ts';
+import { checkoutRevision, type RevisionTree } from './revision-tree.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const ALL_CASES: BenchCase[] = [...CASES, ...PAIRED_CASES];
@@ -59,7 +60,11 @@ async function runOne(name: string): Promise<void> {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 
-async function runAll(only: string[], cases: BenchCase[] = ALL_CASES): Promise<void> {
+async function runAll(
+  only: string[],
+  cases: BenchCase[] = ALL_CASES,
+  fileName = 'results.json',
+): Promise<void> {
   const started = Date.now();
   const outcomes: CaseOutcome[] = [];
   for (const definition of cases) {
@@ -73,7 +78,7 @@ async function runAll(only: string[], cases: BenchCase[] = ALL_CASES): Promise<v
     console.log(JSON.stringify(outcome));
   }
   addGemmPeakFractions(outcomes);
-  const file = path.join(findRepoRoot(), 'bench', 'results.json');
+  const file = path.join(findRepoRoot(), 'bench', fileName);
   mkdirSync(path.dirname(file), { recursive: true });
   const report = {
     date: new Date().toISOString(),
@@ -138,24 +143,20 @@ function addGemmPeakFractions(outcomes: CaseOutcome[]): void {
   }
 }
 
-/** A case that runs here (a paired case), bounded by its timeout. */
+/** A case that runs here (a paired case), bounded by its timeout: then its processes are stopped. */
 async function runInProcess(definition: BenchCase): Promise<CaseOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<BenchResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ status: 'error', reason: `took over ${definition.timeoutMs / 1000}s` }),
-      definition.timeoutMs,
-    );
-  });
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), definition.timeoutMs);
   try {
-    const result = await Promise.race([definition.run(), timeout]);
+    const result = await definition.run(stop.signal);
     return { case: definition.name, ...result };
   } catch (error) {
-    return {
-      case: definition.name,
-      status: 'error',
-      reason: error instanceof Error ? error.message : String(error),
-    };
+    const reason = stop.signal.aborted
+      ? `took over ${definition.timeoutMs / 1000}s`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    return { case: definition.name, status: 'error', reason };
   } finally {
     clearTimeout(timer);
   }
@@ -165,7 +166,10 @@ const args = process.argv.slice(2);
 const caseIndex = args.indexOf('--case');
 const roundsIndex = args.indexOf('--rounds');
 const againstIndex = args.indexOf('--against');
-const caseNames = args.filter((a, i) => !a.startsWith('--') && i !== againstIndex + 1);
+const against = againstIndex >= 0 ? args[againstIndex + 1] : undefined;
+const caseNames = args.filter(
+  (a, i) => !a.startsWith('--') && !(againstIndex >= 0 && i === againstIndex + 1),
+);
 if (roundsIndex >= 0) {
   await serveRounds(args[roundsIndex + 1] ?? '');
   process.exit(0);
@@ -173,10 +177,26 @@ if (roundsIndex >= 0) {
   await runOne(args[caseIndex + 1] ?? '');
   process.exit(0);
 } else if (againstIndex >= 0) {
-  // Before against after: only the paired cases against that revision.
-  const tree = checkoutRevision(findRepoRoot(), args[againstIndex + 1] ?? 'HEAD');
+  if (against === undefined || against.startsWith('--')) {
+    console.error('usage: bench/run.ts --against <git revision> [case …]');
+    process.exit(2);
+  }
+  // Before against after: only the paired cases against that revision, in a file of their own.
+  let tree: RevisionTree;
   try {
-    await runAll(caseNames, revisionCases(tree));
+    tree = checkoutRevision(findRepoRoot(), against);
+  } catch (error) {
+    console.error(`bench --against: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  // An interrupted comparison still removes its worktree.
+  const interrupted = () => {
+    tree.remove();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  try {
+    await runAll(caseNames, revisionCases(tree), 'revision-results.json');
   } finally {
     tree.remove();
   }

@@ -163,9 +163,14 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
     ...args,
   ];
 
-  /** Runs an image to its end; resolves with its exit code and output. */
-  const runImage = (target: Target, args: string[], options: string[] = []) =>
-    podman(['run', '--rm', ...runArgs(target, args, options)]);
+  /** Runs an image to its end (10 min at most); resolves with its exit code and output. */
+  const runImage = (target: Target, args: string[], options: string[] = []) => {
+    const name = `convlab-test-run-${process.pid}-${containers.length}`;
+    containers.push(name); // removed in afterAll should a test give up on it
+    return podman(['run', '--rm', '--name', name, ...runArgs(target, args, options)], {
+      timeoutMs: 600_000,
+    });
+  };
 
   /** Starts a named container in the background and remembers it for clean-up. */
   const startContainer = async (
@@ -386,11 +391,18 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
       ['trainer', '--concurrency', '1'],
       [...(await lavapipeMounts()), '--env', 'CONVLAB_BACKEND=webgpu'],
     );
-    await waitFor(async () => (await show(id)).status === 'completed' && true, {
-      what: 'the run on webgpu',
-      timeoutMs: 300_000,
-      intervalMs: 1000,
-    }).catch(async (error: unknown) => {
+    await waitFor(
+      async () => {
+        const { status } = await show(id);
+        if (status === 'failed' || status === 'cancelled') throw new Error(`the run ${status}`);
+        return status === 'completed';
+      },
+      {
+        what: 'the run on webgpu',
+        timeoutMs: 300_000,
+        intervalMs: 1000,
+      },
+    ).catch(async (error: unknown) => {
       throw new Error(`${String(error)}\n${(await podman(['logs', name])).stderr.slice(-3000)}`);
     });
     const shown = (await show(id)) as ShowJson & { backend: string; backendDevice: string | null };

@@ -3,7 +3,7 @@
  * containers.conf that sets no ulimits (the defaults cannot be raised in this sandbox).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -13,8 +13,10 @@ export interface PodmanResult {
   stderr: string;
 }
 
-const conf = path.join(mkdtempSync(path.join(tmpdir(), 'convlab-podman-')), 'containers.conf');
+const confDir = mkdtempSync(path.join(tmpdir(), 'convlab-podman-'));
+const conf = path.join(confDir, 'containers.conf');
 writeFileSync(conf, '[containers]\ndefault_ulimits = []\n');
+process.once('exit', () => rmSync(confDir, { recursive: true, force: true }));
 const env = { ...process.env, CONTAINERS_CONF: conf };
 
 /** Why podman cannot be used here, or null when it can. */
