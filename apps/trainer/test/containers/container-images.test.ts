@@ -120,6 +120,13 @@ async function lavapipeMounts(): Promise<string[]> {
   return mounts.flatMap((mount) => ['--volume', mount]);
 }
 
+/** What Kubernetes does to a pod it drains: SIGTERM, then SIGKILL after a 60 s grace period. */
+async function stopContainer(name: string): Promise<{ exitCode: string; logs: string }> {
+  await podmanOk(['stop', '--time', '60', name]);
+  const inspected = await podmanOk(['inspect', '--format', '{{.State.ExitCode}}', name]);
+  return { exitCode: inspected.stdout.trim(), logs: (await podman(['logs', name])).stderr };
+}
+
 /** CPU seconds (user + system) the container's processes used over `ms`, read from /proc inside it. */
 async function containerCpuSeconds(name: string, ms: number): Promise<number> {
   const snapshot = async () => {
@@ -302,16 +309,8 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
       what: 'the checkpoint of epoch 2 in the database',
       timeoutMs: 180_000,
     });
-    // What Kubernetes does to a pod it drains: SIGTERM, then SIGKILL after the grace period.
-    await podmanOk(['stop', '--time', '60', name]);
-    const { stdout: exitCode } = await podmanOk([
-      'inspect',
-      '--format',
-      '{{.State.ExitCode}}',
-      name,
-    ]);
-    const logs = (await podman(['logs', name])).stderr;
-    expect(exitCode.trim(), logs).toBe('0');
+    const stopped = await stopContainer(name);
+    expect(stopped.exitCode, stopped.logs).toBe('0');
     const handedBack = await db.run.findUniqueOrThrow({ where: { id } });
     expect(handedBack.status).toBe('queued');
     const checkpointEpoch = await storedCheckpointEpoch(store, id);
@@ -414,13 +413,7 @@ describe.skipIf(unavailable !== null)('container images (deploy/Dockerfile, podm
     console.log(`idle trainer-gpu (webgpu on lavapipe): ${cpu.toFixed(2)} s of CPU over 10 s`);
     expect(cpu).toBeLessThan(0.5);
 
-    await podmanOk(['stop', '--time', '60', name]);
-    const { stdout: exitCode } = await podmanOk([
-      'inspect',
-      '--format',
-      '{{.State.ExitCode}}',
-      name,
-    ]);
-    expect(exitCode.trim()).toBe('0');
+    const stopped = await stopContainer(name);
+    expect(stopped.exitCode, stopped.logs).toBe('0');
   });
 });
