@@ -156,7 +156,6 @@ function randomIndices(total: number, count: number): number[] {
   return indices.slice(0, Math.min(count, total));
 }
 
-/** A few random test images of a run, with their true labels, for the Predict panel. */
 /** Test image `index` of a run as its dataset stores it (what the model's input is made from). */
 export async function testImagePixels(
   runId: string,
@@ -180,6 +179,7 @@ function storedImageAt(set: ImageSet, index: number): Uint8Array {
   return set.images.slice(index * bytes, (index + 1) * bytes);
 }
 
+/** A few random test images of a run, with their true labels, for the Predict panel. */
 export async function testImagesForPrediction(
   runId: string,
   config: RunConfig,
