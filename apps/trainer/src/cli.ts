@@ -30,9 +30,10 @@ Commands:
   queue --preset <name> [--dataset <name>] [--epochs N] [--batch-size N] [--seed N]
         [--learning-rate X] [--augment|--no-augment] [--fine-tune-layers N] [--fine-tune-epochs N]
         [--input-size N] [--train-limit N] [--test-limit N] [--validation-split X]
-        [--early-stopping-patience N] [--dropout X] [--weights-url URL] [--priority N]
-        [--name S] [--group ID] [--tag T]... [--note S] [--json]
-                               queue a run and print its id (--group: a comparison group's id)
+        [--early-stopping-patience N] [--dropout X] [--weights-url URL] [--workers N]
+        [--priority N] [--name S] [--group ID] [--tag T]... [--note S] [--json]
+                               queue a run and print its id (--group: a comparison group's id;
+                               --workers: at most N data-parallel threads, default its trainer's share)
   queue depth [--json] [--sql]
                                how many runs a trainer could claim now (what a scheduler scales
                                trainers on; --sql: the query KEDA's postgresql trigger runs)
@@ -62,10 +63,12 @@ Commands:
                                a sweep's trials, best first, with their params, rung and status
   sweep cancel <id> [--json]   cancel a sweep's queued trials and stop its running ones
   sweep list [--json]          sweeps, newest first
-  trainer [--concurrency N] [--once] [--max-runs N] [--verbose] [--json-logs]
+  trainer [--concurrency N] [--threads-per-run N] [--once] [--max-runs N] [--verbose] [--json-logs]
           [--backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu]
                                the trainer daemon (--once: work the queue until empty, then exit 0;
-                               --max-runs N: claim at most N runs, finish them, exit 0);
+                               --max-runs N: claim at most N runs, finish them, exit 0;
+                               --concurrency C, default 1: runs at once, each trained on
+                               --threads-per-run workers, default cores / C);
                                readable lines on a terminal, JSON logs otherwise or with --json-logs
   workers [--json]             trainer daemons and their heartbeats
   migrate                      apply database migrations
@@ -77,8 +80,8 @@ Commands:
                                check and place a copy you already have (works offline)
 
 Environment: DATABASE_URL (default file:./data/convlab.db under the repo), CONVLAB_DATA_DIR,
-CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND, CONVLAB_DATASET_ROOTS, CONVLAB_WEIGHTS_ROOTS,
-CONVLAB_WEIGHTS_HOSTS (see the README).`;
+CONVLAB_RUNS_DIR, CONVLAB_MOBILENET_URL, CONVLAB_BACKEND, CONVLAB_THREADS_PER_RUN, CONVLAB_DATASET_ROOTS,
+CONVLAB_WEIGHTS_ROOTS, CONVLAB_WEIGHTS_HOSTS (see the README).`;
 
 /**
  * The usage of one verb: the blocks of USAGE's command list that start with it (a block is a line

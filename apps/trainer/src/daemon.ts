@@ -34,6 +34,8 @@ import type { TerminalLog } from './terminal-log.ts';
 export interface DaemonOptions {
   databaseUrl: string;
   concurrency: number;
+  /** Data-parallel worker threads each run may use (a run's own `workers` can only lower it). */
+  threadsPerRun: number;
   /** Work the queue until it is empty, then return. */
   once: boolean;
   /** Claim at most this many runs, finish them, then return (null: no limit). */
@@ -98,9 +100,13 @@ export class TrainerDaemon {
         backend: this.options.backend,
         device: this.options.backendDevice,
         passedOver: this.options.backendPassedOver,
+        concurrency: this.options.concurrency,
+        threadsPerRun: this.options.threadsPerRun,
       },
       `trainer started on ${this.options.backend}` +
-        (this.options.backendDevice ? ` (${this.options.backendDevice})` : ''),
+        (this.options.backendDevice ? ` (${this.options.backendDevice})` : '') +
+        `: ${this.options.concurrency} run${this.options.concurrency === 1 ? '' : 's'} at a time, ` +
+        `up to ${this.options.threadsPerRun} worker${this.options.threadsPerRun === 1 ? '' : 's'} each`,
     );
     const heartbeat = setInterval(
       () => void this.heartbeat(),
@@ -246,6 +252,7 @@ export class TrainerDaemon {
       env: envWith({
         DATABASE_URL: this.options.databaseUrl,
         CONVLAB_BACKEND: this.options.backend,
+        CONVLAB_THREADS_PER_RUN: String(this.options.threadsPerRun),
         CONVLAB_LOG_LEVEL: this.options.verbose ? 'debug' : logLevelFromEnv(),
         // Only a daemon drawing on a terminal listens for live progress over IPC.
         CONVLAB_PROGRESS_IPC: this.options.terminal ? '1' : '0',

@@ -1,6 +1,6 @@
 /** Trainer settings from the environment, validated once. */
 import { dataPolicyEnvSchema, dataPolicyFromEnv, type DataPolicy } from '@convlab/core/policy';
-import { backendPreferenceSchema, formatZodIssue } from '@convlab/core/contracts';
+import { backendPreferenceSchema, formatZodIssue, MAX_WORKERS } from '@convlab/core/contracts';
 import { z } from 'zod';
 
 const envSchema = dataPolicyEnvSchema.extend({
@@ -15,6 +15,14 @@ const envSchema = dataPolicyEnvSchema.extend({
   CONVLAB_BACKEND: backendPreferenceSchema.default('auto'),
   /** Memory for one kind of activation cache of a run (pooled features, or the fine-tuning trunk). */
   CONVLAB_CACHE_BUDGET_MB: z.coerce.number().int().min(16).max(1_048_576).default(3072),
+  /**
+   * Data-parallel worker threads each run may use (--threads-per-run; the daemon sets it for its run
+   * processes from cores / concurrency). Unset: every core. A run's config `workers` can only lower it.
+   */
+  CONVLAB_THREADS_PER_RUN: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number().int().min(1).max(MAX_WORKERS).optional(),
+  ),
   /** Set by a daemon drawing on a terminal for its run processes: send live progress over IPC. */
   CONVLAB_PROGRESS_IPC: z
     .enum(['0', '1'])

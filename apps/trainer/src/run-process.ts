@@ -3,6 +3,7 @@
  * as the epoch ends, and finishes the run itself: completed, cancelled, handed back (shutdown) or failed.
  * If this process dies instead, the daemon sees the exit and decides (retry from the last checkpoint).
  */
+import { availableParallelism } from 'node:os';
 import {
   datasetOptionsFromConfig,
   describeConfigError,
@@ -11,6 +12,7 @@ import {
   loadDataset,
   phaseRatesFrom,
   readCheckpointEpoch,
+  resolveWorkerCount,
   runConfigSchema,
   plannedRunEpochs,
   runDir,
@@ -124,6 +126,8 @@ interface PreparedRun {
   checkpointEpoch: number | null;
   /** A sweep trial trains to its rung's epoch, then the sweep decides whether it goes on. */
   epochLimit: number | undefined;
+  /** Data-parallel workers it trains on. */
+  workers: number;
 }
 
 async function trainClaimedRun(db: PrismaClient, store: ArtifactStore, id: string): Promise<void> {
@@ -150,10 +154,19 @@ async function prepareRun(
   const { config, env, backend, device, dataset, loadingSeconds } = await loadInputs(run.config);
   const checkpointEpoch = await resumePoint(db, store, id);
   const epochLimit = run.epochLimit ?? undefined;
+  const { workers, note } = resolveWorkerCount({
+    requested: config.workers,
+    share: env.CONVLAB_THREADS_PER_RUN ?? null,
+    cores: availableParallelism(),
+    backend,
+  });
+  if (note) logger.warn({ event: 'run.workers', workers, note }, note);
   await durable(db, 'recording the start', () =>
     setRunStarted(db, id, {
       backend,
       backendDevice: device,
+      workers,
+      workersNote: note,
       totalEpochs: plannedRunEpochs(config, epochLimit ?? null),
       resumedFromEpoch: checkpointEpoch,
       skipped: dataset.skipped,
@@ -161,7 +174,7 @@ async function prepareRun(
   );
   if (checkpointEpoch !== null)
     logger.info({ event: 'run.resume', epoch: checkpointEpoch }, 'resuming from checkpoint');
-  return { config, env, backend, dataset, loadingSeconds, checkpointEpoch, epochLimit };
+  return { config, env, backend, dataset, loadingSeconds, checkpointEpoch, epochLimit, workers };
 }
 
 /** The run's config, its backend and its dataset, loaded; errors here are the run's own. */
@@ -256,6 +269,7 @@ async function train(
     resume: prepared.checkpointEpoch !== null,
     stopAfterEpoch: prepared.epochLimit,
     cacheBudgetBytes: env.CONVLAB_CACHE_BUDGET_MB * 1024 * 1024,
+    workers: prepared.workers,
     model: { weightsPolicy: env.policy.weights },
     shouldStop: () => stopReason !== null,
     log: { info: (message) => logger.info({ event: 'run.log' }, message) },

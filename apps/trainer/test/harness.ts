@@ -82,6 +82,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     DATABASE_URL: databaseUrl,
     CONVLAB_RUNS_DIR: path.join(dir, 'runs'),
     CONVLAB_POLL_MS: '200',
+    // One worker thread per run unless a test asks for more (data-parallel.test.ts does): the other
+    // tests are about the queue and the processes, and CI has two cores.
+    CONVLAB_THREADS_PER_RUN: '1',
   };
   const clients: PrismaClient[] = [];
   const trainers: ChildProcess[] = [];

@@ -34,6 +34,7 @@ export {
   type LayerSummary,
   layerTrainingRole,
   MAX_SEED,
+  MAX_WORKERS,
   type MisclassifiedExample,
   misclassifiedExampleSchema,
   type ModelSummary,
@@ -192,6 +193,14 @@ export {
   trainRun,
   writeRows,
 } from './training/index.ts';
+export {
+  liveReplicaPools,
+  ReplicaFailed,
+  ReplicaPool,
+  resolveWorkerCount,
+  type WorkerCount,
+  type WorkerCountInput,
+} from './data-parallel/index.ts';
 export {
   assessInput,
   classificationReport,

@@ -159,6 +159,9 @@ export async function setRunStarted(
     backend: string;
     /** The backend's device where it names one (webgpu: the adapter). */
     backendDevice?: string | null;
+    /** Data-parallel workers it trains on, and why fewer than its config asked (core's WorkerCount). */
+    workers?: number;
+    workersNote?: string | null;
     totalEpochs?: number;
     resumedFromEpoch?: number | null;
     /** Image-folder files the dataset load skipped (core's SkippedFiles). */
@@ -176,6 +179,8 @@ export async function setRunStarted(
           : null,
       backend: info.backend,
       backendDevice: info.backendDevice ?? null,
+      workers: info.workers ?? null,
+      workersNote: info.workersNote ?? null,
       totalEpochs: info.totalEpochs,
       resumedFromEpoch: info.resumedFromEpoch ?? null,
       currentEpoch: info.resumedFromEpoch ?? 0,
@@ -327,7 +332,8 @@ export async function retryRun(db: PrismaClient, runId: string): Promise<Run> {
       UPDATE "Run"
       SET "status" = 'queued', "attempts" = 0, "error" = NULL, "cancelRequested" = ${false},
           "workerId" = NULL, "leaseExpiresAt" = NULL, "heartbeatAt" = NULL, "startedAt" = NULL,
-          "finishedAt" = NULL, "backend" = NULL, "backendDevice" = NULL, "currentEpoch" = NULL,
+          "finishedAt" = NULL, "backend" = NULL, "backendDevice" = NULL, "workers" = NULL,
+          "workersNote" = NULL, "currentEpoch" = NULL,
           "totalEpochs" = NULL, "batch" = NULL, "totalBatches" = NULL, "etaSeconds" = NULL, "etaLowerBound" = false,
           "progressAt" = NULL, "paramCount" = NULL, "bestEpoch" = NULL, "bestValAcc" = NULL,
           "finalTrainAcc" = NULL, "finalValAcc" = NULL, "testAcc" = NULL, "testLoss" = NULL,

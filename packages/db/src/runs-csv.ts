@@ -40,6 +40,7 @@ export const RUN_CSV_COLUMNS = [
   'error',
   // Added last so scripts that read columns by position keep working.
   'backendDevice',
+  'workers',
 ] as const satisfies readonly (keyof Run)[];
 
 function csvCell(value: unknown): string {

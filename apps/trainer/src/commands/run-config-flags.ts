@@ -24,6 +24,7 @@ const NUMERIC_FLAGS = {
   'validation-split': 'validationSplit',
   'early-stopping-patience': 'earlyStoppingPatience',
   dropout: 'dropout',
+  workers: 'workers',
 } as const satisfies Record<string, keyof RunConfigInput>;
 
 const FLAG_FOR_FIELD = new Map<string, string>(

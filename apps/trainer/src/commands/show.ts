@@ -45,8 +45,9 @@ export async function showCommand(args: string[]): Promise<number> {
     `preset:   ${detail.preset} v${detail.presetVersion} on ${printable(detail.dataset)}`,
   );
   console.log(
-    `backend:  ${detail.backend ?? '-'}${detail.backendDevice ? ` on ${printable(detail.backendDevice)}` : ''}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
+    `backend:  ${detail.backend ?? '-'}${detail.backendDevice ? ` on ${printable(detail.backendDevice)}` : ''}${workersText(detail.workers)}   attempts: ${detail.attempts}/${detail.maxAttempts}`,
   );
+  if (detail.workersNote) console.log(`workers:  ${printable(detail.workersNote)}`);
   const view = describeProgress(detail);
   const progress = view ? progressText(view) : null;
   if (progress) console.log(`progress: ${progress}`);
@@ -137,4 +138,9 @@ function timingLine(timing: RunTiming): string {
 
 function formatRate(imagesPerSecond: number): string {
   return `${Math.round(imagesPerSecond).toLocaleString('en-US')} img/s`;
+}
+
+/** " · 2 workers" after the backend, once the run has started. */
+function workersText(workers: number | null): string {
+  return workers === null ? '' : ` · ${workers} worker${workers === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@convlab/core';
+import { MAX_WORKERS } from '@convlab/core/contracts';
 import { applyMigrations, resolveDatabaseUrl } from '@convlab/db';
 import { z } from 'zod';
 import { CliError } from '../cli-error.ts';
@@ -11,6 +12,7 @@ import { TerminalLog } from '../terminal-log.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const concurrencySchema = z.coerce.number().int().min(1).max(64);
+const threadsPerRunSchema = z.coerce.number().int().min(1).max(MAX_WORKERS);
 const maxRunsSchema = z.coerce.number().int().min(1).max(100_000);
 
 export async function trainerCommand(args: string[]): Promise<number> {
@@ -19,6 +21,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
     strict: true,
     options: {
       concurrency: { type: 'string' },
+      'threads-per-run': { type: 'string' },
       once: { type: 'boolean', default: false },
       'max-runs': { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -26,7 +29,9 @@ export async function trainerCommand(args: string[]): Promise<number> {
       'json-logs': { type: 'boolean', default: false },
     },
   });
-  const concurrency = concurrencySchema.safeParse(values.concurrency ?? availableParallelism());
+  // One run at a time by default, trained on every core (data-parallel workers): the run a person just
+  // queued finishes soonest. --concurrency C trains C runs at once, each on cores / C workers.
+  const concurrency = concurrencySchema.safeParse(values.concurrency ?? 1);
   if (!concurrency.success)
     throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
   const maxRuns =
@@ -39,6 +44,14 @@ export async function trainerCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
+  const cores = availableParallelism();
+  const threadsPerRun = threadsPerRunSchema.safeParse(
+    values['threads-per-run'] ??
+      env.CONVLAB_THREADS_PER_RUN ??
+      Math.max(1, Math.floor(cores / concurrency.data)),
+  );
+  if (!threadsPerRun.success)
+    throw new CliError(`invalid --threads-per-run: expected an integer from 1 to ${MAX_WORKERS}`);
   // A person at a terminal gets readable lines and live progress; pipes and files get JSON.
   const terminal =
     process.stderr.isTTY && !values['json-logs']
@@ -52,6 +65,7 @@ export async function trainerCommand(args: string[]): Promise<number> {
   const daemon = new TrainerDaemon({
     databaseUrl,
     concurrency: concurrency.data,
+    threadsPerRun: threadsPerRun.data,
     once: values.once,
     maxRuns: maxRuns?.data ?? null,
     leaseMs: env.CONVLAB_LEASE_MS,

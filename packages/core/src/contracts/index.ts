@@ -32,6 +32,7 @@ export {
   isTransferPreset,
   LR_SCHEDULES,
   MAX_SEED,
+  MAX_WORKERS,
   OPTIMIZERS,
   PRESET_NAMES,
   type PresetDefinition,

@@ -85,6 +85,8 @@ export const LR_SCHEDULES = ['constant', 'one-cycle'] as const;
 export const AUGMENTATIONS = ['affine', 'flip-translate'] as const;
 
 export const MAX_SEED = 2 ** 31 - 1;
+/** More data-parallel workers than this is a typo, not a machine. */
+export const MAX_WORKERS = 64;
 /** The most images a train or test limit may name (more than any dataset convlab can hold). */
 const MAX_IMAGES = 10_000_000;
 
@@ -126,6 +128,11 @@ const runConfigFields = z
     labelSmoothing: z.number().min(0).max(0.5),
     /** Which augmentation `augment` turns on. */
     augmentation: z.enum(AUGMENTATIONS),
+    /**
+     * Data-parallel worker threads for the run: an upper bound on its trainer's share of the cores
+     * (null: that share). The gradients of each step are averaged, so the result does not depend on it.
+     */
+    workers: z.number().int().min(1).max(MAX_WORKERS).nullable(),
   })
   .strict();
 
@@ -142,6 +149,7 @@ export const runConfigSchema = runConfigFields.extend({
   weightDecay: runConfigFields.shape.weightDecay.default(0),
   labelSmoothing: runConfigFields.shape.labelSmoothing.default(0),
   augmentation: runConfigFields.shape.augmentation.default('affine'),
+  workers: runConfigFields.shape.workers.default(null),
 });
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
@@ -183,6 +191,7 @@ const COMMON = {
   weightDecay: 0,
   labelSmoothing: 0,
   augmentation: 'affine',
+  workers: null,
 } as const satisfies Partial<PresetDefinition['defaults']>;
 
 export const PRESETS: Record<PresetName, PresetDefinition> = {

@@ -125,7 +125,10 @@ function adamInternals(optimizer: tf.Optimizer): AdamInternals | null {
     : null;
 }
 
-async function readAdamBetaPowers(optimizer: tf.Optimizer): Promise<[number, number] | null> {
+/** Adam's β₁ᵗ and β₂ᵗ (null for other optimizers): what a checkpoint or a new replica carries. */
+export async function readAdamBetaPowers(
+  optimizer: tf.Optimizer,
+): Promise<[number, number] | null> {
   const adam = adamInternals(optimizer);
   if (!adam) return null;
   const [beta1, beta2] = await Promise.all([adam.accBeta1.data(), adam.accBeta2.data()]);

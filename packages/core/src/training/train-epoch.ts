@@ -9,6 +9,7 @@ import { augmentPolicy } from '../data/augment.ts';
 import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '../data/batch.ts';
 import { deriveSeed, mulberry32 } from '../data/random.ts';
 import type { ImageSet, LoadedDataset } from '../data/types.ts';
+import type { ReplicaPool } from '../data-parallel/replica-pool.ts';
 import { evaluateModel, predictInBatches, scoreProbabilities } from '../evaluation/evaluate.ts';
 import { setLearningRate } from '../models/build.ts';
 import { gatherRows, type ActivationCache } from './activation-cache.ts';
@@ -35,6 +36,8 @@ export interface EpochStep {
   extractor: tf.LayersModel | null;
   progress: ProgressReporter;
   shouldStop?: () => boolean | Promise<boolean>;
+  /** Data-parallel replicas sharing each step (the phase already begun on them); null: one worker. */
+  replicas: ReplicaPool | null;
 }
 
 export interface EpochTraining {
@@ -72,8 +75,14 @@ export async function trainEpoch(step: EpochStep): Promise<EpochTraining | null>
     );
     if (config.lrSchedule !== 'constant') setLearningRate(optimizer, lr);
     const { xs, ys } = trainingBatch(step, indices, augmentRng);
-    const result = (await model.trainOnBatch(xs, ys)) as number[];
-    tf.dispose([xs, ys]);
+    let result: number[];
+    try {
+      result = step.replicas
+        ? await step.replicas.trainStep(xs, ys, config.lrSchedule !== 'constant' ? lr : null)
+        : ((await model.trainOnBatch(xs, ys)) as number[]);
+    } finally {
+      tf.dispose([xs, ys]);
+    }
     const [loss = NaN, acc = NaN] = result;
     if (!Number.isFinite(loss)) throw new Error(trainingDivergedMessage(loss, step.epoch));
     lossSum += loss * indices.length;

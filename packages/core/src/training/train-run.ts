@@ -10,7 +10,6 @@
  * Transfer presets train in two phases (see phases.ts): 'frozen' (only the head learns) and 'fine-tune'
  * (the last backbone layers unfrozen, a fresh optimizer at the lower rate).
  */
-import type * as tf from '@tensorflow/tfjs';
 import type { EpochMetrics, EpochPhase } from '../contracts/epoch-metrics.ts';
 import type { ModelSummary } from '../contracts/model-summary.ts';
 import type { RunReport } from '../contracts/run-report.ts';
@@ -20,10 +19,11 @@ import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluateModel, PredictionStopped } from '../evaluation/evaluate.ts';
 import { galleryGradCam } from '../explain/explain-images.ts';
+import * as tf from '@tensorflow/tfjs';
+import { ReplicaPool } from '../data-parallel/replica-pool.ts';
 import {
   buildModel,
   disposeConvlabModel,
-  prepareFineTuning,
   type BuildModelOptions,
   type ConvlabModel,
 } from '../models/build.ts';
@@ -35,6 +35,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { bestEpochOfLastPhase, buildReport, writeRunOutputs } from './final-report.ts';
 import { PhaseInputCache } from './phase-input-cache.ts';
+import { beginPhaseModels } from './phase-models.ts';
 import { plannedEpochs, planPhases, remainingPhaseEpochs, type PhasePlan } from './phases.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
 import { RunClock } from './run-clock.ts';
@@ -102,6 +103,11 @@ export interface TrainRunOptions {
   cacheBudgetBytes?: number;
   /** false: fine-tune through the whole network even where a trunk cache would do (for comparisons). */
   trunkCache?: boolean;
+  /**
+   * Data-parallel workers (threads, each with a replica of the model; resolveWorkerCount decides how
+   * many); default 1. More than one needs the wasm backend.
+   */
+  workers?: number;
 }
 
 /** What the loop has done so far (restored from a checkpoint on resume). */
@@ -125,6 +131,7 @@ interface PhaseContext {
   earlyStopping: EarlyStopping;
   checkpointer: Checkpointer;
   log: TrainLog;
+  replicas: ReplicaPool | null;
 }
 
 export async function trainRun(config: RunConfig, options: TrainRunOptions): Promise<TrainResult> {
@@ -132,11 +139,17 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   const log = options.log ?? { info: () => undefined };
   if (dataset.train.count === 0) throw new Error('the training set is empty');
   if (dataset.val.count === 0) throw new Error('the validation set is empty');
+  const workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new Error(`workers must be an integer from 1 to 64, got ${workers}`);
+  if (workers > 1 && tf.getBackend() !== 'wasm')
+    throw new Error(`data-parallel training needs the wasm backend, not ${tf.getBackend()}`);
   const buildStarted = performance.now();
   const built = await buildModel(config, dataset.train.numClasses, options.model);
   const checkpointer = new Checkpointer(options.runDir);
   const earlyStopping = new EarlyStopping(config.earlyStoppingPatience);
   let trunk: TrunkPlan | null = null;
+  let replicas: ReplicaPool | null = null;
   try {
     await options.onModelSummary?.(summarizeModel(built, config));
     const batchOptions: BatchOptions = {
@@ -204,6 +217,18 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       shouldStop: options.shouldStop,
       log,
     });
+    if (workers > 1) {
+      replicas = await state.clock.time('loading', () =>
+        ReplicaPool.start({
+          workers,
+          config,
+          numClasses: dataset.train.numClasses,
+          model: options.model ?? {},
+          trunkCache: trunk !== null,
+        }),
+      );
+      log.info(`training on ${workers} data-parallel workers`);
+    }
     const context: PhaseContext = {
       config,
       options,
@@ -216,6 +241,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       earlyStopping,
       checkpointer,
       log,
+      replicas,
     };
     if (reachedLimit(options, state.history.length)) return stoppedResult(built, state, true);
     for (const plan of phases) {
@@ -226,6 +252,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
     inputCache.release();
     return await finishRun(config, options, built, state);
   } finally {
+    await replicas?.close();
     earlyStopping.dispose();
     checkpointer.dispose();
     // The top above a cached trunk shares the model's weights; only its optimizer is its own.
@@ -250,16 +277,10 @@ async function trainPhase(
     if (error instanceof PredictionStopped) return 'stopped';
     throw error;
   }
-  const { trainModel, weightsModel } = phaseModels(built, plan, context.trunk);
-  if (plan.phase === 'fine-tune')
-    prepareFineTuning(
-      built,
-      config.fineTuneLayers,
-      config.optimizer,
-      plan.learningRate,
-      trainModel,
-    );
+  const { trainModel, weightsModel } = beginPhaseModels(built, plan, context.trunk, config);
   await context.checkpointer.onPhaseBegin(plan.phase, trainModel.optimizer);
+  // After any restore (resume, whitening init, the last phase's best epoch): every replica starts equal.
+  await context.replicas?.beginPhase(plan, built.model, trainModel);
   const phaseDoneEpochs = state.history.filter((e) => e.phase === plan.phase).length;
   for (let phaseEpoch = phaseDoneEpochs + 1; phaseEpoch <= plan.epochs; phaseEpoch++) {
     const epoch = state.history.length + 1;
@@ -276,6 +297,7 @@ async function trainPhase(
       extractor: plan.phase === 'frozen' ? (built.transfer?.features ?? null) : null,
       progress: context.progress,
       shouldStop: options.shouldStop,
+      replicas: context.replicas,
     };
     const trainStarted = performance.now();
     const trained = await trainEpoch(step);
@@ -373,23 +395,6 @@ function stoppedResult(
 
 function fineTunes(phases: PhasePlan[]): boolean {
   return phases.some((p) => p.phase === 'fine-tune');
-}
-
-/** The model a phase trains, and the one whose weights early stopping snapshots. */
-function phaseModels(
-  built: ConvlabModel,
-  plan: PhasePlan,
-  trunk: TrunkPlan | null,
-): { trainModel: tf.LayersModel; weightsModel: tf.LayersModel } {
-  const frozen = plan.phase === 'frozen';
-  const trainModel = frozen
-    ? built.transfer?.head
-    : plan.phase === 'fine-tune' && trunk
-      ? trunk.predictions
-      : built.model;
-  const weightsModel = frozen ? built.transfer?.head : built.model;
-  if (!trainModel || !weightsModel) throw new Error('no model to train');
-  return { trainModel, weightsModel };
 }
 
 /** Evaluates on the test set and writes the model and report.json. */

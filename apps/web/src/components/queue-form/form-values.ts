@@ -17,6 +17,8 @@ export interface FormValues {
   augment: boolean;
   fineTuneLayers: string;
   seed: string;
+  /** Data-parallel workers; empty: the trainer's share of its cores. */
+  workers: string;
   priority: string;
   name: string;
   /** Settings the form has no input for, kept from a cloned run (sent as they are). */
@@ -26,7 +28,7 @@ export interface FormValues {
 export type ExtraSettings = Omit<Partial<RunConfigInput>, 'preset'>;
 
 export type NumericKey =
-  'epochs' | 'batchSize' | 'learningRate' | 'fineTuneLayers' | 'seed' | 'priority';
+  'epochs' | 'batchSize' | 'learningRate' | 'fineTuneLayers' | 'seed' | 'workers' | 'priority';
 
 /** The fields the run form shows an error beside; errors on any other field are listed on top. */
 export const PLACED_FIELDS = [
@@ -38,6 +40,7 @@ export const PLACED_FIELDS = [
   'augment',
   'fineTuneLayers',
   'seed',
+  'workers',
   'priority',
   'name',
 ];
@@ -62,6 +65,7 @@ export function valuesFor(preset: Preset, previous?: FormValues): FormValues {
     augment: d.augment,
     fineTuneLayers: String(d.fineTuneLayers),
     seed: previous?.seed ?? String(d.seed),
+    workers: previous?.workers ?? '',
     priority: previous?.priority ?? '0',
     name: previous?.name ?? '',
     extra: previous?.extra ?? {},
@@ -79,6 +83,7 @@ const FORM_CONFIG_FIELDS = new Set([
   'augment',
   'fineTuneLayers',
   'seed',
+  'workers',
 ]);
 
 /**
@@ -103,6 +108,7 @@ export function valuesFromConfig(config: RunConfig, preset: Preset): FormValues 
     augment: config.augment,
     fineTuneLayers: String(config.fineTuneLayers),
     seed: String(config.seed),
+    workers: config.workers === null ? '' : String(config.workers),
     priority: '0',
     name: '',
     extra,
@@ -139,6 +145,7 @@ export function queueInputOf(values: FormValues): RouterInputs['runs']['queue'] 
       augment: values.augment,
       fineTuneLayers: numberOrUndefined(values.fineTuneLayers),
       seed: numberOrUndefined(values.seed),
+      workers: numberOrUndefined(values.workers),
     },
     priority: numberOrUndefined(values.priority),
     name: values.name.trim() === '' ? undefined : values.name,

@@ -76,6 +76,12 @@ export function QueueRunForm({
           hint="same seed → same data split and init"
           {...numberProps}
         />
+        <NumberField
+          id="workers"
+          label="Workers (optional)"
+          hint="data-parallel threads, 1–64; empty: the trainer's share of its cores"
+          {...numberProps}
+        />
         <NumberField id="priority" label="Priority" hint={PRIORITY_HINT} {...numberProps} />
         <Field id="name" label="Name (optional)" error={errors.name}>
           <input

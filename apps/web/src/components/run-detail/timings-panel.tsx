@@ -62,7 +62,12 @@ export function TimingsPanel({ run, artifacts }: { run: DetailRun; artifacts: Ru
         <dt>training time</dt>
         <dd>{formatDuration(run.trainSeconds)}</dd>
         <dt>backend</dt>
-        <dd>{run.backend ?? '–'}</dd>
+        <dd data-testid="run-backend">
+          {run.backend ?? '–'}
+          {run.workers !== null &&
+            ` · ${run.workers} data-parallel worker${run.workers === 1 ? '' : 's'}`}
+          {run.workersNote && <div className="muted small">{run.workersNote}</div>}
+        </dd>
         {run.backendDevice && (
           <>
             <dt>device</dt>

@@ -21,6 +21,7 @@ export interface SweepFormValues {
   maxConcurrent: string;
   trainLimit: string;
   testLimit: string;
+  workers: string;
 }
 
 export type SweepNumberKey =
@@ -31,7 +32,8 @@ export type SweepNumberKey =
   | 'seed'
   | 'maxConcurrent'
   | 'trainLimit'
-  | 'testLimit';
+  | 'testLimit'
+  | 'workers';
 
 /** The inputs an error can be shown beside (their ids are these keys). */
 const PLACED = [
@@ -48,6 +50,7 @@ const PLACED = [
   'maxConcurrent',
   'trainLimit',
   'testLimit',
+  'workers',
 ] as const;
 export type SweepFieldKey = (typeof PLACED)[number];
 
@@ -74,6 +77,7 @@ export function initialSweepValues(preset: Preset | undefined): SweepFormValues 
     maxConcurrent: '',
     trainLimit: '',
     testLimit: '',
+    workers: '',
   };
 }
 
@@ -87,6 +91,7 @@ export function createSweepInputOf(values: SweepFormValues): RouterInputs['sweep
       dataset: datasetValue(values.dataset, values.folderPath),
       trainLimit: numberOrUndefined(values.trainLimit),
       testLimit: numberOrUndefined(values.testLimit),
+      workers: numberOrUndefined(values.workers),
     },
     params: values.space.split('\n'),
     trials: numberOrUndefined(values.trials),

@@ -25,6 +25,11 @@ const NUMBER_FIELDS: { id: SweepNumberKey; label: string; hint: string }[] = [
   { id: 'maxConcurrent', label: 'Max concurrent', hint: 'trials training at once (blank: any)' },
   { id: 'trainLimit', label: 'Train limit', hint: 'at most this many training images' },
   { id: 'testLimit', label: 'Test limit', hint: 'at most this many test images' },
+  {
+    id: 'workers',
+    label: 'Workers',
+    hint: "data-parallel threads per trial (blank: the trainer's share)",
+  },
 ];
 
 export function SweepForm({ presets, datasets }: { presets: Preset[]; datasets: string[] }) {

@@ -1,0 +1,193 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildModel,
+  disposeConvlabModel,
+  initBackend,
+  liveReplicaPools,
+  loadDataset,
+  planPhases,
+  ReplicaFailed,
+  ReplicaPool,
+  resolveRunConfig,
+  resolveWorkerCount,
+  trainRun,
+  type EpochMetrics,
+  type LoadedDataset,
+  type RunConfig,
+} from '../../src/index.ts';
+import { reduceShare, splitRows } from '../../src/data-parallel/index.ts';
+
+describe('splitting the work', () => {
+  it('splits a batch as evenly as possible and the parameters into disjoint shares', () => {
+    expect(splitRows(128, 2)).toEqual([64, 64]);
+    expect(splitRows(7, 3)).toEqual([3, 2, 2]);
+    expect(splitRows(1, 2)).toEqual([1, 0]);
+    const shares = [0, 1, 2].map((rank) => reduceShare(rank, 3, 10));
+    expect(shares).toEqual([
+      [0, 3],
+      [3, 6],
+      [6, 10],
+    ]);
+  });
+
+  it('gives a run at most its share of the cores, and says why when it asked for more', () => {
+    const wasm = { backend: 'wasm', cores: 2 };
+    expect(resolveWorkerCount({ ...wasm, requested: null, share: null })).toEqual({
+      workers: 2,
+      note: null,
+    });
+    expect(resolveWorkerCount({ ...wasm, requested: 1, share: null }).workers).toBe(1);
+    expect(resolveWorkerCount({ ...wasm, requested: 8, share: null })).toEqual({
+      workers: 2,
+      note: 'asked for 8 workers; this machine has 2 cores, so it trains on 2',
+    });
+    expect(resolveWorkerCount({ ...wasm, cores: 16, requested: 8, share: 4 })).toEqual({
+      workers: 4,
+      note: 'asked for 8 workers; this trainer gives each run 4 of its 16 cores, so it trains on 4',
+    });
+    expect(resolveWorkerCount({ ...wasm, cores: 16, requested: null, share: 4 }).workers).toBe(4);
+    expect(resolveWorkerCount({ backend: 'webgpu', cores: 16, requested: 4, share: null })).toEqual(
+      {
+        workers: 1,
+        note: 'asked for 4 workers; the webgpu backend trains on one worker',
+      },
+    );
+  });
+});
+
+describe('data-parallel training', { timeout: 240_000 }, () => {
+  let workDir: string;
+  let dataset: LoadedDataset;
+
+  beforeAll(async () => {
+    await initBackend('wasm');
+    workDir = await mkdtemp(path.join(tmpdir(), 'convlab-dp-'));
+    dataset = await loadDataset('synthetic', {
+      seed: 1,
+      validationSplit: 0.25,
+      trainLimit: 600,
+      testLimit: 150,
+    });
+  });
+
+  afterAll(async () => {
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('one step on 2 workers gives the weights of one step on 1 (no batch norm, no dropout)', async () => {
+    const config = resolveRunConfig({ preset: 'seed-cnn', dropout: 0, batchSize: 32 });
+    const single = await buildModel(config, 10);
+    const parallel = await buildModel(config, 10);
+    parallel.model.setWeights(single.model.getWeights());
+    const xs = tf.randomUniform([32, 32, 32, 3], 0, 1, 'float32', 7);
+    const ys = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 32 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    );
+    const pool = await ReplicaPool.start({
+      workers: 2,
+      config,
+      numClasses: 10,
+      model: {},
+      trunkCache: false,
+    });
+    try {
+      const plan = planPhases(config)[0];
+      if (!plan) throw new Error('no phase');
+      await pool.beginPhase(plan, parallel.model, parallel.model);
+      const [parallelLoss] = await pool.trainStep(xs, ys, null);
+      const [singleLoss] = (await single.model.trainOnBatch(xs, ys)) as number[];
+      expect(parallelLoss).toBeCloseTo(singleLoss ?? NaN, 5);
+      const a = single.model.getWeights();
+      const b = parallel.model.getWeights();
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) {
+        const diff = tf.tidy(() => {
+          const x = a[i] as tf.Tensor;
+          const y = b[i] as tf.Tensor;
+          return tf.norm(tf.sub(x, y)).div(tf.norm(x).add(1e-12)).dataSync()[0] ?? NaN;
+        });
+        worst = Math.max(worst, diff);
+      }
+      expect(worst).toBeLessThan(1e-5);
+      expect(pool.reducedFloats).toBe(single.model.countParams());
+    } finally {
+      await pool.close();
+      tf.dispose([xs, ys]);
+      disposeConvlabModel(single);
+      disposeConvlabModel(parallel);
+    }
+  });
+
+  it('fails the step with a clear error when a worker thread dies', async () => {
+    const config = resolveRunConfig({ preset: 'tiny-cnn' });
+    const built = await buildModel(config, 10);
+    const pool = await ReplicaPool.start({
+      workers: 2,
+      config,
+      numClasses: 10,
+      model: {},
+      trunkCache: false,
+    });
+    const xs = tf.randomUniform([16, 32, 32, 3]);
+    const ys = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    );
+    try {
+      const plan = planPhases(config)[0];
+      if (!plan) throw new Error('no phase');
+      await pool.beginPhase(plan, built.model, built.model);
+      await pool.trainStep(xs, ys, null);
+      await pool.killReplica(1);
+      const failed = pool.trainStep(xs, ys, null);
+      await expect(failed).rejects.toThrow(ReplicaFailed);
+      await expect(failed).rejects.toThrow(/replica 1 of 2 exited .* while training/);
+    } finally {
+      await pool.close();
+      tf.dispose([xs, ys]);
+      disposeConvlabModel(built);
+    }
+  });
+
+  const tiny = (overrides: Partial<RunConfig> = {}) =>
+    resolveRunConfig({ preset: 'tiny-cnn', epochs: 3, earlyStoppingPatience: 0, ...overrides });
+
+  it('trains a run on 2 workers, and a checkpoint from 2 workers resumes on 1 and on 2', async () => {
+    const before = tf.memory().numTensors;
+    const full = await trainRun(tiny(), {
+      dataset,
+      runDir: path.join(workDir, 'full'),
+      workers: 2,
+    });
+    expect(full.report?.testAcc).toBeGreaterThan(0.3);
+    for (const workersAfter of [1, 2]) {
+      const runDir = path.join(workDir, `resume-on-${workersAfter}`);
+      const first = await trainRun(tiny(), { dataset, runDir, workers: 2, stopAfterEpoch: 1 });
+      expect(first.stopped).toBe(true);
+      const epochs: EpochMetrics[] = [];
+      const resumed = await trainRun(tiny(), {
+        dataset,
+        runDir,
+        resume: true,
+        workers: workersAfter,
+        onEpoch: (metric) => void epochs.push(metric),
+      });
+      expect(epochs.map((e) => e.epoch)).toEqual([2, 3]);
+      expect(resumed.report?.testAcc).toBeGreaterThan(0.3);
+    }
+    // Nothing of the replicas stays behind in a long-lived process.
+    expect(liveReplicaPools()).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Run" ADD COLUMN "workers" INTEGER;
+ALTER TABLE "Run" ADD COLUMN "workersNote" TEXT;
