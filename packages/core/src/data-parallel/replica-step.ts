@@ -44,20 +44,30 @@ export function emptyStepTiming(): StepTiming {
 /** The variables one phase's all-reduce carries, in a fixed order every replica shares. */
 export interface ReplicaVariables {
   trainable: LayerVariable[];
-  /** Batch-norm moving means and variances: per replica in training, averaged after every step. */
+  /**
+   * The batch-norm layers' non-trainable weights (moving means and variances; all of a frozen layer's):
+   * per replica in training, averaged after every step.
+   */
   statistics: LayerVariable[];
   /** Floats in one slot. */
   length: number;
 }
 
-const STATISTIC = /moving_(mean|variance)$/;
-
 export function replicaVariables(model: tf.LayersModel): ReplicaVariables {
-  const weights = model.weights as unknown as LayerVariable[];
   const trainable = model.trainableWeights as unknown as LayerVariable[];
-  const statistics = weights.filter((w) => !w.trainable && STATISTIC.test(w.name));
+  // By layer, not by name: a second model built in one process gets suffixed variable names.
+  const statistics = layersOf(model)
+    .filter((layer) => layer.getClassName() === 'BatchNormalization')
+    .flatMap((layer) => layer.nonTrainableWeights as unknown as LayerVariable[]);
   const length = [...trainable, ...statistics].reduce((sum, w) => sum + sizeOf(w.shape), 0);
   return { trainable, statistics, length };
+}
+
+/** Every layer, those of nested models included. */
+function layersOf(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.layers.flatMap((layer) =>
+    'layers' in layer ? layersOf(layer as tf.LayersModel) : [layer],
+  );
 }
 
 function sizeOf(shape: tf.Shape): number {

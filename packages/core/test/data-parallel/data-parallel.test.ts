@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import {
   initBackend,
   liveReplicaPools,
   loadDataset,
+  localMobileNetV2Dir,
   planPhases,
   ReplicaFailed,
   ReplicaPool,
@@ -190,4 +192,61 @@ describe('data-parallel training', { timeout: 240_000 }, () => {
     expect(liveReplicaPools()).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('trains cnn-plus (batch norm, augmentation, one-cycle, Nesterov) on 2 workers', async () => {
+    // Batch norm per replica (DDP without SyncBN) with averaged moving statistics, which evaluation
+    // uses: if they were wrong, test accuracy would sit at chance. On data this small one seed's
+    // accuracy swings widely with either worker count (docs/PERFORMANCE.md has the 3-seed comparison).
+    const config = resolveRunConfig({
+      preset: 'cnn-plus',
+      epochs: 8,
+      batchSize: 32,
+      earlyStoppingPatience: 0,
+    });
+    const result = await trainRun(config, {
+      dataset,
+      runDir: path.join(workDir, 'cnn-plus'),
+      workers: 2,
+    });
+    expect(result.report?.testAcc).toBeGreaterThan(0.5);
+    const valAcc = result.epochs.map((e) => e.valAcc);
+    expect(Math.max(...valAcc.slice(-3))).toBeGreaterThan((valAcc[0] ?? 0) + 0.3);
+  });
+
+  it.skipIf(!existsSync(localMobileNetV2Dir('mobilenet_v2_0.35')))(
+    'trains transfer-plus on 2 workers: frozen on cached features, fine-tuned on the cached trunk',
+    async () => {
+      const config = resolveRunConfig({
+        preset: 'transfer-plus',
+        backbone: 'mobilenet_v2_0.35',
+        inputSize: 32,
+        dropout: 0,
+        epochs: 2,
+        fineTuneEpochs: 2,
+        fineTuneLayers: 10,
+        batchSize: 32,
+        earlyStoppingPatience: 0,
+        lrSchedule: 'constant',
+        labelSmoothing: 0,
+      });
+      const before = tf.memory().numTensors;
+      const run = (workers: number) =>
+        trainRun(config, { dataset, runDir: path.join(workDir, `transfer-${workers}`), workers });
+      const single = await run(1);
+      const parallel = await run(2);
+      expect(parallel.epochs.map((e) => [e.epoch, e.phase])).toEqual([
+        [1, 'frozen'],
+        [2, 'frozen'],
+        [3, 'fine-tune'],
+        [4, 'fine-tune'],
+      ]);
+      // No dropout, and the backbone's batch norm is folded: the same steps, up to float rounding.
+      parallel.epochs.forEach((epoch, i) => {
+        const reference = single.epochs[i];
+        expect(epoch.loss).toBeCloseTo(reference?.loss ?? NaN, 2);
+        expect(Math.abs(epoch.valAcc - (reference?.valAcc ?? NaN))).toBeLessThanOrEqual(0.02);
+      });
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });
