@@ -138,7 +138,7 @@ async function seedCnnInferWasm(): Promise<BenchResult> {
   };
 }
 
-function noWeights(): BenchResult | null {
+export function noWeights(): BenchResult | null {
   const dir = mobileNetDir(sharedAssetsDir());
   return existsSync(path.join(dir, 'model.json'))
     ? null

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { caseProcessEnv, pytorchProcessEnv } from './env.ts';
 import {
+  noWeights,
   presetModel,
   PYTORCH_SCRIPT,
   pythonWithTorch,
@@ -23,6 +24,12 @@ import { randomBatch } from './random-batch.ts';
 import type { RevisionTree } from './revision-tree.ts';
 import { processRoundSource } from './round-source.ts';
 import { timeSteps } from './timing.ts';
+import {
+  parseWorkerRounds,
+  WORKER_TARGETS,
+  workerRoundTimer,
+  type WorkerTarget,
+} from './worker-cases.ts';
 
 const RUN_SCRIPT = fileURLToPath(new URL('./run.ts', import.meta.url));
 /** A round lasts at least this long (and 2 steps), on both sides. */
@@ -51,8 +58,15 @@ async function roundTimer(preset: Preset, phase: Phase): Promise<() => Promise<n
 /** `run.ts --rounds <preset>-<phase>`: READY, then one ROUND line per line read on stdin. */
 export async function serveRounds(name: string): Promise<void> {
   const match = /^(seed-cnn|cnn-plus)-(train|inference)$/.exec(name);
-  if (!match) throw new Error(`unknown rounds "${name}": <seed-cnn|cnn-plus>-<train|inference>`);
-  const round = await roundTimer(match[1] as Preset, match[2] as Phase);
+  const workers = parseWorkerRounds(name);
+  if (!match && !workers)
+    throw new Error(
+      `unknown rounds "${name}": <seed-cnn|cnn-plus>-<train|inference> or ` +
+        '<seed-cnn|cnn-plus|transfer-plus-fine-tune>-train-w<workers>',
+    );
+  const round = workers
+    ? await workerRoundTimer(workers.target, workers.workers, ROUND_MS)
+    : await roundTimer(match?.[1] as Preset, match?.[2] as Phase);
   process.stdout.write('READY\n');
   for await (const line of createInterface({ input: process.stdin })) {
     void line;
@@ -160,6 +174,57 @@ export const PAIRED_CASES: BenchCase[] = (
   inProcess: true,
   run: (signal?: AbortSignal) => pytorchCase(spec, signal),
 }));
+
+/** One run on 2 data-parallel workers against the same run on 1: two warm processes, interleaved. */
+async function workersCase(target: WorkerTarget, signal?: AbortSignal): Promise<BenchResult> {
+  if (target === 'transfer-plus-fine-tune') {
+    const skip = noWeights();
+    if (skip) return skip;
+  }
+  const [two, one] = await startSources([
+    () => convlabRounds(`convlab ${target} train, 2 workers`, `${target}-train-w2`),
+    () => convlabRounds(`convlab ${target} train, 1 worker`, `${target}-train-w1`),
+  ]);
+  return pairedResult(two!, one!, { target, phase: 'train', backend: 'wasm', workers: 2 }, signal);
+}
+
+/** One seed-cnn run on 2 workers (one process) against PyTorch's twin on 2 threads. */
+async function workersVsPytorchCase(signal?: AbortSignal): Promise<BenchResult> {
+  const python = pythonWithTorch();
+  if (!python) return { status: 'skipped', reason: 'no python3 with torch installed' };
+  const [convlab, pytorch] = await startSources([
+    () => convlabRounds('convlab seed-cnn train, 1 run on 2 workers', 'seed-cnn-train-w2'),
+    () =>
+      processRoundSource(
+        'PyTorch seed-cnn train, 2 threads',
+        python,
+        [PYTORCH_SCRIPT, '--rounds', 'seed-cnn', 'train', '2'],
+        pytorchProcessEnv(),
+      ),
+  ]);
+  return pairedResult(
+    convlab!,
+    pytorch!,
+    { preset: 'seed-cnn', phase: 'train', backend: 'wasm', workers: 2, processes: 1 },
+    signal,
+  );
+}
+
+/** The data-parallel cases: each target 2 workers against 1, and seed-cnn on 2 against PyTorch. */
+export const WORKER_PAIRED_CASES: BenchCase[] = [
+  ...WORKER_TARGETS.map((target) => ({
+    name: `${target}-train-2-workers-vs-1`,
+    timeoutMs: 15 * 60_000,
+    inProcess: true,
+    run: (signal?: AbortSignal) => workersCase(target, signal),
+  })),
+  {
+    name: 'seed-cnn-train-2-workers-vs-pytorch',
+    timeoutMs: 15 * 60_000,
+    inProcess: true,
+    run: (signal?: AbortSignal) => workersVsPytorchCase(signal),
+  },
+];
 
 /**
  * Before against after: this checkout against another revision checked out beside it

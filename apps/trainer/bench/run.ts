@@ -15,11 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { findRepoRoot } from '@convlab/core/paths';
 import { caseProcessEnv } from './env.ts';
 import { CASES, cpuDescription, type BenchCase, type BenchResult } from './cases.ts';
-import { PAIRED_CASES, revisionCases, serveRounds } from './paired-cases.ts';
+import { PAIRED_CASES, revisionCases, serveRounds, WORKER_PAIRED_CASES } from './paired-cases.ts';
+import { ALL_REDUCE_CASE } from './worker-cases.ts';
 import { checkoutRevision, type RevisionTree } from './revision-tree.ts';
 
 const SCRIPT = fileURLToPath(import.meta.url);
-const ALL_CASES: BenchCase[] = [...CASES, ...PAIRED_CASES];
+const ALL_CASES: BenchCase[] = [...CASES, ...PAIRED_CASES, ...WORKER_PAIRED_CASES, ALL_REDUCE_CASE];
 
 interface CaseOutcome extends BenchResult {
   case: string;

@@ -5,7 +5,7 @@
 import type { RunConfig } from '../contracts/run-config-schema.ts';
 import type { BuildModelOptions } from '../models/build.ts';
 import type { PhasePlan } from '../training/phases.ts';
-import type { StepTiming } from './replica-step.ts';
+import type { ReplicaStepTiming } from './replica-step.ts';
 import type { SharedGradientBuffers } from './shared-gradients.ts';
 
 export interface TensorData {
@@ -43,10 +43,16 @@ export type ToReplica =
       learningRate: number | null;
     }
   /** Where its steps went so far (answered with a 'timing' message). */
-  | { type: 'timing' };
+  | { type: 'timing' }
+  /** The main model's weights again (after early stopping restored an epoch's). */
+  | { type: 'weights'; weights: TensorData[] }
+  /** One batch through one of its models (predictionModels' names), answered with 'predicted'. */
+  | { type: 'predict'; id: number; target: string; xs: TensorData };
 
 export type FromReplica =
   | { type: 'ready' }
   | { type: 'phase-ready' }
-  | { type: 'timing'; timing: StepTiming }
+  | { type: 'timing'; timing: ReplicaStepTiming }
+  | { type: 'weights-ready' }
+  | { type: 'predicted'; id: number; values: Float32Array }
   | { type: 'error'; message: string };

@@ -11,16 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../contracts/run-config-schema.ts';
-import type { BuildModelOptions } from '../models/build.ts';
+import { setLearningRate, type BuildModelOptions } from '../models/build.ts';
 import { readAdamBetaPowers } from '../training/checkpoint-files.ts';
 import type { PhasePlan } from '../training/phases.ts';
+import { predictBatch, type ParallelPredictor } from '../evaluation/evaluate.ts';
 import type { FromReplica, ReplicaInit, TensorData, ToReplica } from './replica-messages.ts';
 import {
-  emptyStepTiming,
+  emptyReplicaStepTiming,
   replicaStep,
   replicaVariables,
   type ReplicaVariables,
-  type StepTiming,
+  type ReplicaStepTiming,
 } from './replica-step.ts';
 import {
   createSharedGradientBuffers,
@@ -61,16 +62,23 @@ interface Phase {
   exchange: GradientExchange;
 }
 
-export class ReplicaPool {
+export class ReplicaPool implements ParallelPredictor {
   private failure: ReplicaFailed | null = null;
   private phase: Phase | null = null;
   private readonly waiting = new Set<{ type: FromReplica['type']; resolve: () => void }>();
   private closed = false;
   /** The main thread's (replica 0's) steps: where they went, for the bench. */
-  readonly timing: StepTiming = emptyStepTiming();
+  readonly timing: ReplicaStepTiming = emptyReplicaStepTiming();
   /** Main-thread work no replica shares: reading the batch out and handing the slices over. */
   distributeMs = 0;
   private readonly onFailure = new Set<(error: ReplicaFailed) => void>();
+  /** The main thread's models by the name every replica knows them by (predictionModels). */
+  private readonly modelNames = new Map<tf.LayersModel, string>();
+  private readonly predictions = new Map<
+    number,
+    { resolve: (values: Float32Array) => void; reject: (error: Error) => void }
+  >();
+  private nextPrediction = 0;
 
   private constructor(
     readonly workers: number,
@@ -114,6 +122,52 @@ export class ReplicaPool {
     return pool;
   }
 
+  /** Names the main thread's models as the replicas name theirs (predictionModels), for predictGroup. */
+  registerModels(models: Map<string, tf.LayersModel>): void {
+    for (const [name, model] of models) this.modelNames.set(model, name);
+  }
+
+  /**
+   * Predicts a group of batches at once: input 0 on this thread, input i on replica i. A model the
+   * replicas do not know is predicted here, batch after batch.
+   */
+  async predictGroup(model: tf.LayersModel, inputs: tf.Tensor[]): Promise<Float32Array[]> {
+    this.throwIfFailed();
+    const target = this.modelNames.get(model);
+    if (target === undefined || inputs.length > this.workers)
+      return Promise.all(inputs.map((input) => predictBatch(model, input)));
+    const answers: Promise<Float32Array>[] = [];
+    for (const [index, input] of inputs.slice(1).entries()) {
+      const thread = this.threads[index];
+      if (!thread) throw new Error('ReplicaPool: no replica for a batch');
+      const values = new Float32Array((await input.data()) as Float32Array);
+      const id = this.nextPrediction++;
+      answers.push(
+        new Promise<Float32Array>((resolve, reject) =>
+          this.predictions.set(id, { resolve, reject }),
+        ),
+      );
+      const message: ToReplica = {
+        type: 'predict',
+        id,
+        target,
+        xs: { name: 'xs', values, shape: input.shape },
+      };
+      thread.postMessage(message, [values.buffer]);
+    }
+    const own = inputs[0] ? await predictBatch(model, inputs[0]) : new Float32Array(0);
+    return [own, ...(await Promise.all(answers))];
+  }
+
+  /** Hands every replica the main model's weights (after early stopping restored an epoch's). */
+  async syncWeights(model: tf.LayersModel): Promise<void> {
+    this.throwIfFailed();
+    const weights = model.weights.map((w) => tensorData(w.name, w.read()));
+    const ready = this.everyReplica('weights-ready');
+    this.post({ type: 'weights', weights: await Promise.all(weights) });
+    await ready;
+  }
+
   /** Bytes of shared memory the current phase's all-reduce uses. */
   get sharedBytes(): number {
     return this.phase ? sharedBytes(this.phase.exchange.buffers) : 0;
@@ -129,13 +183,13 @@ export class ReplicaPool {
     this.throwIfFailed();
     const variables = replicaVariables(trainModel);
     const buffers = createSharedGradientBuffers(this.workers, variables.length);
-    const weights = model.weights.map((w) => tensorData(w.name, w.read()));
+    const weights = await Promise.all(model.weights.map((w) => tensorData(w.name, w.read())));
     const optimizerWeights = await trainModel.optimizer.getWeights();
     // getWeights() hands out a fresh iteration-count scalar besides the optimizer's own variables.
     const optimizer =
       optimizerWeights.length > 1
         ? {
-            weights: optimizerWeights.map((w) => tensorData(w.name, w.tensor)),
+            weights: await Promise.all(optimizerWeights.map((w) => tensorData(w.name, w.tensor))),
             adamBetaPowers: await readAdamBetaPowers(trainModel.optimizer),
           }
         : null;
@@ -149,17 +203,19 @@ export class ReplicaPool {
 
   /**
    * One synchronous data-parallel step on the batch: [loss, accuracy] over the whole batch, as
-   * trainOnBatch returns them. The caller disposes xs and ys.
+   * trainOnBatch returns them. `learningRate` (null: unchanged) is set on every replica first. The
+   * caller disposes xs and ys.
    */
   async trainStep(xs: tf.Tensor, ys: tf.Tensor, learningRate: number | null): Promise<number[]> {
     this.throwIfFailed();
     const phase = this.phase;
     if (!phase) throw new Error('ReplicaPool: trainStep before beginPhase');
+    if (learningRate !== null) setLearningRate(phase.model.optimizer, learningRate);
     const distributeStarted = performance.now();
     const batchRows = xs.shape[0] ?? 0;
     const rows = splitRows(batchRows, this.workers);
-    const xValues = xs.dataSync() as Float32Array;
-    const yValues = ys.dataSync() as Float32Array;
+    const xValues = (await xs.data()) as Float32Array;
+    const yValues = (await ys.data()) as Float32Array;
     const xRow = xValues.length / batchRows;
     const yRow = yValues.length / batchRows;
     let start = rows[0] ?? 0;
@@ -202,11 +258,11 @@ export class ReplicaPool {
   }
 
   /** Where each replica's steps went so far, replica 0 (this thread) first. */
-  async stepTimings(): Promise<StepTiming[]> {
+  async stepTimings(): Promise<ReplicaStepTiming[]> {
     this.throwIfFailed();
     const answers = this.threads.map(
       (thread) =>
-        new Promise<StepTiming>((resolve, reject) => {
+        new Promise<ReplicaStepTiming>((resolve, reject) => {
           const onMessage = (message: FromReplica) => {
             if (message.type !== 'timing') return;
             thread.off('message', onMessage);
@@ -246,6 +302,11 @@ export class ReplicaPool {
       this.fail(`replica ${rank} of ${this.workers} failed: ${message.message}`);
       return;
     }
+    if (message.type === 'predicted') {
+      this.predictions.get(message.id)?.resolve(message.values);
+      this.predictions.delete(message.id);
+      return;
+    }
     for (const waiter of this.waiting) {
       if (waiter.type === message.type) {
         this.waiting.delete(waiter);
@@ -273,6 +334,8 @@ export class ReplicaPool {
     this.phase?.exchange.abort();
     for (const reject of this.onFailure) reject(this.failure);
     this.onFailure.clear();
+    for (const pending of this.predictions.values()) pending.reject(this.failure);
+    this.predictions.clear();
   }
 
   private throwIfFailed(): void {
@@ -280,6 +343,6 @@ export class ReplicaPool {
   }
 }
 
-function tensorData(name: string, tensor: tf.Tensor): TensorData {
-  return { name, values: tensor.dataSync() as Float32Array, shape: tensor.shape };
+async function tensorData(name: string, tensor: tf.Tensor): Promise<TensorData> {
+  return { name, values: (await tensor.data()) as Float32Array, shape: tensor.shape };
 }

@@ -25,7 +25,7 @@ interface CompiledModel {
 }
 
 /** Where a replica's steps went, in ms summed over steps (the bench's all-reduce cost). */
-export interface StepTiming {
+export interface ReplicaStepTiming {
   steps: number;
   /** Forward and backward pass of its slice. */
   gradientsMs: number;
@@ -37,7 +37,7 @@ export interface StepTiming {
   applyMs: number;
 }
 
-export function emptyStepTiming(): StepTiming {
+export function emptyReplicaStepTiming(): ReplicaStepTiming {
   return { steps: 0, gradientsMs: 0, exchangeMs: 0, waitMs: 0, applyMs: 0 };
 }
 
@@ -85,16 +85,16 @@ export async function replicaStep(
   exchange: GradientExchange,
   slice: { xs: tf.Tensor; ys: tf.Tensor; rows: number },
   arrive: () => void | Promise<void>,
-  timing: StepTiming = emptyStepTiming(),
+  timing: ReplicaStepTiming = emptyReplicaStepTiming(),
 ): Promise<void> {
   let mark = performance.now();
-  const lap = (part: Exclude<keyof StepTiming, 'steps'>) => {
+  const lap = (part: Exclude<keyof ReplicaStepTiming, 'steps'>) => {
     const now = performance.now();
     timing[part] += now - mark;
     mark = now;
   };
   if (slice.rows > 0) {
-    const { loss, acc } = writeGradients(model, variables, slice, exchange.slot(), () =>
+    const { loss, acc } = await writeGradients(model, variables, slice, exchange.slot(), () =>
       lap('gradientsMs'),
     );
     exchange.setMetrics(slice.rows, loss, acc);
@@ -117,13 +117,13 @@ export async function replicaStep(
  * Runs the slice forward and backward and writes the gradients, then the statistics the forward pass
  * just updated, straight from the wasm heap into the slot (no copy on the JS heap per step).
  */
-function writeGradients(
+async function writeGradients(
   model: tf.LayersModel,
   variables: ReplicaVariables,
   { xs, ys }: { xs: tf.Tensor; ys: tf.Tensor },
   slot: Float32Array,
   onComputed: () => void,
-): { loss: number; acc: number } {
+): Promise<{ loss: number; acc: number }> {
   const compiled = compiledModel(model);
   const lossFunction = compiled.lossFunctions[0];
   if (!lossFunction) throw new Error('replicaStep: the model has no loss');
@@ -131,7 +131,7 @@ function writeGradients(
   const { value, grads } = tf.variableGrads(
     () => {
       const predicted = model.apply(xs, { training: true }) as tf.Tensor;
-      accuracy = tf.keep(tf.mean(tf.metrics.categoricalAccuracy(ys, predicted)) as tf.Scalar);
+      accuracy = tf.keep(tf.mean<tf.Scalar>(tf.metrics.categoricalAccuracy(ys, predicted)));
       let total = tf.mean(lossFunction(ys, predicted));
       for (const penalty of compiled.calculateLosses()) total = tf.add(total, penalty);
       return total as tf.Scalar;
@@ -157,8 +157,8 @@ function writeGradients(
       offset += values.length;
     }
     return {
-      loss: value.dataSync()[0] ?? NaN,
-      acc: (accuracy as tf.Scalar | null)?.dataSync()[0] ?? NaN,
+      loss: (await value.data())[0] ?? NaN,
+      acc: (await (accuracy as tf.Scalar | null)?.data())?.[0] ?? NaN,
     };
   } finally {
     tf.dispose([value, ...Object.values(grads), ...(accuracy ? [accuracy] : [])]);

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { activateBackend } from '../backend/select.ts';
+import { predictBatch } from '../evaluation/evaluate.ts';
 import {
   buildModel,
   disposeConvlabModel,
@@ -14,10 +15,10 @@ import {
 } from '../models/build.ts';
 import { restoreOptimizer } from '../training/checkpoint-files.ts';
 import { planTrunkCache, type TrunkPlan } from '../training/fill-caches.ts';
-import { beginPhaseModels } from '../training/phase-models.ts';
+import { beginPhaseModels, predictionModels } from '../training/phase-models.ts';
 import type { FromReplica, ReplicaInit, TensorData, ToReplica } from './replica-messages.ts';
 import {
-  emptyStepTiming,
+  emptyReplicaStepTiming,
   replicaStep,
   replicaVariables,
   type ReplicaVariables,
@@ -36,8 +37,9 @@ interface Phase {
 
 let built: ConvlabModel | null = null;
 let trunk: TrunkPlan | null = null;
+let models = new Map<string, tf.LayersModel>();
 let phase: Phase | null = null;
-const timing = emptyStepTiming();
+const timing = emptyReplicaStepTiming();
 
 function send(message: FromReplica): void {
   port?.postMessage(message);
@@ -53,16 +55,21 @@ async function start(): Promise<void> {
   trunk = init.trunkCache
     ? planTrunkCache(built, init.config.fineTuneLayers, init.config.augment)
     : null;
+  models = predictionModels(built, trunk);
   send({ type: 'ready' });
+}
+
+function setModelWeights(model: tf.LayersModel, data: TensorData[]): void {
+  const weights = data.map(tensorOf);
+  model.setWeights(weights);
+  tf.dispose(weights);
 }
 
 async function handle(message: ToReplica): Promise<void> {
   if (!built) throw new Error('replica not started');
   if (message.type === 'phase') {
     const { trainModel } = beginPhaseModels(built, message.plan, trunk, init.config);
-    const weights = message.weights.map(tensorOf);
-    built.model.setWeights(weights);
-    tf.dispose(weights);
+    setModelWeights(built.model, message.weights);
     if (message.optimizer) {
       const named = message.optimizer.weights.map((w) => ({ name: w.name, tensor: tensorOf(w) }));
       await restoreOptimizer(trainModel.optimizer, named, message.optimizer.adamBetaPowers);
@@ -78,6 +85,25 @@ async function handle(message: ToReplica): Promise<void> {
   }
   if (message.type === 'timing') {
     send({ type: 'timing', timing });
+    return;
+  }
+  if (message.type === 'weights') {
+    setModelWeights(built.model, message.weights);
+    send({ type: 'weights-ready' });
+    return;
+  }
+  if (message.type === 'predict') {
+    const model = models.get(message.target);
+    if (!model) throw new Error(`no model "${message.target}" to predict with`);
+    const xs = tensorOf(message.xs);
+    try {
+      const values = new Float32Array(await predictBatch(model, xs));
+      port?.postMessage({ type: 'predicted', id: message.id, values } satisfies FromReplica, [
+        values.buffer,
+      ]);
+    } finally {
+      xs.dispose();
+    }
     return;
   }
   if (!phase) throw new Error('step before any phase');

@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   inputSize: number;
   scaling: InputScaling;
   batchSize?: number;
+  /** Splits the batches across data-parallel replicas. */
+  parallel?: ParallelPredictor | null;
 }
 
 export interface Evaluation {
@@ -64,6 +66,69 @@ export class PredictionStopped extends Error {
   }
 }
 
+/**
+ * Other threads that hold the same models (data-parallel replicas): a group of batches is predicted at
+ * once, one batch per replica.
+ */
+export interface ParallelPredictor {
+  /** Batches in a group: this thread's and one per other replica. */
+  readonly workers: number;
+  /** `model`'s outputs for each input (input 0 on this thread), in order; the caller owns the inputs. */
+  predictGroup(model: tf.LayersModel, inputs: tf.Tensor[]): Promise<Float32Array[]>;
+}
+
+export interface BatchedPrediction {
+  /** Checked before each group of batches; throws PredictionStopped when it says stop. */
+  shouldStop?: () => boolean | Promise<boolean>;
+  /** Splits the batches across data-parallel replicas. */
+  parallel?: ParallelPredictor | null;
+}
+
+/**
+ * Runs `model` over `count` inputs made batch by batch by `makeInput` (which the caller's tensors own)
+ * and hands each batch's output rows to `onRows`, in order.
+ */
+export async function forEachPredictedBatch(
+  model: tf.LayersModel,
+  count: number,
+  batchSize: number,
+  makeInput: (indices: Int32Array) => tf.Tensor,
+  onRows: (values: Float32Array, firstRow: number, rows: number) => void | Promise<void>,
+  { shouldStop, parallel }: BatchedPrediction = {},
+): Promise<void> {
+  const batches = [...epochBatchIndices(count, { batchSize, shuffle: false })];
+  const group = Math.max(1, parallel?.workers ?? 1);
+  let row = 0;
+  for (let first = 0; first < batches.length; first += group) {
+    if (await shouldStop?.()) throw new PredictionStopped();
+    const indices = batches.slice(first, first + group);
+    const inputs = indices.map(makeInput);
+    let outputs: Float32Array[];
+    try {
+      outputs =
+        parallel && inputs.length > 1
+          ? await parallel.predictGroup(model, inputs)
+          : await Promise.all(inputs.map((input) => predictBatch(model, input)));
+    } finally {
+      tf.dispose(inputs);
+    }
+    for (const [i, batch] of indices.entries()) {
+      await onRows(outputs[i] ?? new Float32Array(0), row, batch.length);
+      row += batch.length;
+    }
+  }
+}
+
+/** One batch's outputs, read back (asynchronously: webgpu cannot read synchronously under Node). */
+export async function predictBatch(model: tf.LayersModel, input: tf.Tensor): Promise<Float32Array> {
+  const output = tf.tidy(() => model.predict(input) as tf.Tensor);
+  try {
+    return (await output.data()) as Float32Array;
+  } finally {
+    output.dispose();
+  }
+}
+
 /** Probabilities for inputs produced batch by batch by `makeInput` (which the caller's tensors own). */
 export async function predictInBatches(
   model: tf.LayersModel,
@@ -72,20 +137,18 @@ export async function predictInBatches(
   makeInput: (indices: Int32Array) => tf.Tensor,
   /** Checked before each batch; throws PredictionStopped when it says stop. */
   shouldStop?: () => boolean | Promise<boolean>,
+  parallel?: ParallelPredictor | null,
 ): Promise<Float32Array> {
   const numClasses = model.outputs[0]?.shape[1] ?? 0;
   const probs = new Float32Array(count * numClasses);
-  let offset = 0;
-  for (const indices of epochBatchIndices(count, { batchSize, shuffle: false })) {
-    if (await shouldStop?.()) throw new PredictionStopped();
-    const input = makeInput(indices);
-    const output = tf.tidy(() => model.predict(input) as tf.Tensor);
-    input.dispose();
-    const values = await output.data();
-    output.dispose();
-    probs.set(values, offset);
-    offset += values.length;
-  }
+  await forEachPredictedBatch(
+    model,
+    count,
+    batchSize,
+    makeInput,
+    (values, firstRow) => probs.set(values, firstRow * numClasses),
+    { shouldStop, parallel },
+  );
   return probs;
 }
 
@@ -114,6 +177,8 @@ export async function evaluateModel(
     set.count,
     batchSize,
     testBatchInput(set, { inputSize: options.inputSize, scaling: options.scaling }),
+    undefined,
+    options.parallel,
   );
   const { loss, acc, predicted } = scoreProbabilities(
     probs,

@@ -2,11 +2,10 @@
  * Filling activation caches: a frozen model run once over an image set (or over another cache), batch by
  * batch, with progress and a stop check between batches. Also where fine-tuning's trunk cache is planned.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { ConvlabModel } from '../models/build.ts';
 import { splitModel, type ModelSplit } from '../models/split-model.ts';
-import { PredictionStopped } from '../evaluation/evaluate.ts';
-import { epochBatchIndices } from '../data/batch.ts';
+import { forEachPredictedBatch, type ParallelPredictor } from '../evaluation/evaluate.ts';
 import {
   createActivationCache,
   writeRows,
@@ -21,6 +20,8 @@ export interface CacheHooks {
   shouldStop?: () => boolean | Promise<boolean>;
   /** Images done so far of `total`, after each batch. */
   onBatch?: (done: number, total: number) => void | Promise<void>;
+  /** Splits the batches across data-parallel replicas. */
+  parallel?: ParallelPredictor | null;
 }
 
 /** Runs `model` over `count` inputs made by `makeInput` and stores every output row. */
@@ -35,17 +36,17 @@ export async function cacheActivations(
   const shape = (model.outputs[0]?.shape.slice(1) ?? []) as number[];
   if (shape.some((d) => !(d > 0))) throw new Error(`cacheActivations: unknown output shape`);
   const cache = createActivationCache(count, shape, precision);
-  let done = 0;
-  for (const indices of epochBatchIndices(count, { batchSize, shuffle: false })) {
-    if (await hooks.shouldStop?.()) throw new PredictionStopped();
-    const input = makeInput(indices);
-    const output = tf.tidy(() => model.predict(input) as tf.Tensor);
-    input.dispose();
-    writeRows(cache, done, await output.data<'float32'>());
-    output.dispose();
-    done += indices.length;
-    await hooks.onBatch?.(done, count);
-  }
+  await forEachPredictedBatch(
+    model,
+    count,
+    batchSize,
+    makeInput,
+    async (values, firstRow, rows) => {
+      writeRows(cache, firstRow, values);
+      await hooks.onBatch?.(firstRow + rows, count);
+    },
+    { shouldStop: hooks.shouldStop, parallel: hooks.parallel },
+  );
   return cache;
 }
 

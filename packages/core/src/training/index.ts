@@ -49,6 +49,7 @@ export {
   remainingPhaseEpochs,
   totalEpochs,
 } from './phases.ts';
+export { beginPhaseModels, type PhaseModels } from './phase-models.ts';
 export { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 export { ProgressReporter, type ProgressListener } from './progress.ts';
 export { buildReport } from './final-report.ts';

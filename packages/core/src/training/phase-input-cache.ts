@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../contracts/run-config-schema.ts';
 import { makeBatch, type BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
+import type { ParallelPredictor } from '../evaluation/evaluate.ts';
 import type { ConvlabModel } from '../models/build.ts';
 import { cachePrecision, gatherRows, type ActivationCache } from './activation-cache.ts';
 import { cacheActivations, type CacheKind, type TrunkPlan } from './fill-caches.ts';
@@ -34,6 +35,8 @@ export interface PhaseInputCacheOptions {
   /** Checked between batches; true stops caching with PredictionStopped. */
   shouldStop?: () => boolean | Promise<boolean>;
   log: { info(message: string): void };
+  /** Splits the batches across data-parallel replicas. */
+  parallel?: ParallelPredictor | null;
 }
 
 export class PhaseInputCache {
@@ -115,6 +118,7 @@ export class PhaseInputCache {
       precision,
       {
         shouldStop: this.options.shouldStop,
+        parallel: this.options.parallel,
         onBatch: (done, total) =>
           progress.onCacheBatch({ kind, set: which, done, total, startedAt }),
       },

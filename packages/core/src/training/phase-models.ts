@@ -41,3 +41,22 @@ export function beginPhaseModels(
     );
   return { trainModel, weightsModel };
 }
+
+/**
+ * The models a run predicts with, by name, so that a replica thread can be asked to run "the same"
+ * model: the whole model, the transfer parts and the cached trunk's.
+ */
+export function predictionModels(
+  built: ConvlabModel,
+  trunk: TrunkPlan | null,
+): Map<string, tf.LayersModel> {
+  const entries: [string, tf.LayersModel | undefined][] = [
+    ['model', built.model],
+    ['features', built.transfer?.features],
+    ['head', built.transfer?.head],
+    ['trunk', trunk?.split.trunk],
+    ['trunk-features', trunk?.features],
+    ['trunk-predictions', trunk?.predictions],
+  ];
+  return new Map(entries.filter((entry): entry is [string, tf.LayersModel] => !!entry[1]));
+}

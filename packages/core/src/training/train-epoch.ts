@@ -10,7 +10,12 @@ import { epochBatchIndices, labelTargets, makeBatch, type BatchOptions } from '.
 import { deriveSeed, mulberry32 } from '../data/random.ts';
 import type { ImageSet, LoadedDataset } from '../data/types.ts';
 import type { ReplicaPool } from '../data-parallel/replica-pool.ts';
-import { evaluateModel, predictInBatches, scoreProbabilities } from '../evaluation/evaluate.ts';
+import {
+  evaluateModel,
+  predictInBatches,
+  scoreProbabilities,
+  type ParallelPredictor,
+} from '../evaluation/evaluate.ts';
 import { setLearningRate } from '../models/build.ts';
 import { gatherRows, type ActivationCache } from './activation-cache.ts';
 import type { PhaseInputs } from './phase-input-cache.ts';
@@ -106,16 +111,23 @@ export async function validateEpoch(
   step: Pick<EpochStep, 'model' | 'inputs' | 'batchOptions'>,
   fullModel: tf.LayersModel,
   dataset: LoadedDataset,
+  parallel: ParallelPredictor | null = null,
 ): Promise<{ loss: number; acc: number }> {
   const rows = step.inputs.val;
   if (!rows) {
     return evaluateModel(fullModel, dataset.val, {
       ...step.batchOptions,
       batchSize: EVAL_BATCH_SIZE,
+      parallel,
     });
   }
-  const probs = await predictInBatches(step.model, dataset.val.count, EVAL_BATCH_SIZE, (indices) =>
-    gatherRows(rows, indices),
+  const probs = await predictInBatches(
+    step.model,
+    dataset.val.count,
+    EVAL_BATCH_SIZE,
+    (indices) => gatherRows(rows, indices),
+    undefined,
+    parallel,
   );
   return scoreProbabilities(
     probs,

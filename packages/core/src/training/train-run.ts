@@ -35,7 +35,7 @@ import { Checkpointer } from './checkpointer.ts';
 import { EarlyStopping } from './early-stopping.ts';
 import { bestEpochOfLastPhase, buildReport, writeRunOutputs } from './final-report.ts';
 import { PhaseInputCache } from './phase-input-cache.ts';
-import { beginPhaseModels } from './phase-models.ts';
+import { beginPhaseModels, predictionModels } from './phase-models.ts';
 import { plannedEpochs, planPhases, remainingPhaseEpochs, type PhasePlan } from './phases.ts';
 import { ProgressReporter, type ProgressListener } from './progress.ts';
 import { RunClock } from './run-clock.ts';
@@ -205,6 +205,19 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       fineTunes(phases) && options.trunkCache !== false
         ? planTrunkCache(built, config.fineTuneLayers, config.augment)
         : null;
+    if (workers > 1) {
+      replicas = await state.clock.time('loading', () =>
+        ReplicaPool.start({
+          workers,
+          config,
+          numClasses: dataset.train.numClasses,
+          model: options.model ?? {},
+          trunkCache: trunk !== null,
+        }),
+      );
+      replicas.registerModels(predictionModels(built, trunk));
+      log.info(`training on ${workers} data-parallel workers`);
+    }
     const inputCache = new PhaseInputCache({
       built,
       config,
@@ -216,19 +229,8 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       progress,
       shouldStop: options.shouldStop,
       log,
+      parallel: replicas,
     });
-    if (workers > 1) {
-      replicas = await state.clock.time('loading', () =>
-        ReplicaPool.start({
-          workers,
-          config,
-          numClasses: dataset.train.numClasses,
-          model: options.model ?? {},
-          trunkCache: trunk !== null,
-        }),
-      );
-      log.info(`training on ${workers} data-parallel workers`);
-    }
     const context: PhaseContext = {
       config,
       options,
@@ -250,7 +252,7 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
       if (outcome !== 'done') return stoppedResult(built, state, outcome === 'epoch-limit');
     }
     inputCache.release();
-    return await finishRun(config, options, built, state);
+    return await finishRun(config, options, built, state, replicas);
   } finally {
     await replicas?.close();
     earlyStopping.dispose();
@@ -270,6 +272,11 @@ async function trainPhase(
   context: PhaseContext,
 ): Promise<'done' | 'stopped' | 'epoch-limit'> {
   const { config, options, built, state } = context;
+  const { trainModel, weightsModel } = beginPhaseModels(built, plan, context.trunk, config);
+  await context.checkpointer.onPhaseBegin(plan.phase, trainModel.optimizer);
+  // After any restore (resume, whitening init, the last phase's best epoch) every replica starts equal,
+  // before the replicas help fill the phase's caches.
+  await context.replicas?.beginPhase(plan, built.model, trainModel);
   let inputs;
   try {
     inputs = await state.clock.time('caching', () => context.inputCache.onPhaseBegin(plan));
@@ -277,10 +284,6 @@ async function trainPhase(
     if (error instanceof PredictionStopped) return 'stopped';
     throw error;
   }
-  const { trainModel, weightsModel } = beginPhaseModels(built, plan, context.trunk, config);
-  await context.checkpointer.onPhaseBegin(plan.phase, trainModel.optimizer);
-  // After any restore (resume, whitening init, the last phase's best epoch): every replica starts equal.
-  await context.replicas?.beginPhase(plan, built.model, trainModel);
   const phaseDoneEpochs = state.history.filter((e) => e.phase === plan.phase).length;
   for (let phaseEpoch = phaseDoneEpochs + 1; phaseEpoch <= plan.epochs; phaseEpoch++) {
     const epoch = state.history.length + 1;
@@ -308,7 +311,7 @@ async function trainPhase(
       (performance.now() - trainStarted) / 1000,
     );
     const validation = await state.clock.time('validation', () =>
-      validateEpoch(step, built.model, options.dataset),
+      validateEpoch(step, built.model, options.dataset, context.replicas),
     );
     const metrics: EpochMetrics = {
       epoch,
@@ -403,14 +406,18 @@ async function finishRun(
   options: TrainRunOptions,
   built: ConvlabModel,
   state: RunState,
+  replicas: ReplicaPool | null,
 ): Promise<TrainResult> {
   const { dataset } = options;
   const { history } = state;
+  // Early stopping may have restored an earlier epoch's weights on this thread only.
+  await replicas?.syncWeights(built.model);
   const { test, report, gradCam } = await state.clock.time('evaluation', async () => {
     const test = await evaluateModel(built.model, dataset.test, {
       inputSize: built.inputSize,
       scaling: built.inputScaling,
       batchSize: EVAL_BATCH_SIZE,
+      parallel: replicas,
     });
     const report = buildReport(dataset, history, test, options.misclassifiedCount ?? 20);
     // The gallery's heatmaps, stored with the run so any dashboard shows them without the model.

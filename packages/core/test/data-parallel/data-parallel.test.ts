@@ -128,6 +128,41 @@ describe('data-parallel training', { timeout: 240_000 }, () => {
     }
   });
 
+  it('keeps every replica identical, batch-norm statistics included: the same batch predicts the same', async () => {
+    const config = resolveRunConfig({ preset: 'cnn-plus', batchSize: 32 });
+    const built = await buildModel(config, 10);
+    const pool = await ReplicaPool.start({
+      workers: 2,
+      config,
+      numClasses: 10,
+      model: {},
+      trunkCache: false,
+    });
+    pool.registerModels(new Map([['model', built.model]]));
+    const xs = tf.randomUniform([32, 32, 32, 3], 0, 1, 'float32', 3);
+    const ys = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 32 }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    );
+    try {
+      const plan = planPhases(config)[0];
+      if (!plan) throw new Error('no phase');
+      await pool.beginPhase(plan, built.model, built.model);
+      for (let step = 0; step < 3; step++) await pool.trainStep(xs, ys, 0.05);
+      // Inference mode uses the moving statistics: equal outputs mean equal weights and statistics.
+      const [here, there] = await pool.predictGroup(built.model, [xs, xs]);
+      expect(here?.length).toBe(320);
+      expect(Array.from(there ?? [])).toEqual(Array.from(here ?? []));
+    } finally {
+      await pool.close();
+      tf.dispose([xs, ys]);
+      disposeConvlabModel(built);
+    }
+  });
+
   it('fails the step with a clear error when a worker thread dies', async () => {
     const config = resolveRunConfig({ preset: 'tiny-cnn' });
     const built = await buildModel(config, 10);
