@@ -24,9 +24,10 @@ export function WorkersView() {
         <div className="panel">
           <Empty title="No trainer is running.">
             <p>
-              Start one with <code>npx convlab trainer</code> (add <code>--concurrency 2</code> for
-              two runs at a time), or <code>npm start</code> for the dashboard and a trainer
-              together. Queued runs wait until one is up.
+              Start one with <code>npx convlab trainer</code> (one run at a time on every core; add{' '}
+              <code>--concurrency 2</code> for two runs at a time, each on half of them), or{' '}
+              <code>npm start</code> for the dashboard and a trainer together. Queued runs wait
+              until one is up.
             </p>
           </Empty>
         </div>
