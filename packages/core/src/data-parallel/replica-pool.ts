@@ -20,7 +20,7 @@ import {
   emptyReplicaStepTiming,
   replicaStep,
   replicaVariables,
-  type ReplicaVariables,
+  type ReplicaPhase,
   type ReplicaStepTiming,
 } from './replica-step.ts';
 import {
@@ -56,15 +56,9 @@ export function liveReplicaPools(): number {
   return livePools;
 }
 
-interface Phase {
-  model: tf.LayersModel;
-  variables: ReplicaVariables;
-  exchange: GradientExchange;
-}
-
 export class ReplicaPool implements ParallelPredictor {
   private failure: ReplicaFailed | null = null;
-  private phase: Phase | null = null;
+  private phase: ReplicaPhase | null = null;
   private readonly waiting = new Set<{ type: FromReplica['type']; resolve: () => void }>();
   private closed = false;
   /** The main thread's (replica 0's) steps: where they went, for the bench. */

@@ -41,6 +41,13 @@ export function emptyReplicaStepTiming(): ReplicaStepTiming {
   return { steps: 0, gradientsMs: 0, exchangeMs: 0, waitMs: 0, applyMs: 0 };
 }
 
+/** What a replica trains in the current phase: the model, its all-reduced variables, its exchange. */
+export interface ReplicaPhase {
+  model: tf.LayersModel;
+  variables: ReplicaVariables;
+  exchange: GradientExchange;
+}
+
 /** The variables one phase's all-reduce carries, in a fixed order every replica shares. */
 export interface ReplicaVariables {
   trainable: LayerVariable[];

@@ -21,7 +21,7 @@ import {
   emptyReplicaStepTiming,
   replicaStep,
   replicaVariables,
-  type ReplicaVariables,
+  type ReplicaPhase,
 } from './replica-step.ts';
 import { GradientExchange } from './shared-gradients.ts';
 
@@ -29,16 +29,10 @@ const init = workerData as ReplicaInit;
 const port = parentPort;
 if (!port) throw new Error('replica-worker runs as a worker thread');
 
-interface Phase {
-  model: tf.LayersModel;
-  variables: ReplicaVariables;
-  exchange: GradientExchange;
-}
-
 let built: ConvlabModel | null = null;
 let trunk: TrunkPlan | null = null;
 let models = new Map<string, tf.LayersModel>();
-let phase: Phase | null = null;
+let phase: ReplicaPhase | null = null;
 const timing = emptyReplicaStepTiming();
 
 function send(message: FromReplica): void {
