@@ -61,6 +61,35 @@ describe('splitting the work', () => {
   });
 });
 
+/** Random images with labels cycling through the 10 classes. */
+function labelledBatch(rows: number, seed: number): { xs: tf.Tensor; ys: tf.Tensor } {
+  return tf.tidy(() => ({
+    xs: tf.randomUniform([rows, 32, 32, 3], 0, 1, 'float32', seed),
+    ys: tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: rows }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+    ),
+  }));
+}
+
+/** A 2-worker pool for `config` with its first phase begun from `model`'s weights. */
+async function poolOnFirstPhase(config: RunConfig, model: tf.LayersModel): Promise<ReplicaPool> {
+  const pool = await ReplicaPool.start({
+    workers: 2,
+    config,
+    numClasses: 10,
+    model: {},
+    trunkCache: false,
+  });
+  const plan = planPhases(config)[0];
+  if (!plan) throw new Error('no phase');
+  await pool.beginPhase(plan, model, model);
+  return pool;
+}
+
 describe('data-parallel training', { timeout: 240_000 }, () => {
   let workDir: string;
   let dataset: LoadedDataset;
@@ -85,25 +114,9 @@ describe('data-parallel training', { timeout: 240_000 }, () => {
     const single = await buildModel(config, 10);
     const parallel = await buildModel(config, 10);
     parallel.model.setWeights(single.model.getWeights());
-    const xs = tf.randomUniform([32, 32, 32, 3], 0, 1, 'float32', 7);
-    const ys = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: 32 }, (_, i) => i % 10),
-        'int32',
-      ),
-      10,
-    );
-    const pool = await ReplicaPool.start({
-      workers: 2,
-      config,
-      numClasses: 10,
-      model: {},
-      trunkCache: false,
-    });
+    const { xs, ys } = labelledBatch(32, 7);
+    const pool = await poolOnFirstPhase(config, parallel.model);
     try {
-      const plan = planPhases(config)[0];
-      if (!plan) throw new Error('no phase');
-      await pool.beginPhase(plan, parallel.model, parallel.model);
       const [parallelLoss] = await pool.trainStep(xs, ys, null);
       const [singleLoss] = (await single.model.trainOnBatch(xs, ys)) as number[];
       expect(parallelLoss).toBeCloseTo(singleLoss ?? NaN, 5);
@@ -131,26 +144,10 @@ describe('data-parallel training', { timeout: 240_000 }, () => {
   it('keeps every replica identical, batch-norm statistics included: the same batch predicts the same', async () => {
     const config = resolveRunConfig({ preset: 'cnn-plus', batchSize: 32 });
     const built = await buildModel(config, 10);
-    const pool = await ReplicaPool.start({
-      workers: 2,
-      config,
-      numClasses: 10,
-      model: {},
-      trunkCache: false,
-    });
+    const pool = await poolOnFirstPhase(config, built.model);
     pool.registerModels(new Map([['model', built.model]]));
-    const xs = tf.randomUniform([32, 32, 32, 3], 0, 1, 'float32', 3);
-    const ys = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: 32 }, (_, i) => i % 10),
-        'int32',
-      ),
-      10,
-    );
+    const { xs, ys } = labelledBatch(32, 3);
     try {
-      const plan = planPhases(config)[0];
-      if (!plan) throw new Error('no phase');
-      await pool.beginPhase(plan, built.model, built.model);
       for (let step = 0; step < 3; step++) await pool.trainStep(xs, ys, 0.05);
       // Inference mode uses the moving statistics: equal outputs mean equal weights and statistics.
       const [here, there] = await pool.predictGroup(built.model, [xs, xs]);
@@ -166,25 +163,9 @@ describe('data-parallel training', { timeout: 240_000 }, () => {
   it('fails the step with a clear error when a worker thread dies', async () => {
     const config = resolveRunConfig({ preset: 'tiny-cnn' });
     const built = await buildModel(config, 10);
-    const pool = await ReplicaPool.start({
-      workers: 2,
-      config,
-      numClasses: 10,
-      model: {},
-      trunkCache: false,
-    });
-    const xs = tf.randomUniform([16, 32, 32, 3]);
-    const ys = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: 16 }, (_, i) => i % 10),
-        'int32',
-      ),
-      10,
-    );
+    const pool = await poolOnFirstPhase(config, built.model);
+    const { xs, ys } = labelledBatch(16, 5);
     try {
-      const plan = planPhases(config)[0];
-      if (!plan) throw new Error('no phase');
-      await pool.beginPhase(plan, built.model, built.model);
       await pool.trainStep(xs, ys, null);
       await pool.killReplica(1);
       const failed = pool.trainStep(xs, ys, null);
