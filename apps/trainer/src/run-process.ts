@@ -159,6 +159,7 @@ async function prepareRun(
     share: env.CONVLAB_THREADS_PER_RUN ?? null,
     cores: availableParallelism(),
     backend,
+    batchSize: config.batchSize,
   });
   if (note) logger.warn({ event: 'run.workers', workers, note }, note);
   await durable(db, 'recording the start', () =>

@@ -196,6 +196,7 @@ export {
 } from './training/index.ts';
 export {
   liveReplicaPools,
+  MIN_ROWS_PER_WORKER,
   ReplicaFailed,
   ReplicaPool,
   type ReplicaStepTiming,

@@ -29,10 +29,9 @@ export async function trainerCommand(args: string[]): Promise<number> {
       'json-logs': { type: 'boolean', default: false },
     },
   });
-  // One run at a time by default, trained on every core (data-parallel workers): the run a person just
-  // queued finishes soonest. --concurrency C trains C runs at once, each on cores / C workers.
-  const concurrency = concurrencySchema.safeParse(values.concurrency ?? 1);
-  if (!concurrency.success)
+  const concurrency =
+    values.concurrency === undefined ? null : concurrencySchema.safeParse(values.concurrency);
+  if (concurrency && !concurrency.success)
     throw new CliError('invalid --concurrency: expected an integer from 1 to 64');
   const maxRuns =
     values['max-runs'] === undefined ? null : maxRunsSchema.safeParse(values['max-runs']);
@@ -44,13 +43,11 @@ export async function trainerCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
-  const cores = availableParallelism();
-  const threadsPerRun = threadsPerRunSchema.safeParse(
-    values['threads-per-run'] ??
-      env.CONVLAB_THREADS_PER_RUN ??
-      Math.max(1, Math.floor(cores / concurrency.data)),
-  );
-  if (!threadsPerRun.success)
+  const threadsPerRun =
+    (values['threads-per-run'] ?? env.CONVLAB_THREADS_PER_RUN) === undefined
+      ? null
+      : threadsPerRunSchema.safeParse(values['threads-per-run'] ?? env.CONVLAB_THREADS_PER_RUN);
+  if (threadsPerRun && !threadsPerRun.success)
     throw new CliError(`invalid --threads-per-run: expected an integer from 1 to ${MAX_WORKERS}`);
   // A person at a terminal gets readable lines and live progress; pipes and files get JSON.
   const terminal =
@@ -62,10 +59,16 @@ export async function trainerCommand(args: string[]): Promise<number> {
   await applyMigrations(databaseUrl);
   // The daemon reports the best backend this host offers; each run's process selects the same one.
   const { backend, device, passedOver } = await initBackend(env.CONVLAB_BACKEND);
+  const cores = availableParallelism();
+  // On wasm one run at a time trains on every core (data-parallel workers), so the run a person just
+  // queued finishes soonest; --concurrency C trains C runs at once, each on cores / C workers. Other
+  // backends train a run on one worker, so there several runs at once keep the machine busy.
+  const runsAtOnce = concurrency?.data ?? (backend === 'wasm' ? 1 : Math.min(64, cores));
   const daemon = new TrainerDaemon({
     databaseUrl,
-    concurrency: concurrency.data,
-    threadsPerRun: threadsPerRun.data,
+    concurrency: runsAtOnce,
+    threadsPerRun:
+      threadsPerRun?.data ?? Math.max(1, Math.min(MAX_WORKERS, Math.floor(cores / runsAtOnce))),
     once: values.once,
     maxRuns: maxRuns?.data ?? null,
     leaseMs: env.CONVLAB_LEASE_MS,

@@ -24,6 +24,7 @@ import {
   type ReplicaStepTiming,
 } from './replica-step.ts';
 import {
+  AllReduceAborted,
   createSharedGradientBuffers,
   GradientExchange,
   sharedBytes,
@@ -96,16 +97,22 @@ export class ReplicaPool implements ParallelPredictor {
   static async start(options: ReplicaPoolOptions): Promise<ReplicaPool> {
     if (!Number.isInteger(options.workers) || options.workers < 2)
       throw new Error(`ReplicaPool: workers must be an integer ≥ 2, got ${options.workers}`);
-    const threads = Array.from({ length: options.workers - 1 }, (_, index) => {
-      const init: ReplicaInit = {
-        rank: index + 1,
-        config: options.config,
-        numClasses: options.numClasses,
-        model: options.model,
-        trunkCache: options.trunkCache,
-      };
-      return new Worker(WORKER_SOURCE, { eval: true, workerData: init });
-    });
+    const threads: Worker[] = [];
+    try {
+      for (let rank = 1; rank < options.workers; rank++) {
+        const init: ReplicaInit = {
+          rank,
+          config: options.config,
+          numClasses: options.numClasses,
+          model: options.model,
+          trunkCache: options.trunkCache,
+        };
+        threads.push(new Worker(WORKER_SOURCE, { eval: true, workerData: init }));
+      }
+    } catch (error) {
+      await Promise.all(threads.map((thread) => thread.terminate()));
+      throw error;
+    }
     const pool = new ReplicaPool(options.workers, threads);
     try {
       await pool.everyReplica('ready');
@@ -136,11 +143,12 @@ export class ReplicaPool implements ParallelPredictor {
       if (!thread) throw new Error('ReplicaPool: no replica for a batch');
       const values = new Float32Array((await input.data()) as Float32Array);
       const id = this.nextPrediction++;
-      answers.push(
-        new Promise<Float32Array>((resolve, reject) =>
-          this.predictions.set(id, { resolve, reject }),
-        ),
+      const answer = new Promise<Float32Array>((resolve, reject) =>
+        this.predictions.set(id, { resolve, reject }),
       );
+      // Awaited once this thread's batch is done: a failure before then must not count as unhandled.
+      answer.catch(() => undefined);
+      answers.push(answer);
       const message: ToReplica = {
         type: 'predict',
         id,
@@ -243,7 +251,7 @@ export class ReplicaPool implements ParallelPredictor {
         this.timing,
       );
     } catch (error) {
-      throw this.failure ?? error;
+      throw (await this.failureAfter(error)) ?? error;
     } finally {
       tf.dispose([ownXs, ownYs]);
     }
@@ -319,7 +327,10 @@ export class ReplicaPool implements ParallelPredictor {
           this.onFailure.add(reject);
         }),
     );
-    return Promise.all(each).then(() => undefined);
+    const all = Promise.all(each).then(() => undefined);
+    // Awaited later, after other awaits: a failure in between must not count as unhandled.
+    all.catch(() => undefined);
+    return all;
   }
 
   private fail(message: string): void {
@@ -330,6 +341,17 @@ export class ReplicaPool implements ParallelPredictor {
     this.onFailure.clear();
     for (const pending of this.predictions.values()) pending.reject(this.failure);
     this.predictions.clear();
+  }
+
+  /**
+   * The replica failure behind an aborted step. A failing replica aborts the exchange before its error
+   * message arrives, and this thread may wake first: wait a moment for the message, which says why.
+   */
+  private async failureAfter(error: unknown): Promise<ReplicaFailed | null> {
+    if (!(error instanceof AllReduceAborted)) return this.failure;
+    for (let waited = 0; !this.failure && !this.closed && waited < 2000; waited += 20)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return this.failure;
   }
 
   private throwIfFailed(): void {

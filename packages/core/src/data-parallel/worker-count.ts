@@ -1,8 +1,12 @@
 /**
  * How many data-parallel workers a run trains on: its config's `workers` (an upper bound; null means
- * "its share"), capped by the share of cores its trainer gives each run and by the cores there are.
- * Only wasm replicates: a GPU backend computes on one device, and tfjs-node threads on its own.
+ * "its share"), capped by the share of cores its trainer gives each run, by the cores there are, and by
+ * its batch: each worker gets at least MIN_ROWS_PER_WORKER rows, because batch norm normalises each
+ * worker's own rows (a slice of 1 or 2 rows has no usable statistics). Only wasm replicates: a GPU
+ * backend computes on one device, and tfjs-node threads on its own.
  */
+export const MIN_ROWS_PER_WORKER = 16;
+
 export interface WorkerCountInput {
   /** The run config's `workers` (null: the run's share). */
   requested: number | null;
@@ -12,6 +16,8 @@ export interface WorkerCountInput {
   cores: number;
   /** The backend the run trains on. */
   backend: string;
+  /** The run's batch size. */
+  batchSize: number;
 }
 
 export interface WorkerCount {
@@ -33,12 +39,16 @@ export function resolveWorkerCount(input: WorkerCountInput): WorkerCount {
           : null,
     };
   }
-  const limit = Math.max(1, Math.min(input.share ?? cores, cores));
+  const coreLimit = Math.max(1, Math.min(input.share ?? cores, cores));
+  const batchLimit = Math.max(1, Math.floor(input.batchSize / MIN_ROWS_PER_WORKER));
+  const limit = Math.min(coreLimit, batchLimit);
   const workers = Math.min(requested ?? limit, limit);
   if (requested === null || requested <= workers) return { workers, note: null };
   const why =
-    input.share !== null && input.share < cores
-      ? `this trainer gives each run ${limit} of its ${cores} cores`
-      : `this machine has ${cores} core${cores === 1 ? '' : 's'}`;
+    batchLimit < coreLimit
+      ? `a batch of ${input.batchSize} gives at most ${batchLimit} worker${batchLimit === 1 ? '' : 's'} ${MIN_ROWS_PER_WORKER} rows each`
+      : input.share !== null && input.share < cores
+        ? `this trainer gives each run ${coreLimit} of its ${cores} cores`
+        : `this machine has ${cores} core${cores === 1 ? '' : 's'}`;
   return { workers, note: `asked for ${requested} workers; ${why}, so it trains on ${workers}` };
 }

@@ -37,7 +37,7 @@ describe('splitting the work', () => {
   });
 
   it('gives a run at most its share of the cores, and says why when it asked for more', () => {
-    const wasm = { backend: 'wasm', cores: 2 };
+    const wasm = { backend: 'wasm', cores: 2, batchSize: 128 };
     expect(resolveWorkerCount({ ...wasm, requested: null, share: null })).toEqual({
       workers: 2,
       note: null,
@@ -52,12 +52,25 @@ describe('splitting the work', () => {
       note: 'asked for 8 workers; this trainer gives each run 4 of its 16 cores, so it trains on 4',
     });
     expect(resolveWorkerCount({ ...wasm, cores: 16, requested: null, share: 4 }).workers).toBe(4);
-    expect(resolveWorkerCount({ backend: 'webgpu', cores: 16, requested: 4, share: null })).toEqual(
-      {
-        workers: 1,
-        note: 'asked for 4 workers; the webgpu backend trains on one worker',
-      },
+    // Batch norm needs rows: each worker gets at least 16 of the batch.
+    expect(resolveWorkerCount({ ...wasm, cores: 32, requested: null, share: null }).workers).toBe(
+      8,
     );
+    expect(
+      resolveWorkerCount({ ...wasm, cores: 32, batchSize: 32, requested: 4, share: null }),
+    ).toEqual({
+      workers: 2,
+      note: 'asked for 4 workers; a batch of 32 gives at most 2 workers 16 rows each, so it trains on 2',
+    });
+    expect(
+      resolveWorkerCount({ ...wasm, batchSize: 8, requested: null, share: null }).workers,
+    ).toBe(1);
+    expect(
+      resolveWorkerCount({ ...wasm, backend: 'webgpu', cores: 16, requested: 4, share: null }),
+    ).toEqual({
+      workers: 1,
+      note: 'asked for 4 workers; the webgpu backend trains on one worker',
+    });
   });
 });
 
