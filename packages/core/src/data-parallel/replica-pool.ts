@@ -45,11 +45,19 @@ export class ReplicaFailed extends Error {}
 
 // The packages export TypeScript source, so the thread registers tsx's require hook and requires the
 // replica: on Node 20 a worker thread's ESM imports reach no loader hooks (its --import included).
-const requireHere = createRequire(import.meta.url);
-const WORKER_SOURCE = [
-  `require(${JSON.stringify(requireHere.resolve('tsx/cjs/api'))}).register();`,
-  `require(${JSON.stringify(fileURLToPath(new URL('./replica-worker.ts', import.meta.url)))});`,
-].join('\n');
+// Resolved when a pool starts, through variables: a bundler (the dashboard's) must not follow them, and
+// a process that never trains (the dashboard) needs no tsx.
+const TSX_REQUIRE_HOOK = 'tsx/cjs/api';
+const REPLICA_ENTRY = './replica-worker.ts';
+
+function workerSource(): string {
+  const hook = createRequire(import.meta.url).resolve(/* turbopackIgnore: true */ TSX_REQUIRE_HOOK);
+  const entry = fileURLToPath(new URL(/* turbopackIgnore: true */ REPLICA_ENTRY, import.meta.url));
+  return [
+    `require(${JSON.stringify(hook)}).register();`,
+    `require(${JSON.stringify(entry)});`,
+  ].join('\n');
+}
 
 /** Pools alive in this process: a long-lived trainer must end every one it starts. */
 let livePools = 0;
@@ -97,6 +105,7 @@ export class ReplicaPool implements ParallelPredictor {
   static async start(options: ReplicaPoolOptions): Promise<ReplicaPool> {
     if (!Number.isInteger(options.workers) || options.workers < 2)
       throw new Error(`ReplicaPool: workers must be an integer ≥ 2, got ${options.workers}`);
+    const source = workerSource();
     const threads: Worker[] = [];
     try {
       for (let rank = 1; rank < options.workers; rank++) {
@@ -107,7 +116,7 @@ export class ReplicaPool implements ParallelPredictor {
           model: options.model,
           trunkCache: options.trunkCache,
         };
-        threads.push(new Worker(WORKER_SOURCE, { eval: true, workerData: init }));
+        threads.push(new Worker(source, { eval: true, workerData: init }));
       }
     } catch (error) {
       await Promise.all(threads.map((thread) => thread.terminate()));
