@@ -173,9 +173,9 @@ export class ReplicaPool implements ParallelPredictor {
   /** Hands every replica the main model's weights (after early stopping restored an epoch's). */
   async syncWeights(model: tf.LayersModel): Promise<void> {
     this.throwIfFailed();
-    const weights = model.weights.map((w) => tensorData(w.name, w.read()));
+    const weights = await modelWeights(model);
     const ready = this.everyReplica('weights-ready');
-    this.post({ type: 'weights', weights: await Promise.all(weights) });
+    this.post({ type: 'weights', weights });
     await ready;
   }
 
@@ -194,7 +194,7 @@ export class ReplicaPool implements ParallelPredictor {
     this.throwIfFailed();
     const variables = replicaVariables(trainModel);
     const buffers = createSharedGradientBuffers(this.workers, variables.length);
-    const weights = await Promise.all(model.weights.map((w) => tensorData(w.name, w.read())));
+    const weights = await modelWeights(model);
     const optimizerWeights = await trainModel.optimizer.getWeights();
     // getWeights() hands out a fresh iteration-count scalar besides the optimizer's own variables.
     const optimizer =
@@ -370,4 +370,9 @@ export class ReplicaPool implements ParallelPredictor {
 
 async function tensorData(name: string, tensor: tf.Tensor): Promise<TensorData> {
   return { name, values: (await tensor.data()) as Float32Array, shape: tensor.shape };
+}
+
+/** Every weight of `model`, in model.weights order: what a replica's setWeights takes. */
+function modelWeights(model: tf.LayersModel): Promise<TensorData[]> {
+  return Promise.all(model.weights.map((w) => tensorData(w.name, w.read())));
 }

@@ -14,7 +14,7 @@ import type { EpochMetrics, EpochPhase } from '../contracts/epoch-metrics.ts';
 import type { ModelSummary } from '../contracts/model-summary.ts';
 import type { RunReport } from '../contracts/run-report.ts';
 import type { RunTiming } from '../contracts/run-timing.ts';
-import type { RunConfig } from '../contracts/run-config-schema.ts';
+import { MAX_WORKERS, type RunConfig } from '../contracts/run-config-schema.ts';
 import type { BatchOptions } from '../data/batch.ts';
 import type { LoadedDataset } from '../data/types.ts';
 import { evaluateModel, PredictionStopped } from '../evaluation/evaluate.ts';
@@ -140,8 +140,8 @@ export async function trainRun(config: RunConfig, options: TrainRunOptions): Pro
   if (dataset.train.count === 0) throw new Error('the training set is empty');
   if (dataset.val.count === 0) throw new Error('the validation set is empty');
   const workers = options.workers ?? 1;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
-    throw new Error(`workers must be an integer from 1 to 64, got ${workers}`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS)
+    throw new Error(`workers must be an integer from 1 to ${MAX_WORKERS}, got ${workers}`);
   if (workers > 1 && tf.getBackend() !== 'wasm')
     throw new Error(`data-parallel training needs the wasm backend, not ${tf.getBackend()}`);
   const buildStarted = performance.now();
