@@ -33,6 +33,17 @@ describe('data-parallel runs through the trainer', { timeout: 240_000 }, () => {
     expect(JSON.parse(runs.stdout)).toEqual([]);
   });
 
+  it('refuses a --threads-per-run that is not an integer from 1 to 64, in one line', async () => {
+    for (const bad of ['0', '65', '1.5']) {
+      const trainer = sandbox.startTrainer(['--once', `--threads-per-run=${bad}`]);
+      const { code } = await trainer.exited;
+      expect(code, bad).not.toBe(0);
+      expect(trainer.output().trim()).toBe(
+        'convlab: invalid --threads-per-run: expected an integer from 1 to 64',
+      );
+    }
+  });
+
   it.runIf(twoCores)(
     'trains one run on 2 workers and says why it got fewer than it asked for',
     async () => {
